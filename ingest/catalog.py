@@ -1,0 +1,240 @@
+"""The sqlite catalogue: documents, their revisions, pages, chunks, source files and ingest runs.
+
+The catalogue is the source of truth for what is searchable: a chunk is live when its revision is
+its document's current revision and the document is approved. A document's new revision replaces
+the old one in a single transaction, so a reader sees the whole old document or the whole new one.
+Old revisions stay, so a citation given yesterday still resolves today.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from ingest.types import Chunk, Document, DocumentMeta
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, rev_id TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
+    product TEXT, aliases TEXT NOT NULL DEFAULT '[]', audience TEXT NOT NULL, version TEXT NOT NULL,
+    effective TEXT, expiry TEXT, status TEXT NOT NULL, source TEXT, path TEXT, sha256 TEXT NOT NULL,
+    meta_fp TEXT NOT NULL, n_pages INTEGER NOT NULL, n_chunks INTEGER NOT NULL, updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revisions (
+    rev_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, version TEXT NOT NULL, sha256 TEXT NOT NULL,
+    meta TEXT NOT NULL, created_at REAL NOT NULL, superseded_at REAL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    rev_id TEXT NOT NULL, page_no INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (rev_id, page_no)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, rev_id TEXT NOT NULL, doc_id TEXT NOT NULL, page_no INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, section TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS chunks_by_rev ON chunks (rev_id);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, entry_fp TEXT NOT NULL, doc_ids TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY AUTOINCREMENT, started_at REAL NOT NULL, finished_at REAL,
+    status TEXT NOT NULL, pid INTEGER, summary TEXT
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+DOC_FIELDS = ("doc_id", "rev_id", "title", "kind", "product", "aliases", "audience", "version", "effective",
+              "expiry", "status", "source", "path", "sha256", "n_pages", "n_chunks", "updated_at")
+
+
+class Catalog:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        conn = self.conn
+        with conn:
+            conn.executescript(SCHEMA)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # --- transactions ----------------------------------------------------------------------
+    def transaction(self):
+        return _Tx(self.conn)
+
+    # --- documents -------------------------------------------------------------------------
+    def document(self, doc_id: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _doc_row(row) if row else None
+
+    def documents(self) -> list[dict]:
+        rows = self.conn.execute("SELECT * FROM documents ORDER BY kind, doc_id").fetchall()
+        return [_doc_row(r) for r in rows]
+
+    def commit_revision(self, doc: Document, chunks: list[Chunk], meta_fp: str) -> str | None:
+        """Make `doc` the current revision of its document, atomically. Returns the replaced rev_id."""
+        now = time.time()
+        m = doc.meta
+        with self.transaction() as c:
+            old = c.execute("SELECT rev_id FROM documents WHERE doc_id=?", (m.id,)).fetchone()
+            old_rev = old["rev_id"] if old else None
+            c.execute("INSERT OR IGNORE INTO revisions VALUES (?,?,?,?,?,?,NULL)",
+                      (doc.rev_id, m.id, m.version, doc.sha256, json.dumps(m.to_dict()), now))
+            c.execute("UPDATE revisions SET meta=?, superseded_at=NULL WHERE rev_id=?",
+                      (json.dumps(m.to_dict()), doc.rev_id))
+            c.execute("DELETE FROM pages WHERE rev_id=?", (doc.rev_id,))
+            c.executemany("INSERT INTO pages VALUES (?,?,?)", [(doc.rev_id, p.number, p.text) for p in doc.pages])
+            c.execute("DELETE FROM chunks WHERE rev_id=?", (doc.rev_id,))
+            c.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
+                          [(ch.id, ch.rev_id, ch.doc_id, ch.page, ch.start, ch.end, ch.section) for ch in chunks])
+            if old_rev and old_rev != doc.rev_id:
+                c.execute("UPDATE revisions SET superseded_at=? WHERE rev_id=?", (now, old_rev))
+            c.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      (m.id, doc.rev_id, m.title, m.kind, m.product, json.dumps(m.aliases), m.audience, m.version,
+                       m.effective, m.expiry, m.status, m.source, doc.path, doc.sha256, meta_fp,
+                       len(doc.pages), len(chunks), now))
+            _bump(c)
+        return old_rev if old_rev != doc.rev_id else None
+
+    def update_metadata(self, doc_id: str, meta: DocumentMeta, meta_fp: str) -> None:
+        """Same content, new metadata (status, dates, product...): no re-chunking, no re-embedding."""
+        with self.transaction() as c:
+            c.execute("""UPDATE documents SET title=?, kind=?, product=?, aliases=?, audience=?, effective=?,
+                         expiry=?, status=?, source=?, meta_fp=?, updated_at=? WHERE doc_id=?""",
+                      (meta.title, meta.kind, meta.product, json.dumps(meta.aliases), meta.audience, meta.effective,
+                       meta.expiry, meta.status, meta.source, meta_fp, time.time(), doc_id))
+            c.execute("UPDATE revisions SET meta=? WHERE rev_id=(SELECT rev_id FROM documents WHERE doc_id=?)",
+                      (json.dumps(meta.to_dict()), doc_id))
+            _bump(c)
+
+    # --- chunks ----------------------------------------------------------------------------
+    def rev_chunk_ids(self, rev_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks WHERE rev_id=?", (rev_id,))]
+
+    def current_chunks(self, statuses: Iterable[str] | None = ("approved",)) -> list[dict]:
+        """Chunks of current revisions (approved documents by default), with their document's fields."""
+        sql = """SELECT c.chunk_id, c.doc_id, c.rev_id, c.page_no, c.start, c."end", c.section,
+                        substr(p.text, c.start + 1, c."end" - c.start) AS text,
+                        d.title, d.kind, d.product, d.audience, d.version, d.effective, d.expiry, d.status
+                 FROM chunks c JOIN documents d ON d.rev_id = c.rev_id
+                 JOIN pages p ON p.rev_id = c.rev_id AND p.page_no = c.page_no"""
+        args: tuple = ()
+        if statuses is not None:
+            statuses = tuple(statuses)
+            sql += f" WHERE d.status IN ({','.join('?' * len(statuses))})"
+            args = statuses
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY c.doc_id, c.page_no, c.start", args)]
+
+    def chunk(self, chunk_id: str) -> dict | None:
+        """A chunk with its page text and its document's metadata (of the chunk's own revision)."""
+        row = self.conn.execute(
+            """SELECT c.*, p.text AS page_text, r.meta AS rev_meta, r.superseded_at, r.sha256,
+                      d.rev_id AS current_rev, d.status AS current_status
+               FROM chunks c JOIN pages p ON p.rev_id = c.rev_id AND p.page_no = c.page_no
+               JOIN revisions r ON r.rev_id = c.rev_id LEFT JOIN documents d ON d.doc_id = c.doc_id
+               WHERE c.chunk_id=?""", (chunk_id,)).fetchone()
+        if row is None:
+            return None
+        meta = json.loads(row["rev_meta"])
+        page_text = row["page_text"]
+        return {
+            "chunk_id": row["chunk_id"], "document_id": row["doc_id"], "rev_id": row["rev_id"],
+            "page": row["page_no"], "start": row["start"], "end": row["end"], "section": row["section"],
+            "text": page_text[row["start"]:row["end"]], "page_text": page_text,
+            "document": meta | {"sha256": row["sha256"]},
+            "current": row["current_rev"] == row["rev_id"],
+            "status": row["current_status"] if row["current_rev"] == row["rev_id"] else "superseded",
+        }
+
+    def page_text(self, rev_id: str, page_no: int) -> str | None:
+        row = self.conn.execute("SELECT text FROM pages WHERE rev_id=? AND page_no=?", (rev_id, page_no)).fetchone()
+        return row[0] if row else None
+
+    # --- source files ----------------------------------------------------------------------
+    def file_record(self, path: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM files WHERE path=?", (path,)).fetchone()
+        return dict(row) | {"doc_ids": json.loads(row["doc_ids"])} if row else None
+
+    def set_file_record(self, path: str, sha256: str, entry_fp: str, doc_ids: list[str]) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (path, sha256, entry_fp, json.dumps(doc_ids)))
+
+    # --- runs ------------------------------------------------------------------------------
+    def start_run(self, pid: int) -> int:
+        with self.transaction() as c:
+            c.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
+            cur = c.execute("INSERT INTO runs (started_at, status, pid) VALUES (?, 'running', ?)", (time.time(), pid))
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE runs SET finished_at=?, status=?, summary=? WHERE run_id=?",
+                      (time.time(), status, json.dumps(summary), run_id))
+
+    def runs(self, limit: int = 20) -> list[dict]:
+        rows = self.conn.execute("SELECT * FROM runs ORDER BY run_id DESC LIMIT ?", (limit,)).fetchall()
+        return [dict(r) | {"summary": json.loads(r["summary"]) if r["summary"] else None} for r in rows]
+
+    # --- corpus state ----------------------------------------------------------------------
+    def generation(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def corpus_version(self) -> str:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='corpus_version'").fetchone()
+        return row[0] if row else "empty"
+
+    def stats(self) -> dict[str, Any]:
+        c = self.conn
+        by_status = {r[0]: r[1] for r in c.execute("SELECT status, COUNT(*) FROM documents GROUP BY status")}
+        by_kind = {r[0]: r[1] for r in c.execute("SELECT kind, COUNT(*) FROM documents GROUP BY kind")}
+        n_chunks = c.execute("SELECT COALESCE(SUM(n_chunks),0) FROM documents WHERE status='approved'").fetchone()[0]
+        n_pages = c.execute("SELECT COALESCE(SUM(n_pages),0) FROM documents").fetchone()[0]
+        return {"documents": sum(by_status.values()), "by_status": by_status, "by_kind": by_kind,
+                "pages": n_pages, "searchable_chunks": n_chunks, "corpus_version": self.corpus_version()}
+
+
+class _Tx:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _bump(c: sqlite3.Connection) -> None:
+    import hashlib
+
+    gen = c.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+    c.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(int(gen[0]) + 1 if gen else 1),))
+    h = hashlib.sha256()
+    for row in c.execute("SELECT doc_id, rev_id, status FROM documents ORDER BY doc_id"):
+        h.update(f"{row[0]}|{row[1]}|{row[2]}\n".encode())
+    c.execute("INSERT OR REPLACE INTO meta VALUES ('corpus_version', ?)", (h.hexdigest()[:12],))
+
+
+def _doc_row(row: sqlite3.Row) -> dict:
+    d = {k: row[k] for k in row.keys() if k != "meta_fp"}
+    d["aliases"] = json.loads(d.get("aliases") or "[]")
+    return d

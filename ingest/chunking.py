@@ -1,0 +1,91 @@
+"""Chunking that keeps provenance: sentence-aligned chunks with exact page offsets and their section.
+
+Every chunk satisfies page.text[chunk.start:chunk.end] == chunk.text. Chunks never cut a sentence
+(unless a single sentence is longer than the chunk size), start afresh at each section heading and
+carry the heading as metadata, so "2.3 Initial and Maintenance Dosing" travels with its passage.
+The section state flows across pages: a section that starts on page 5 still labels page 6.
+"""
+from __future__ import annotations
+
+from ingest.text import classify_heading, sentence_spans
+from ingest.types import Chunk, Document
+
+TARGET_CHARS = 700
+MAX_CHARS = 1000
+MIN_CHARS = 40
+SECTION_BREAK_CHARS = 150  # a new section starts a new chunk unless the current one is a mere stub
+
+
+class SectionState:
+    def __init__(self) -> None:
+        self.section = ""
+        self.sub = ""
+
+    def see(self, sentence: str) -> str | None:
+        """Update from a sentence; the heading level ("section" or "sub") when it is a heading."""
+        heading = classify_heading(sentence) if "\n" not in sentence else None
+        if heading is None:
+            return None
+        if heading.level == "section":
+            self.section, self.sub = " ".join(heading.text.split()), ""
+        else:
+            self.sub = " ".join(heading.text.split())
+        return heading.level
+
+    @property
+    def label(self) -> str:
+        if self.section and self.sub:
+            return f"{self.section} > {self.sub}"
+        return self.section or self.sub
+
+
+def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = MAX_CHARS) -> list[Chunk]:
+    state = SectionState()
+    chunks: list[Chunk] = []
+    rev = doc.rev_id
+    for page in doc.pages:
+        text = page.text
+        if page.heading:
+            state.section, state.sub = page.heading, ""
+        cur_start = cur_end = None
+        cur_label = state.label
+
+        def flush():
+            nonlocal cur_start, cur_end
+            if cur_start is not None and cur_end - cur_start >= 1:
+                chunks.append(Chunk(doc.meta.id, rev, page.number, cur_start, cur_end,
+                                    text[cur_start:cur_end], cur_label))
+            cur_start = cur_end = None
+
+        for s, e in sentence_spans(text):
+            level = state.see(text[s:e])
+            is_heading = level is not None
+            size = cur_end - cur_start if cur_start is not None else 0
+            if cur_start is not None and (
+                (level == "section" and size >= SECTION_BREAK_CHARS) or (level == "sub" and size >= target // 2)
+                or e - cur_start > max_chars
+                or (cur_end - cur_start >= target and e - cur_start > target * 1.15)
+            ):
+                flush()
+            if cur_start is None:
+                cur_start, cur_label = s, state.label
+            cur_end = e
+            if is_heading:
+                cur_label = state.label
+        flush()
+    texts = {p.number: p.text for p in doc.pages}
+    return _merge_tiny(chunks, texts)
+
+
+def _merge_tiny(chunks: list[Chunk], texts: dict[int, str]) -> list[Chunk]:
+    """A fragment shorter than MIN_CHARS joins the previous chunk of its page when it fits."""
+    out: list[Chunk] = []
+    for c in chunks:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.page == c.page and c.end - c.start < MIN_CHARS
+                and c.end - prev.start <= MAX_CHARS):
+            out[-1] = Chunk(prev.doc_id, prev.rev_id, prev.page, prev.start, c.end,
+                            texts[c.page][prev.start:c.end], prev.section)
+        else:
+            out.append(c)
+    return out

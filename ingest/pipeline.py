@@ -1,0 +1,294 @@
+"""The ingest run: files -> documents -> chunks -> vectors + catalogue, incremental and crash-safe.
+
+Order of writes for a new revision of a document:
+  1. its vectors are upserted into the index (invisible: readers only trust catalogue-live chunks);
+  2. one sqlite transaction makes it the current revision (pages, chunks, document row);
+  3. the old revision's vectors are deleted.
+A kill between any two steps leaves the catalogue consistent; the next run's reconcile() removes
+stray vectors and restores missing ones from the embedding cache, then the run finishes the files
+it had not reached (their file record is written last).
+Parsing runs in worker processes while the main process embeds.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from ingest import offline  # noqa: F401
+from ingest.chunking import chunk_document
+from ingest.loaders import SUPPORTED, LoadError, is_collection, load, sha256_bytes
+from ingest.manifest import Entry, Manifest, ManifestError, load_manifest
+from ingest.store import Store
+from ingest.types import Chunk, Document, MetadataError
+
+MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
+SKIP_NAMES = {"README.md", "readme.txt", "LICENSE", "LICENSE.txt"}
+
+
+@dataclass
+class Summary:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    metadata_updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    withdrawn: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    pages: int = 0
+    chunks_added: int = 0
+    embedded: int = 0
+    reconcile: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def skip(self, file: str, reason: str) -> None:
+        self.skipped.append({"file": file, "reason": reason})
+
+    def to_dict(self, store: Store | None = None) -> dict[str, Any]:
+        d = {
+            "documents": {"added": len(self.added), "updated": len(self.updated) + len(self.metadata_updated),
+                          "unchanged": self.unchanged, "skipped": len(self.skipped), "withdrawn": len(self.withdrawn)},
+            "added": self.added, "updated": self.updated, "metadata_updated": self.metadata_updated,
+            "withdrawn": self.withdrawn, "skipped": self.skipped, "ignored": self.ignored,
+            "pages_parsed": self.pages, "chunks_added": self.chunks_added, "passages_embedded": self.embedded,
+            "reconciled": self.reconcile, "seconds": round(self.seconds, 2),
+        }
+        if store is not None:
+            d["store"] = store.catalog.stats() | {"data_dir": str(store.data_dir)}
+        return d
+
+
+# --- worker side -----------------------------------------------------------------------------
+
+def parse_file(path: str, entry: Entry) -> tuple[list[tuple[Document, list[Chunk]]], list[tuple[str, str]]]:
+    """Load and chunk one file (runs in a worker process). Returns documents and per-record errors."""
+    file = Path(path)
+    out, errors = [], []
+    for loaded in load(file):
+        where = f"{path}#{loaded.key}" if loaded.key is not None else path
+        try:
+            meta = entry.meta(loaded.key, loaded.extra, _slug(file.stem), loaded.title)
+        except (MetadataError, TypeError) as exc:
+            errors.append((where, f"metadata: {exc}"))
+            continue
+        doc = Document(meta, loaded.pages, path, loaded.sha256)
+        out.append((doc, chunk_document(doc)))
+    return out, errors
+
+
+def _slug(stem: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:128] or "document"
+
+
+# --- main side -------------------------------------------------------------------------------
+
+def find_files(paths: list[Path], summary: Summary) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                    if f.suffix.lower() in SUPPORTED and f.name not in SKIP_NAMES and f.name not in MANIFEST_NAMES:
+                        files.append(f)
+        elif p.exists():
+            files.append(p)
+        else:
+            summary.skip(str(p), "no such file or directory")
+    seen, out = set(), []
+    for f in files:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            out.append(r)
+    return out
+
+
+def discover_manifest(paths: list[Path]) -> Path | None:
+    for p in paths:
+        if p.is_dir():
+            for name in MANIFEST_NAMES:
+                if (p / name).exists():
+                    return p / name
+    return None
+
+
+def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir: str | Path | None = None,
+           progress: bool = False, store: Store | None = None, workers: int | None = None) -> tuple[dict, int]:
+    """Run one ingest. Returns (summary dict, exit code: 0 all done, 3 something skipped)."""
+    t0 = time.perf_counter()
+    summary = Summary()
+    paths = [Path(p) for p in paths]
+    own_store = store is None
+    store = store or Store(data_dir)
+    store.lock()
+    run_id = store.catalog.start_run(os.getpid())
+    status = "failed"
+    try:
+        summary.reconcile = store.reconcile()
+        manifest_path = Path(manifest) if manifest else discover_manifest(paths)
+        try:
+            man = load_manifest(manifest_path)
+        except ManifestError as exc:
+            summary.skip(str(manifest_path), str(exc))
+            man = Manifest(manifest_path, {}, [])
+            man_broken = True
+        else:
+            man_broken = False
+        for where, reason in man.errors:
+            summary.skip(where, f"manifest: {reason}")
+        files = find_files(paths, summary)
+        jobs: list[tuple[Path, Entry, str]] = []
+        for f in files:
+            entry = man.entry(f)
+            if entry is None:
+                if man_broken and man.covers(f):
+                    summary.skip(str(f), "not ingested: its manifest could not be read")
+                    continue
+                if man.path is not None:
+                    bad = [w for w, _ in man.errors if w.endswith(str(f.relative_to(man.path.parent.resolve())))
+                           ] if f.is_relative_to(man.path.parent.resolve()) else []
+                    if not bad:
+                        summary.ignored.append(str(f))
+                    continue
+                entry = Entry(f, {})
+            try:
+                sha = sha256_bytes(f.read_bytes())
+            except OSError as exc:
+                summary.skip(str(f), f"unreadable: {exc.strerror or exc}")
+                continue
+            rec = store.catalog.file_record(str(f))
+            if rec and rec["sha256"] == sha and rec["entry_fp"] == entry.fingerprint() and all(
+                    store.catalog.document(d) for d in rec["doc_ids"]):
+                summary.unchanged += len(rec["doc_ids"])
+                continue
+            jobs.append((f, entry, sha))
+        _run_jobs(store, jobs, summary, progress, workers)
+        status = "partial" if summary.skipped else "completed"
+    except BaseException:
+        status = "failed"
+        raise
+    finally:
+        summary.seconds = time.perf_counter() - t0
+        result = summary.to_dict(store)
+        store.catalog.finish_run(run_id, status, result)
+        result["run_id"] = run_id
+        if own_store:
+            store.close()
+        else:
+            store.unlock()
+    return result, (3 if summary.skipped else 0)
+
+
+def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str]], summary: Summary, progress: bool,
+              workers: int | None) -> None:
+    if not jobs:
+        return
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), unit="file", file=sys.stderr, dynamic_ncols=True)
+    n_workers = workers if workers is not None else min(2, len(jobs))
+    seen_ids: dict[str, str] = {}
+    if n_workers <= 0:
+        futures = [(job, _Done(lambda j=job: parse_file(str(j[0]), j[1]))) for job in jobs]
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("fork"))
+        # Small files first keeps the embedder busy while the big ones parse.
+        order = sorted(jobs, key=lambda j: j[0].stat().st_size)
+        futures = [(job, pool.submit(parse_file, str(job[0]), job[1])) for job in order]
+    try:
+        for (f, entry, sha), fut in futures:
+            if bar is not None:
+                bar.set_postfix_str(f.name[:40])
+            try:
+                docs, errors = fut.result()
+            except LoadError as exc:
+                summary.skip(str(f), str(exc))
+                _advance(bar)
+                continue
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+                summary.skip(str(f), f"{type(exc).__name__}: {exc}")
+                _advance(bar)
+                continue
+            for where, reason in errors:
+                summary.skip(where, reason)
+            doc_ids = []
+            for doc, chunks in docs:
+                other = seen_ids.get(doc.meta.id)
+                if other and other != str(f):
+                    summary.skip(f"{f}", f"duplicate document id {doc.meta.id!r} (already from {other})")
+                    continue
+                seen_ids[doc.meta.id] = str(f)
+                _store_document(store, doc, chunks, summary)
+                doc_ids.append(doc.meta.id)
+            if not errors:
+                store.catalog.set_file_record(str(f), sha, entry.fingerprint(), doc_ids)
+            _advance(bar)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if bar is not None:
+            bar.close()
+
+
+def _advance(bar) -> None:
+    if bar is not None:
+        bar.update(1)
+
+
+class _Done:
+    """A Future-like for inline (no worker) parsing."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def result(self):
+        return self.fn()
+
+
+def _store_document(store: Store, doc: Document, chunks: list[Chunk], summary: Summary) -> None:
+    cat = store.catalog
+    meta = doc.meta
+    fp = meta.fingerprint()
+    current = cat.document(meta.id)
+    searchable = meta.status == "approved"
+    if current and current["rev_id"] == doc.rev_id:
+        if cat.conn.execute("SELECT meta_fp FROM documents WHERE doc_id=?", (meta.id,)).fetchone()[0] == fp:
+            summary.unchanged += 1
+            return
+        cat.update_metadata(meta.id, meta, fp)
+        summary.metadata_updated.append(meta.id)
+        if not searchable:
+            store.index.delete(cat.rev_chunk_ids(doc.rev_id))
+            if current["status"] == "approved":
+                summary.withdrawn.append(meta.id) if meta.status == "withdrawn" else None
+        else:
+            rows = [r for r in cat.current_chunks() if r["rev_id"] == doc.rev_id]
+            summary.embedded += store.add_vectors(rows)
+        return
+    summary.pages += len(doc.pages)
+    rows = [_row(c, meta) for c in chunks]
+    if searchable:
+        summary.embedded += store.add_vectors(rows)
+    old_rev = cat.commit_revision(doc, chunks, fp)
+    if old_rev:
+        store.index.delete(cat.rev_chunk_ids(old_rev))
+    if current and not searchable and current["status"] == "approved" and meta.status == "withdrawn":
+        summary.withdrawn.append(meta.id)
+    summary.chunks_added += len(chunks)
+    (summary.updated if current else summary.added).append(meta.id)
+
+
+def _row(c: Chunk, meta) -> dict:
+    return {"chunk_id": c.id, "doc_id": c.doc_id, "rev_id": c.rev_id, "page_no": c.page, "start": c.start,
+            "end": c.end, "text": c.text, "section": c.section, "product": meta.product, "kind": meta.kind,
+            "audience": meta.audience}

@@ -1,0 +1,105 @@
+"""The store: the sqlite catalogue plus the chromadb vector index, under one data directory.
+
+    <data-dir>/catalog.sqlite      documents, revisions, pages, chunks, files, runs (+ audit, keys)
+    <data-dir>/embeddings.sqlite   embedding cache (text hash -> vector)
+    <data-dir>/chroma/             chromadb PersistentClient (unless MEDINFO_CHROMA_URL names a server)
+
+The data directory is --data-dir, else MEDINFO_DATA_DIR, else ~/.medinfo.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+from ingest import offline  # noqa: F401
+from ingest.catalog import Catalog
+from ingest.embedding import Embedder, EmbeddingCache
+from ingest.types import search_text
+
+
+class StoreBusy(RuntimeError):
+    pass
+
+
+def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
+    raw = data_dir or os.environ.get("MEDINFO_DATA_DIR") or "~/.medinfo"
+    return Path(raw).expanduser().resolve()
+
+
+def vector_metadata(row: dict) -> dict:
+    return {"doc_id": row["doc_id"], "rev_id": row["rev_id"], "page": int(row["page_no"]), "kind": row["kind"],
+            "product": row.get("product") or "", "audience": row.get("audience") or "hcp"}
+
+
+def row_search_text(row: dict) -> str:
+    return search_text(row["text"], row.get("section") or "", row.get("product"))
+
+
+class Store:
+    def __init__(self, data_dir: str | Path | None = None, embedder: Embedder | None = None):
+        self.data_dir = resolve_data_dir(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(self.data_dir / "catalog.sqlite")
+        self.embedder = embedder or Embedder()
+        self._index = None
+        self._cache = None
+        self._lock_fd = None
+
+    @property
+    def index(self):
+        if self._index is None:
+            from ingest.vectors import VectorIndex
+
+            self._index = VectorIndex(self.data_dir, self.embedder.name, self.embedder.dim or 384)
+        return self._index
+
+    @property
+    def cache(self) -> EmbeddingCache:
+        if self._cache is None:
+            self._cache = EmbeddingCache(self.data_dir / "embeddings.sqlite", self.embedder.name)
+        return self._cache
+
+    # --- writer lock: one ingest at a time per data directory -------------------------------
+    def lock(self) -> None:
+        fd = os.open(self.data_dir / "ingest.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreBusy(f"another ingest is running on {self.data_dir}; wait for it to finish") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # --- vectors for catalogue rows ----------------------------------------------------------
+    def add_vectors(self, rows: list[dict]) -> int:
+        """Embed (through the cache) and index catalogue chunk rows. Returns how many were embedded anew."""
+        if not rows:
+            return 0
+        vecs, fresh = self.cache.embed(self.embedder, [row_search_text(r) for r in rows])
+        self.index.add([r["chunk_id"] for r in rows], vecs, [vector_metadata(r) for r in rows])
+        return fresh
+
+    def reconcile(self) -> dict:
+        """Make the vector index hold exactly the searchable chunks (after a crash or a withdrawal)."""
+        live = {r["chunk_id"]: r for r in self.catalog.current_chunks()}
+        have = self.index.ids()
+        extra = have - live.keys()
+        missing = [live[c] for c in live.keys() - have]
+        if extra:
+            self.index.delete(extra)
+        fresh = self.add_vectors(missing)
+        return {"removed": len(extra), "restored": len(missing), "embedded": fresh}
+
+    def close(self) -> None:
+        self.unlock()
+        self.catalog.close()
+        if self._cache is not None:
+            self._cache.close()

@@ -1,0 +1,186 @@
+"""Sentence spans and section headings in extracted text, always as offsets into that text.
+
+PDF extraction breaks lines mid-sentence and scatters cross-references ("( \\n5.1\\n)"), so the
+splitter works on the raw text and never rewrites it: every span is (start, end) with
+text[start:end] the sentence, stripped of surrounding whitespace.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "fig", "no", "approx", "al", "inc", "ltd", "co", "corp",
+    "st", "u.s", "u.k", "ref", "vol", "min", "max", "hr", "hrs", "wk", "wks", "mo", "yr", "yrs", "pt", "pts", "dept",
+    "jr", "sr", "ca", "cf", "tab", "tabs", "cap", "caps", "approx", "resp", "incl", "p", "pp", "sec", "sect",
+}
+CONTINUATION_WORDS = {
+    "a", "an", "the", "of", "and", "or", "nor", "with", "without", "to", "in", "into", "for", "by", "on", "at",
+    "from", "as", "than", "that", "which", "who", "whose", "see", "including", "include", "includes", "such",
+    "is", "are", "was", "were", "be", "been", "if", "when", "while", "not", "no", "per", "between", "among",
+    "after", "before", "during", "under", "over", "versus", "via", "because", "both", "either", "neither",
+    "may", "can", "should", "must", "will", "has", "have", "had", "its", "their", "this", "these", "those",
+}
+SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "without", "by", "at", "from",
+               "vs", "versus", "as", "per", "into", "during", "after", "before", "other", "not", "use"}
+
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\s+([A-Z][^\n]{2,90})$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_TERMINAL = ".!?:;)]"
+_MAX_SENTENCE = 600
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: str  # "section" (numbered or capitals) or "sub" (title case)
+    text: str
+
+
+def classify_heading(line: str) -> Heading | None:
+    """Is this stripped line a heading? Label section numbers, capitals and short title-case lines."""
+    line = " ".join(line.split())
+    if not line or len(line) > 100 or line[-1] in ".,;":
+        return None
+    m = _NUMBERED.match(line)
+    if m and not re.search(r"\d\s*(mg|mcg|g|mL|kg|%)\b", line) and _mostly_capitalised(m.group(2)):
+        return Heading("section", line)
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 12:
+        return Heading("section", line)
+    words = _WORD.findall(line)
+    if 2 <= len(words) <= 9 and line[0].isupper() and line[-1] not in _TERMINAL and _mostly_capitalised(line):
+        return Heading("sub", line)
+    return None
+
+
+def _mostly_capitalised(text: str) -> bool:
+    words = [w for w in _WORD.findall(text) if w.lower() not in SMALL_WORDS]
+    if not words:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps / len(words) >= 0.75
+
+
+def _line_spans(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line), line
+        pos += len(line) + 1
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence (or list item, or heading) spans of `text`, in order, whitespace-trimmed."""
+    cuts = _boundaries(text)
+    spans = []
+    prev = 0
+    for cut in sorted(cuts) + [len(text)]:
+        if cut <= prev:
+            continue
+        spans.extend(_trim_and_split(text, prev, cut))
+        prev = cut
+    return spans
+
+
+def _boundaries(text: str) -> set[int]:
+    cuts: set[int] = set()
+    lines = list(_line_spans(text))
+    depth_at = _bracket_depths(text)
+    # Line-level boundaries: headings, list items, lines that end a sentence.
+    for i, (s, e, line) in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            cuts.add(e)  # blank line ends whatever came before
+            continue
+        if i + 1 >= len(lines):
+            continue
+        nxt = lines[i + 1][2].strip()
+        if not nxt:
+            continue
+        if depth_at[min(e, len(text) - 1)] > 0:
+            continue
+        if classify_heading(stripped) or _starts_item(nxt) or (
+            classify_heading(nxt) and stripped[-1] in _TERMINAL
+        ):
+            cuts.add(e)
+            continue
+        last_word = stripped.split()[-1].lower().rstrip(",")
+        first = nxt[0]
+        if stripped[-1] in ".!?" and (first.isupper() or first.isdigit()) and not _is_abbrev(stripped):
+            cuts.add(e)
+        elif stripped[-1] in ":;)]" and (first.isupper() or first in "•·-–*"):
+            cuts.add(e)
+        elif (first.isupper() and stripped[-1].isalnum() and last_word not in CONTINUATION_WORDS
+              and not stripped.endswith(("-", ",", "/")) and _looks_like_item(stripped)):
+            cuts.add(e)
+    # In-line boundaries: terminal punctuation followed by space and a capital.
+    for m in re.finditer(r"[.!?](?:[\"'”’)\]]*)\s+(?=[\"'“(\[]?[A-Z0-9•])", text):
+        if depth_at[m.start()] > 0:
+            continue
+        before = text[max(0, m.start() - 12):m.start() + 1]
+        if _is_abbrev(before) or re.search(r"\d\.$", before) and text[m.end():m.end() + 1].isdigit():
+            continue
+        cuts.add(m.start() + len(m.group(0).rstrip()))
+    return cuts
+
+
+def _starts_item(line: str) -> bool:
+    return bool(re.match(r"^([•·▪◦*–-]|\(?[a-z0-9]{1,2}[.)])\s", line))
+
+
+def _looks_like_item(line: str) -> bool:
+    # A line ending without punctuation before a capitalised line: a list item or table row,
+    # unless it is a long line that simply wrapped (those usually end in a small word).
+    return len(line) < 70 or line.rstrip().endswith(")")
+
+
+def _is_abbrev(before: str) -> bool:
+    m = re.search(r"(?:^|[\s(])([A-Za-z](?:\.[A-Za-z])*|[A-Za-z]{1,6})\.$", before)
+    if not m:
+        return False
+    token = m.group(1).lower()
+    return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha() and m.group(1).isupper())
+
+
+def _bracket_depths(text: str) -> list[int]:
+    """Depth of () and [] at each character; a depth held over 300 characters is dropped."""
+    depths = [0] * (len(text) + 1)
+    depth = 0
+    opened_at = 0
+    for i, c in enumerate(text):
+        if c in "([":
+            if depth == 0:
+                opened_at = i
+            depth += 1
+        elif c in ")]" and depth > 0:
+            depth -= 1
+        if depth and i - opened_at > 300:
+            depth = 0
+        depths[i] = depth
+    depths[len(text)] = depth
+    return depths
+
+
+def _trim_and_split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return []
+    if end - start <= _MAX_SENTENCE:
+        return [(start, end)]
+    # Over-long run (tables, lists without punctuation): split at line breaks, then at '; ', ', ', ' '.
+    for sep in ("\n", "; ", ", ", " "):
+        cut = text.rfind(sep, start + 1, start + _MAX_SENTENCE)
+        if cut > start + 50:
+            return _trim_and_split(text, start, cut + (len(sep) if sep != "\n" else 0)) + \
+                _trim_and_split(text, cut + len(sep), end)
+    return [(start, start + _MAX_SENTENCE)] + _trim_and_split(text, start + _MAX_SENTENCE, end)
+
+
+def normalize_space(text: str) -> str:
+    """The text as a reader sees it: whitespace runs collapsed, PDF cross-reference breaks joined."""
+    text = " ".join(text.split())
+    text = re.sub(r"\( (\d)", r"(\1", text)
+    text = re.sub(r"(\d) \)", r"\1)", text)
+    return text

@@ -1,0 +1,115 @@
+"""Domain types of the ingestion side: a document's metadata, its pages and its chunks.
+
+Everything downstream (the store, the assistant, eval) speaks these types.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, asdict
+from datetime import date
+from typing import Any
+
+KINDS = ("approved", "literature")
+STATUSES = ("approved", "draft", "withdrawn")
+AUDIENCES = ("hcp", "patient", "consumer", "any")
+DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+class MetadataError(ValueError):
+    """A document's metadata is invalid (bad id, kind, status, date...)."""
+
+
+@dataclass
+class DocumentMeta:
+    id: str
+    title: str
+    kind: str = "approved"
+    product: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    audience: str = "hcp"
+    version: str = "1"
+    effective: str | None = None  # ISO date
+    expiry: str | None = None  # ISO date
+    status: str = "approved"
+    source: str | None = None
+
+    def validate(self) -> "DocumentMeta":
+        if not DOC_ID_RE.match(self.id or ""):
+            raise MetadataError(f"invalid document id {self.id!r}: use 1-128 of [A-Za-z0-9._-]")
+        if self.kind not in KINDS:
+            raise MetadataError(f"{self.id}: kind must be one of {KINDS}, not {self.kind!r}")
+        if self.status not in STATUSES:
+            raise MetadataError(f"{self.id}: status must be one of {STATUSES}, not {self.status!r}")
+        if self.audience not in AUDIENCES:
+            raise MetadataError(f"{self.id}: audience must be one of {AUDIENCES}, not {self.audience!r}")
+        for name in ("effective", "expiry"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    date.fromisoformat(str(value))
+                except ValueError:
+                    raise MetadataError(f"{self.id}: {name} must be an ISO date (YYYY-MM-DD), not {value!r}")
+                setattr(self, name, str(value))
+        self.version = str(self.version)
+        if self.product:
+            self.product = self.product.strip().lower()
+        self.aliases = [str(a).strip().lower() for a in (self.aliases or []) if str(a).strip()]
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """Hash of the metadata; a change with the same file updates metadata only."""
+        items = sorted(self.to_dict().items())
+        return hashlib.sha256(repr(items).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    text: str  # exactly as extracted; offsets of chunks and citations index into it
+    heading: str = ""  # a section heading the loader knows for the whole page (MedQuAD: focus and type)
+
+
+@dataclass
+class Document:
+    meta: DocumentMeta
+    pages: list[Page]
+    path: str
+    sha256: str  # of the source bytes (for collection files: of this document's own content)
+
+    @property
+    def rev_id(self) -> str:
+        """One revision of a document: its id plus a hash of its content and version."""
+        h = hashlib.sha256(f"{self.meta.id}\x00{self.meta.version}\x00{self.sha256}".encode()).hexdigest()
+        return f"{self.meta.id}@{h[:12]}"
+
+
+@dataclass
+class Chunk:
+    doc_id: str
+    rev_id: str
+    page: int
+    start: int
+    end: int
+    text: str  # == page.text[start:end]
+    section: str = ""
+
+    @property
+    def id(self) -> str:
+        return chunk_id(self.rev_id, self.page, self.start, self.end)
+
+
+
+def search_text(text: str, section: str = "", product: str | None = None) -> str:
+    """What is embedded and indexed: the product and section heading travel with the passage."""
+    body = " ".join(text.split())
+    head = " | ".join(x for x in (product, section) if x)
+    return f"{head}: {body}" if head else body
+
+
+def chunk_id(rev_id: str, page: int, start: int, end: int) -> str:
+    h = hashlib.sha256(f"{rev_id}|{page}|{start}|{end}".encode()).hexdigest()
+    return "c_" + h[:20]
