@@ -15,4 +15,3 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ["POSTHOG_DISABLED"] = "1"
 os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-os.environ.setdefault("TQDM_DISABLE", "0")

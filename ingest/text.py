@@ -184,3 +184,15 @@ def normalize_space(text: str) -> str:
     text = re.sub(r"\( (\d)", r"(\1", text)
     text = re.sub(r"(\d) \)", r"\1)", text)
     return text
+
+
+_XREF = re.compile(r"\s*\[\s*see\b[^\]]*\]|\s*\(\s*\d{1,2}(?:\.\d{1,2})?(?:\s*,\s*\d{1,2}(?:\.\d{1,2})?)*\s*\)(?=\s*[.;:]?\s*$)",
+                   re.I)
+
+
+def without_xrefs(text: str) -> str:
+    """A sentence for reading: label cross-references ("[see Warnings (5.1)]", a trailing "(5.1)") removed."""
+    out = _XREF.sub("", normalize_space(text)).strip()
+    out = re.sub(r"\s+([.,;:])", r"\1", out)
+    out = re.sub(r"\.\s*\.$", ".", out)
+    return out or normalize_space(text)

@@ -1,0 +1,191 @@
+"""The assistant: question in, Answer (the contract) out. Retrieve, select, generate, verify, refuse.
+
+    from assistant import Assistant
+    a = Assistant(data_dir="~/.medinfo")
+    answer = a.ask("What is the starting dose of warfarin?")
+    answer.model_dump()
+"""
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+from assistant import products as product_terms
+from assistant.evidence import Selection, select
+from assistant.generate import Draft, ExtractiveGenerator
+from assistant.retrieval import Filters, Hit, Retriever, Snapshot, resolve_product
+from assistant.types import Answer, Citation, Claim, ClosestDocument, Flags
+from assistant.verify import MARKER, Verifier, split_claims
+from ingest.store import Store
+
+MAX_QUESTION_CHARS = 2000
+MIN_COVERAGE = 0.5  # share of the question's key terms the evidence must contain
+MIN_DENSE = 0.35  # cosine of the best passage
+MIN_SURVIVING = 0.5  # share of claims that must survive verification
+
+
+class InvalidQuestion(ValueError):
+    """The request cannot be answered as asked (empty, too long, unknown filter)."""
+
+
+class Assistant:
+    def __init__(self, data_dir: str | Path | None = None, store: Store | None = None, generator=None,
+                 verifier: Verifier | None = None, retriever: Retriever | None = None):
+        self.store = store or Store(data_dir)
+        self.retriever = retriever or Retriever(self.store)
+        self.generator = generator or ExtractiveGenerator()
+        self.fallback = ExtractiveGenerator()
+        self.verifier = verifier or Verifier()
+        self.hooks: list = []  # callables (question, answer) -> None, e.g. safety analysis
+
+    def warm_up(self) -> None:
+        """Load the model and the index now (a server calls this at start-up)."""
+        self.store.embedder.model
+        self.retriever.snapshot()
+        self.retriever.search("warm up", 1)
+
+    def ask(self, question: str, product: str | None = None, top_k: int | None = None, audience: str | None = None,
+            source_type: str | None = None) -> Answer:
+        t0 = time.perf_counter()
+        question = _validate(question, top_k, source_type)
+        snap = self.retriever.snapshot()
+        answer = self._answer(question, snap, product, top_k or 6, audience, source_type)
+        answer.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
+        for hook in self.hooks:
+            hook(question, answer)
+        return answer
+
+    # ------------------------------------------------------------------------------------------
+    def _answer(self, question: str, snap: Snapshot, product: str | None, k: int, audience: str | None,
+                source_type: str | None) -> Answer:
+        base = dict(question=question, trace_id=uuid.uuid4().hex, generator=self.generator.name,
+                    corpus_version=snap.corpus_version, prompt_version=self.generator.prompt_version)
+        if not snap.passages:
+            return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
+                          explanation="The store holds no searchable content; run `medinfo ingest` first.")
+        filters = Filters(audience=audience, source_type=source_type)
+        if product:
+            filters.product = resolve_product(snap, product)
+            if filters.product is None:
+                return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
+                              explanation=f"No approved content is held for the product {product!r}.")
+        mentioned = snap.products_in(question)
+        filters.products = mentioned
+        unknown = [d for d in product_terms.drugs_in(question) if d not in snap.products]
+        notices: list[str] = []
+        if unknown and not mentioned and not filters.product:
+            in_literature = [d for d in unknown if all(t in snap.vocab for t in product_terms.stems(d))]
+            if not in_literature:
+                return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
+                              explanation=f"The available content does not cover {', '.join(unknown)}: "
+                                          "no approved content or literature about it is held.")
+            filters.source_type = "literature"
+            notices.append(f"No approved content is held for {', '.join(unknown)}; the answer draws on "
+                           "published literature only.")
+        hits = self.retriever.search(question, k=max(k, 6), filters=filters)
+        base["retrieved"] = [h.passage.chunk_id for h in hits]
+        if not hits:
+            return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
+                          explanation="No passage in the available content matches the question.")
+        selection = select(question, hits, snap, mentioned or ([filters.product] if filters.product else []))
+        if unknown and filters.source_type == "literature":
+            selection.evidence = [e for e in selection.evidence
+                                  if any(u in e.text.lower() for u in unknown)]
+        weak = _weak(hits, selection)
+        if weak:
+            return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE, explanation=weak,
+                          closest_documents=_closest(hits), notices=notices)
+        draft = self.generator.compose(question, selection.evidence)
+        answer = self._verified(base, draft, selection, notices)
+        if answer.status != "answered" and self.generator is not self.fallback and selection.evidence:
+            # The configured generator's draft did not survive verification: fall back to extractive.
+            draft = self.fallback.compose(question, selection.evidence)
+            answer = self._verified(base | {"generator": self.fallback.name, "prompt_version": None}, draft,
+                                    selection, notices + ["The generated answer failed verification; "
+                                                          "this answer is extractive."])
+        if answer.status != "answered":
+            answer.closest_documents = _closest(hits)
+        return answer
+
+    def _verified(self, base: dict, draft: Draft, selection: Selection, notices: list[str]) -> Answer:
+        kept, removed = self.verifier.verify(draft.text, draft.citations, draft.contexts)
+        total = len(kept) + len(removed)
+        if not kept or total == 0 or len(kept) / total < MIN_SURVIVING:
+            return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE, removed_claims=removed,
+                          explanation="Too little of the drafted answer was supported by the cited passages.",
+                          notices=notices)
+        text, citations, kept = _prune(draft.text, draft.citations, kept, removed)
+        return Answer(**base, status="answered", answer=text, citations=citations, claims=kept,
+                      removed_claims=removed, notices=notices + selection.notices, flags=Flags())
+
+
+_NO_EVIDENCE = "The available content does not answer this question."
+
+
+def _validate(question: str, top_k: int | None, source_type: str | None) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise InvalidQuestion("the question is empty")
+    question = " ".join(question.split())
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+    if not re.search(r"[A-Za-z\u00C0-\uFFFF]{2,}", question):
+        raise InvalidQuestion("the question has no words")
+    if top_k is not None and not 1 <= top_k <= 50:
+        raise InvalidQuestion("top_k must be between 1 and 50")
+    if source_type is not None and source_type not in ("approved", "literature"):
+        raise InvalidQuestion("source_type must be 'approved' or 'literature'")
+    return question
+
+
+def _weak(hits: list[Hit], selection: Selection) -> str | None:
+    best_dense = max((h.dense for h in hits), default=0.0)
+    if not selection.evidence:
+        return "The closest passages contain no sentence that addresses the question."
+    if selection.coverage < MIN_COVERAGE:
+        return (f"The closest passages address only part of the question (key-term coverage "
+                f"{selection.coverage:.2f}); nothing states an answer.")
+    if best_dense < MIN_DENSE:
+        return f"The closest passages are not relevant enough (similarity {best_dense:.2f})."
+    return None
+
+
+def _closest(hits: list[Hit]) -> list[ClosestDocument]:
+    out, seen = [], set()
+    for h in hits:
+        if h.passage.doc_id in seen:
+            continue
+        seen.add(h.passage.doc_id)
+        out.append(ClosestDocument(document_id=h.passage.doc_id, title=h.passage.title, page=h.passage.page,
+                                   score=round(h.dense, 3)))
+        if len(out) == 3:
+            break
+    return out
+
+
+def _prune(text: str, citations: list[Citation], kept: list[Claim], removed: list[Claim]
+           ) -> tuple[str, list[Citation], list[Claim]]:
+    """Drop lines holding rejected claims, then renumber the citations still used, in order."""
+    bad = {c.text for c in removed}
+    lines = []
+    for line in text.split("\n"):
+        claims = split_claims(line)
+        if claims and any(c.text in bad for c in claims):
+            continue
+        lines.append(line)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if text.startswith("- "):
+        text = text[2:]
+    order: list[int] = []
+    for m in MARKER.finditer(text):
+        for n in re.split(r"\s*[,;]\s*", m.group(1)):
+            if int(n) not in order:
+                order.append(int(n))
+    new = {old: i + 1 for i, old in enumerate(order)}
+    text = MARKER.sub(lambda m: "".join(f"[{new[int(n)]}]" for n in re.split(r"\s*[,;]\s*", m.group(1))
+                                        if int(n) in new), text)
+    by_n = {c.n: c for c in citations}
+    cites = [by_n[old].model_copy(update={"n": new[old]}) for old in order if old in by_n]
+    claims = [c.model_copy(update={"citations": [new[n] for n in c.citations if n in new]}) for c in kept]
+    return text, cites, claims

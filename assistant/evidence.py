@@ -1,0 +1,206 @@
+"""Evidence selection: sentence spans inside the retrieved passages, scored against the question and
+de-duplicated across near-identical labels.
+
+Each piece of evidence is an exact span of a stored page (chunk start + sentence offsets), so its
+quote is the page text between its offsets, never a paraphrase.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from assistant.retrieval import Hit, Passage, Snapshot, stem_tokens
+from ingest.text import classify_heading, normalize_space, sentence_spans, without_xrefs
+
+QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "doe", "do", "does", "is",
+                  "are", "can", "could", "should", "would", "will", "may", "might", "tell", "know", "patient",
+                  "patients", "use", "take", "drug", "medic", "medicin", "please", "about", "recommend"}
+BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
+                         r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
+                         r"medical subject headings)", re.I)
+# Question words and the words labels use for them; a key term counts as found when a synonym is.
+SYNONYMS = [
+    {"start", "initi", "begin", "starting"}, {"dose", "dosag", "dose", "dosing"}, {"side", "advers", "reaction"},
+    {"kidney", "renal"}, {"liver", "hepat"}, {"pregnanc", "pregnant"}, {"breastfeed", "lactat", "nurs"},
+    {"child", "children", "pediatr", "paediatr"}, {"elder", "geriatr", "older"}, {"maximum", "max", "exceed"},
+    {"interact", "coadminist", "concomit"}, {"overdos", "overdosag"}, {"heart", "cardiac"}, {"stop", "discontinu"},
+]
+MAX_SENTENCES = 5
+
+
+@dataclass
+class Evidence:
+    passage: Passage
+    start: int  # page offsets
+    end: int
+    text: str  # exactly page_text[start:end]
+    score: float
+    hit_rank: int
+    overlap: float
+    lead_in: bool = False  # a sentence ending with ':' that introduces a list
+    also_in: list[str] = field(default_factory=list)  # other documents stating the same
+
+    @property
+    def display(self) -> str:
+        return without_xrefs(self.text)
+
+
+@dataclass
+class Selection:
+    evidence: list[Evidence]
+    coverage: float  # share of the question's key terms (IDF-weighted) found in the evidence
+    best_overlap: float
+    notices: list[str]
+
+
+def _synonyms() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for group in SYNONYMS:
+        stems = {t for w in group for t in (stem_tokens(w) or [w])}
+        for t in stems:
+            out.setdefault(t, set()).update(stems)
+    return out
+
+
+_SYN: dict[str, set[str]] | None = None
+
+
+def _present(term: str, tokens: set[str]) -> bool:
+    global _SYN
+    if _SYN is None:
+        _SYN = _synonyms()
+    return term in tokens or bool(_SYN.get(term, set()) & tokens)
+
+
+def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, float]:
+    product_stems = {t for p in products for t in stem_tokens(p)}
+    for name, prod in snap.products.items():
+        if prod in products:
+            product_stems.update(stem_tokens(name))
+    terms = {}
+    for t in stem_tokens(question):
+        if t in QUESTION_WORDS or t in product_stems or len(t) < 2:
+            continue
+        terms[t] = snap.idf(t)
+    return terms
+
+
+def _sentences(hit: Hit, rank: int) -> list[tuple[int, int, str, bool, bool]]:
+    """(page start, page end, text, is_lead_in, previous_is_lead_in) for usable sentences of a hit."""
+    p = hit.passage
+    out = []
+    prev_lead = False
+    for s, e in sentence_spans(p.text):
+        text = p.text[s:e]
+        flat = normalize_space(text)
+        lead = flat.endswith(":")
+        usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
+                  and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55)
+        if usable:
+            out.append((p.start + s, p.start + e, text, lead, prev_lead))
+        prev_lead = lead if usable or classify_heading(flat) is None else prev_lead
+    return out
+
+
+def _alpha_ratio(text: str) -> float:
+    letters = sum(c.isalpha() for c in text)
+    return letters / max(1, len(text.replace(" ", "")))
+
+
+def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], max_hits: int = 6,
+           max_sentences: int = MAX_SENTENCES) -> Selection:
+    terms = key_terms(question, snap, products)
+    total = sum(terms.values()) or 1.0
+    candidates: list[Evidence] = []
+    lead_ins: dict[tuple[str, int], Evidence] = {}
+    for rank, hit in enumerate(hits[:max_hits]):
+        section_tokens = set(stem_tokens(hit.passage.section)) if hit.passage.section else set()
+        prior = 1.0 / (1.0 + 0.35 * rank)
+        for start, end, text, lead, after_lead in _sentences(hit, rank):
+            toks = set(stem_tokens(text))
+            hit_w = sum(w for t, w in terms.items() if _present(t, toks))
+            sec_w = sum(w for t, w in terms.items() if _present(t, section_tokens) and not _present(t, toks))
+            overlap = (hit_w + 0.5 * sec_w) / total
+            score = 0.65 * overlap + 0.35 * prior
+            ev = Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead)
+            if lead:
+                lead_ins[(hit.passage.chunk_id, end)] = ev
+            candidates.append(ev)
+    candidates.sort(key=lambda e: -e.score)
+    chosen: list[Evidence] = []
+    notices: list[str] = []
+    for ev in candidates:
+        if len(chosen) >= max_sentences:
+            break
+        if chosen and ev.passage.doc_id != chosen[0].passage.doc_id and \
+                ev.passage.product and ev.passage.product == chosen[0].passage.product:
+            ev.score *= 0.85  # keep to the lead's label when another label of the product says the same
+        if chosen and (ev.score < 0.6 * chosen[0].score or ev.overlap < 0.2):
+            continue
+        if ev.lead_in and len(chosen) > 0:
+            continue
+        dup = _duplicate_of(ev, chosen)
+        if dup is not None:
+            if dup.passage.doc_id != ev.passage.doc_id and ev.passage.doc_id not in dup.also_in:
+                if _numbers(dup.display) != _numbers(ev.display):
+                    notices.append(_differ_notice(dup, ev))
+                    chosen.append(ev)
+                else:
+                    dup.also_in.append(ev.passage.doc_id)
+            continue
+        chosen.append(ev)
+    chosen = _with_lead_ins(chosen, candidates, hits)
+    found = set()
+    for ev in chosen:
+        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.passage.section))
+    coverage = sum(w for t, w in terms.items() if _present(t, found)) / total if terms else 0.0
+    best = max((e.overlap for e in chosen), default=0.0)
+    return Selection(chosen, coverage, best, notices)
+
+
+def _duplicate_of(ev: Evidence, chosen: list[Evidence]) -> Evidence | None:
+    a = ev.display.lower()
+    for c in chosen:
+        if fuzz.token_set_ratio(a, c.display.lower()) >= 90:
+            return c
+    return None
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\(\s*\d+(?:\.\d+)?\s*\)", "", text)))
+
+
+def _differ_notice(a: Evidence, b: Evidence) -> str:
+    return (f"Sources differ: {a.passage.title} (version {a.passage.version}) and {b.passage.title} "
+            f"(version {b.passage.version}) give different figures on this point; both are cited.")
+
+
+def _with_lead_ins(chosen: list[Evidence], candidates: list[Evidence], hits: list[Hit]) -> list[Evidence]:
+    """A chosen list item is preceded by the sentence that introduces its list ("... contraindicated in:")."""
+    by_chunk: dict[str, list[Evidence]] = {}
+    for c in candidates:
+        by_chunk.setdefault(c.passage.chunk_id, []).append(c)
+    out: list[Evidence] = []
+    for ev in chosen:
+        if _is_item(ev):
+            intro = None
+            for s in sorted(by_chunk.get(ev.passage.chunk_id, []), key=lambda e: -e.start):
+                if s.start >= ev.start:
+                    continue
+                if s.lead_in:
+                    intro = s
+                    break
+                if not _is_item(s):
+                    break
+            if intro is not None and intro not in out:
+                out.append(intro)
+        if ev not in out:
+            out.append(ev)
+    return out
+
+
+def _is_item(ev: Evidence) -> bool:
+    flat = ev.display
+    return not flat.endswith((".", "!", "?")) or flat.startswith(("•", "-", "–"))

@@ -1,0 +1,257 @@
+"""Hybrid retrieval over the store: dense (chromadb) + lexical (BM25), fused, filtered, product-aware.
+
+Only live passages are ever returned: current revision, status approved, inside their effective and
+expiry dates. The live set comes from the catalogue and is reloaded when the catalogue changes
+(its generation counter), so an ingest running beside a server is picked up between two questions.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+import numpy as np
+
+from ingest.store import Store
+from ingest.types import search_text
+
+DENSE_WEIGHT = 1.0
+BM25_WEIGHT = 0.7
+RRF_K = 60
+FOCUS_WEIGHT = 0.02
+CANDIDATES = 60
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    doc_id: str
+    rev_id: str
+    page: int
+    start: int
+    end: int
+    section: str
+    text: str
+    title: str
+    kind: str
+    product: str | None
+    audience: str
+    version: str
+    effective: str | None
+    expiry: str | None
+
+    def live_on(self, day: date) -> bool:
+        if self.effective and date.fromisoformat(self.effective) > day:
+            return False
+        return not (self.expiry and date.fromisoformat(self.expiry) < day)
+
+
+@dataclass
+class Hit:
+    passage: Passage
+    score: float
+    dense: float = 0.0  # cosine similarity, 0 when not in the dense candidates
+    lexical: float = 0.0  # BM25 score
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass
+class Filters:
+    product: str | None = None  # restrict to one product (manifest name or alias)
+    audience: str | None = None
+    source_type: str | None = None  # approved | literature
+    products: list[str] = field(default_factory=list)  # detected in the question: restrict approved content
+
+
+def stem_tokens(text: str) -> list[str]:
+    return _tokenize([text])[0]
+
+
+def _tokenize(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
+
+
+_STEMMER = None
+
+
+def _stemmer():
+    global _STEMMER
+    if _STEMMER is None:
+        import Stemmer
+
+        _STEMMER = Stemmer.Stemmer("english")
+    return _STEMMER
+
+
+class Snapshot:
+    """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
+
+    def __init__(self, store: Store):
+        import bm25s
+
+        cat = store.catalog
+        self.generation = cat.generation()
+        self.corpus_version = cat.corpus_version()
+        today = date.today()
+        rows = cat.current_chunks()
+        self.passages = [Passage(r["chunk_id"], r["doc_id"], r["rev_id"], r["page_no"], r["start"], r["end"],
+                                 r["section"], r["text"], r["title"], r["kind"], r["product"], r["audience"],
+                                 r["version"], r["effective"], r["expiry"]) for r in rows]
+        self.passages = [p for p in self.passages if p.live_on(today)]
+        self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
+        self.docs = {d["doc_id"]: d for d in cat.documents()}
+        self.tokens = _tokenize([search_text(p.text, p.section, p.product) for p in self.passages]) \
+            if self.passages else []
+        self.bm25 = None
+        if self.passages:
+            self.bm25 = bm25s.BM25()
+            self.bm25.index(self.tokens, show_progress=False)
+        self.vocab = {t for toks in self.tokens for t in toks}
+        self.doc_freq: dict[str, int] = {}
+        for toks in self.tokens:
+            for t in set(toks):
+                self.doc_freq[t] = self.doc_freq.get(t, 0) + 1
+        self.products: dict[str, str] = {}  # name or alias -> product
+        for d in self.docs.values():
+            if d["product"] and d["status"] == "approved":
+                self.products[d["product"]] = d["product"]
+                for a in d["aliases"]:
+                    self.products[a] = d["product"]
+        self._title_tokens = {doc_id: set(stem_tokens(d["title"])) for doc_id, d in self.docs.items()}
+
+    def idf(self, token: str) -> float:
+        n = len(self.passages) or 1
+        return float(np.log(1 + (n - self.doc_freq.get(token, 0) + 0.5) / (self.doc_freq.get(token, 0) + 0.5)))
+
+    def products_in(self, text: str) -> list[str]:
+        low = text.lower()
+        found = []
+        for name, product in self.products.items():
+            if re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", low) and product not in found:
+                found.append(product)
+        return found
+
+    def focus_match(self, query_tokens: set[str], doc_id: str) -> float:
+        title = self._title_tokens.get(doc_id) or set()
+        return len(title & query_tokens) / len(title) if title else 0.0
+
+
+class Retriever:
+    def __init__(self, store: Store, dense_weight: float = DENSE_WEIGHT, bm25_weight: float = BM25_WEIGHT,
+                 focus_weight: float = FOCUS_WEIGHT, reranker=None):
+        self.store = store
+        self.dense_weight = dense_weight
+        self.bm25_weight = bm25_weight
+        self.focus_weight = focus_weight
+        self.reranker = reranker
+        self._snap: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        gen = self.store.catalog.generation()
+        snap = self._snap
+        if snap is None or snap.generation != gen:
+            with self._lock:
+                if self._snap is None or self._snap.generation != gen:
+                    self._snap = Snapshot(self.store)
+                snap = self._snap
+        return snap
+
+    # --- the two retrievers ------------------------------------------------------------------
+    def dense(self, query: str, n: int, filters: Filters, snap: Snapshot) -> list[tuple[int, float]]:
+        if not snap.passages or self.dense_weight <= 0:
+            return []
+        vec = self.store.embedder.embed_query(query)
+        where = _where(filters)
+        out = []
+        for cid, sim in self.store.index.query(vec, n, where):
+            i = snap.index.get(cid)
+            if i is not None and _allowed(snap.passages[i], filters, snap):
+                out.append((i, sim))
+        return out
+
+    def lexical(self, query: str, n: int, filters: Filters, snap: Snapshot) -> list[tuple[int, float]]:
+        if snap.bm25 is None or self.bm25_weight <= 0:
+            return []
+        tokens = [t for t in stem_tokens(query) if t in snap.vocab]
+        if not tokens:
+            return []
+        mask = np.array([1.0 if _allowed(p, filters, snap) else 0.0 for p in snap.passages], dtype=np.float32) \
+            if _filtering(filters) else None
+        idx, scores = snap.bm25.retrieve([tokens], k=min(n, len(snap.passages)), show_progress=False,
+                                         weight_mask=mask)
+        return [(int(i), float(s)) for i, s in zip(idx[0], scores[0]) if s > 0]
+
+    # --- fused ---------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
+        filters = filters or Filters()
+        snap = self.snapshot()
+        dense = self.dense(query, CANDIDATES, filters, snap)
+        lexical = self.lexical(query, CANDIDATES, filters, snap)
+        hits: dict[int, Hit] = {}
+        for rank, (i, sim) in enumerate(dense):
+            h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
+            h.dense, h.dense_rank = sim, rank
+            h.score += self.dense_weight / (RRF_K + rank)
+        for rank, (i, s) in enumerate(lexical):
+            h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
+            h.lexical, h.lexical_rank = s, rank
+            h.score += self.bm25_weight / (RRF_K + rank)
+        if self.focus_weight:
+            qtok = set(stem_tokens(query))
+            for h in hits.values():
+                h.score += self.focus_weight * snap.focus_match(qtok, h.passage.doc_id) / RRF_K
+        ranked = sorted(hits.values(), key=lambda h: -h.score)
+        if self.reranker is not None and ranked:
+            ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])
+        return ranked[:k]
+
+
+def _filtering(f: Filters) -> bool:
+    return bool(f.product or f.audience or f.source_type or f.products)
+
+
+def _allowed(p: Passage, f: Filters, snap: Snapshot) -> bool:
+    if f.product and p.product != f.product:
+        return False
+    if f.audience and p.audience not in (f.audience, "any"):
+        return False
+    if f.source_type and p.kind != f.source_type:
+        return False
+    if f.products and p.kind == "approved" and p.product not in f.products:
+        return False
+    return True
+
+
+def _where(f: Filters) -> dict | None:
+    clauses: list[dict] = []
+    if f.product:
+        clauses.append({"product": f.product})
+    elif f.products:
+        clauses.append({"$or": [{"product": {"$in": list(f.products)}}, {"kind": "literature"}]})
+    if f.audience:
+        clauses.append({"audience": {"$in": [f.audience, "any"]}})
+    if f.source_type:
+        clauses.append({"kind": f.source_type})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def resolve_product(snap: Snapshot, name: str | None) -> str | None:
+    if not name:
+        return None
+    return snap.products.get(name.strip().lower())
+
+
+def doc_ids_of(hits: Iterable[Hit]) -> list[str]:
+    seen: list[str] = []
+    for h in hits:
+        if h.passage.doc_id not in seen:
+            seen.append(h.passage.doc_id)
+    return seen

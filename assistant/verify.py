@@ -1,0 +1,176 @@
+"""Claim verification: every sentence of an answer must be supported by the passages it cites.
+
+A claim is supported when its cited text contains it verbatim (after whitespace normalisation), or
+when it has strong lexical support (most of its content words, IDF-free, in the cited text) and,
+when an embedder is given, semantic support. Whatever the support, every number (with its unit)
+must appear in the cited text and negation must agree. This is the gate every generator's output
+goes through, the extractive one included.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.retrieval import stem_tokens
+from assistant.types import Citation, Claim
+from ingest.text import normalize_space, sentence_spans
+
+MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+NEGATIONS = {"not", "no", "never", "without", "cannot", "neither", "nor", "none", "nothing", "absent", "lack",
+             "lacks", "unlikely", "avoid", "contraindicated", "n't"}
+NUM_UNIT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*(?:\s*[½¼¾])?|[½¼¾])\s*(mg/kg/day|mg/kg|mg/day|mg/dl|mg/dL|mcg|µg|"
+                      r"mg|ml|mL|g|kg|%|mmol/L|mL/min|mmHg|hours?|days?|weeks?|months?|years?|times|fold|units?)?",
+                      re.I)
+LEXICAL_MIN = 0.8
+SEMANTIC_MIN = 0.75
+
+
+@dataclass
+class ParsedClaim:
+    text: str  # without markers
+    citations: list[int]
+    inherited: bool = False  # markers borrowed from the next sentence of the line
+
+
+def split_claims(answer: str) -> list[ParsedClaim]:
+    """Sentences (or bullet lines) of an answer with the [n] markers that follow or sit inside them."""
+    claims: list[ParsedClaim] = []
+    for line in answer.splitlines():
+        line = line.strip()
+        line = re.sub(r"^([-•*]|\d+[.)])\s+", "", line)
+        if not line:
+            continue
+        # Cut after a sentence end followed by markers, or at a sentence end followed by a capital.
+        parts = re.split(r"(?<=[.!?:])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)\s+(?=[A-Z\"“(])", line)
+        pieces: list[str] = []
+        i = 0
+        while i < len(parts):
+            text = parts[i]
+            markers = parts[i + 1] if i + 1 < len(parts) else ""
+            pieces.append(text + (markers or ""))
+            i += 2
+        # A sentence without markers shares the markers of the next sentence on its line that has some
+        # (a verbatim sentence may contain "U.S. " and be cut in two; it is still checked against them).
+        parsed = []
+        for piece in pieces:
+            nums = [int(n) for m in MARKER.findall(piece) for n in re.split(r"\s*[,;]\s*", m)]
+            text = normalize_space(MARKER.sub("", piece)).strip()
+            text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+            if text and re.search(r"[A-Za-z0-9]", text):
+                parsed.append(ParsedClaim(text, list(dict.fromkeys(nums))))
+        pending: list[ParsedClaim] = []
+        for pc in parsed:
+            if not pc.citations:
+                pending.append(pc)
+                continue
+            claims.extend(ParsedClaim(p.text, pc.citations, inherited=True) for p in pending)
+            claims.append(pc)
+            pending = []
+        claims.extend(pending)
+    return claims
+
+
+def _norm(text: str) -> str:
+    text = normalize_space(text).lower()
+    text = text.replace("’", "'").replace("“", '"').replace("”", '"').replace("–", "-").replace("—", "-")
+    return re.sub(r"\s+([.,;:!?)])", r"\1", text)
+
+
+def numbers_with_units(text: str) -> set[tuple[str, str]]:
+    out = set()
+    for m in NUM_UNIT.finditer(text):
+        num = m.group(1).replace(",", "").replace(" ", "")
+        unit = (m.group(2) or "").lower().rstrip("s") if m.group(2) else ""
+        out.add((num, unit))
+    return out
+
+
+def _negated(text: str) -> bool:
+    """Polarity: an odd number of negation cues ("not contraindicated" is positive again)."""
+    words = re.findall(r"[a-z']+", text.lower().replace("n't", " n't"))
+    return sum(1 for w in words if w in NEGATIONS) % 2 == 1
+
+
+def _best_sentence(claim: str, cited: str) -> str:
+    ctoks = set(stem_tokens(claim))
+    best, best_score = cited, -1.0
+    for s, e in sentence_spans(cited):
+        sent = cited[s:e]
+        stoks = set(stem_tokens(sent))
+        score = len(ctoks & stoks) / (len(ctoks) or 1)
+        if score > best_score:
+            best, best_score = sent, score
+    return best
+
+
+class Verifier:
+    def __init__(self, embedder=None, lexical_min: float = LEXICAL_MIN, semantic_min: float = SEMANTIC_MIN):
+        self.embedder = embedder
+        self.lexical_min = lexical_min
+        self.semantic_min = semantic_min
+
+    def check(self, text: str, cited_quotes: list[str], cited_context: list[str] | None = None) -> Claim:
+        """One claim against the quotes it cites (cited_context: wider passages, e.g. whole chunks)."""
+        if not cited_quotes:
+            return Claim(text=text, citations=[], supported=False, support=0.0, reason="cites no passage")
+        quotes = " ".join(cited_quotes)
+        scope = " ".join(cited_context) if cited_context else quotes
+        claim_n, quote_n = _norm(text).rstrip(".:"), _norm(scope)
+        verbatim = claim_n in quote_n
+        # Numbers and units must all be in what is cited.
+        have = numbers_with_units(scope)
+        have_nums = {n for n, _ in have}
+        for num, unit in numbers_with_units(text):
+            if num not in have_nums:
+                return Claim(text=text, citations=[], supported=False, support=0.0,
+                             reason=f"the number {num}{' ' + unit if unit else ''} is not in the cited text")
+            if unit and (num, unit) not in have and not any(n == num and u == "" for n, u in have):
+                return Claim(text=text, citations=[], supported=False, support=0.0,
+                             reason=f"{num} {unit} does not match the unit in the cited text")
+        if verbatim:
+            return Claim(text=text, citations=[], supported=True, support=1.0)
+        best = _best_sentence(text, scope)
+        if _negated(text) != _negated(best):
+            return Claim(text=text, citations=[], supported=False, support=0.0,
+                         reason="negation differs from the cited text")
+        ctoks = [t for t in stem_tokens(text)]
+        qtoks = set(stem_tokens(scope))
+        lexical = sum(1 for t in ctoks if t in qtoks) / len(ctoks) if ctoks else 0.0
+        support = lexical
+        if self.embedder is not None:
+            vecs = self.embedder.embed([text, best])
+            semantic = float(np.dot(vecs[0], vecs[1]))
+            support = min(lexical, max(semantic, 0.0)) if lexical < 1.0 else max(semantic, lexical)
+            ok = lexical >= self.lexical_min and semantic >= self.semantic_min
+        else:
+            ok = lexical >= self.lexical_min
+        support = float(max(0.0, min(1.0, support)))
+        if not ok:
+            return Claim(text=text, citations=[], supported=False, support=round(support, 3),
+                         reason="not supported by the cited text")
+        return Claim(text=text, citations=[], supported=True, support=round(support, 3))
+
+    def verify(self, answer: str, citations: list[Citation], contexts: dict[int, str] | None = None
+               ) -> tuple[list[Claim], list[Claim]]:
+        """Claims of an answer: (supported, rejected). A marker naming no given citation is rejected."""
+        by_n = {c.n: c for c in citations}
+        kept: list[Claim] = []
+        removed: list[Claim] = []
+        for pc in split_claims(answer):
+            unknown = [n for n in pc.citations if n not in by_n]
+            if unknown:
+                claim = Claim(text=pc.text, citations=pc.citations, supported=False, support=0.0,
+                              reason=f"cites passage(s) {unknown} that were not given")
+            elif not pc.citations:
+                claim = Claim(text=pc.text, citations=[], supported=False, support=0.0, reason="cites no passage")
+            else:
+                quotes = [by_n[n].quote for n in pc.citations]
+                ctx = [contexts[n] for n in pc.citations if contexts and n in contexts] or None
+                claim = self.check(pc.text, quotes, ctx)
+                claim.citations = pc.citations
+                if pc.inherited and not claim.supported:
+                    claim.citations, claim.reason = [], "cites no passage"
+            (kept if claim.supported else removed).append(claim)
+        return kept, removed

