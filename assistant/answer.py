@@ -15,6 +15,7 @@ from pathlib import Path
 from assistant import products as product_terms
 from assistant.evidence import Selection, select
 from assistant.generate import Draft, ExtractiveGenerator
+from assistant.intents import formulation_filter, intents_of
 from assistant.retrieval import Filters, Hit, Retriever, Snapshot, resolve_product
 from assistant.types import Answer, Citation, Claim, ClosestDocument, Flags
 from assistant.verify import MARKER, Verifier, split_claims
@@ -84,12 +85,15 @@ class Assistant:
             filters.source_type = "literature"
             notices.append(f"No approved content is held for {', '.join(unknown)}; the answer draws on "
                            "published literature only.")
+        filters.intents = intents_of(question)
+        filters.exclude_docs = _other_formulations(question, snap, mentioned or [filters.product])
         hits = self.retriever.search(question, k=max(k, 6), filters=filters)
         base["retrieved"] = [h.passage.chunk_id for h in hits]
         if not hits:
             return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
                           explanation="No passage in the available content matches the question.")
-        selection = select(question, hits, snap, mentioned or ([filters.product] if filters.product else []))
+        selection = select(question, hits, snap, mentioned or ([filters.product] if filters.product else []),
+                           intents=filters.intents)
         if unknown and filters.source_type == "literature":
             selection.evidence = [e for e in selection.evidence
                                   if any(u in e.text.lower() for u in unknown)]
@@ -149,6 +153,18 @@ def _weak(hits: list[Hit], selection: Selection) -> str | None:
     if best_dense < MIN_DENSE:
         return f"The closest passages are not relevant enough (similarity {best_dense:.2f})."
     return None
+
+
+def _other_formulations(question: str, snap: Snapshot, products: list[str | None]) -> set[str]:
+    """Labels of the other formulation of a product the question names (e.g. extended-release)."""
+    out: set[str] = set()
+    for product in products:
+        titles = {d["doc_id"]: d["title"] for d in snap.docs.values()
+                  if d["product"] == product and d["kind"] == "approved" and d["status"] == "approved"}
+        excluded = formulation_filter(question, titles) or set()
+        if excluded and excluded != set(titles):
+            out |= excluded
+    return out
 
 
 def _closest(hits: list[Hit]) -> list[ClosestDocument]:

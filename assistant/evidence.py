@@ -40,6 +40,7 @@ class Evidence:
     hit_rank: int
     overlap: float
     lead_in: bool = False  # a sentence ending with ':' that introduces a list
+    section: str = ""  # label section in force at this sentence
     also_in: list[str] = field(default_factory=list)  # other documents stating the same
 
     @property
@@ -87,20 +88,17 @@ def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, f
     return terms
 
 
-def _sentences(hit: Hit, rank: int) -> list[tuple[int, int, str, bool, bool]]:
-    """(page start, page end, text, is_lead_in, previous_is_lead_in) for usable sentences of a hit."""
+def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
+    """(page start, page end, text, is_lead_in, section) for the usable sentences of a hit."""
     p = hit.passage
     out = []
-    prev_lead = False
-    for s, e in sentence_spans(p.text):
+    for s, e, section in p.sentence_sections():
         text = p.text[s:e]
         flat = normalize_space(text)
-        lead = flat.endswith(":")
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
                   and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55)
         if usable:
-            out.append((p.start + s, p.start + e, text, lead, prev_lead))
-        prev_lead = lead if usable or classify_heading(flat) is None else prev_lead
+            out.append((p.start + s, p.start + e, text, flat.endswith(":"), section))
     return out
 
 
@@ -110,21 +108,27 @@ def _alpha_ratio(text: str) -> float:
 
 
 def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], max_hits: int = 6,
-           max_sentences: int = MAX_SENTENCES) -> Selection:
+           max_sentences: int = MAX_SENTENCES, intents: list | None = None) -> Selection:
+    from assistant.intents import section_matches
+
+    intents = intents or []
     terms = key_terms(question, snap, products)
+    vouched = {t for i in intents for w in i.words for t in stem_tokens(w)}
     total = sum(terms.values()) or 1.0
     candidates: list[Evidence] = []
     lead_ins: dict[tuple[str, int], Evidence] = {}
     for rank, hit in enumerate(hits[:max_hits]):
-        section_tokens = set(stem_tokens(hit.passage.section)) if hit.passage.section else set()
         prior = 1.0 / (1.0 + 0.35 * rank)
-        for start, end, text, lead, after_lead in _sentences(hit, rank):
+        for start, end, text, lead, section in _sentences(hit):
+            section_tokens = set(stem_tokens(section)) if section else set()
+            if intents and section_matches(intents, section):
+                section_tokens |= vouched
             toks = set(stem_tokens(text))
             hit_w = sum(w for t, w in terms.items() if _present(t, toks))
             sec_w = sum(w for t, w in terms.items() if _present(t, section_tokens) and not _present(t, toks))
             overlap = (hit_w + 0.5 * sec_w) / total
             score = 0.65 * overlap + 0.35 * prior
-            ev = Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead)
+            ev = Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead, section=section)
             if lead:
                 lead_ins[(hit.passage.chunk_id, end)] = ev
             candidates.append(ev)
@@ -154,7 +158,9 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     chosen = _with_lead_ins(chosen, candidates, hits)
     found = set()
     for ev in chosen:
-        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.passage.section))
+        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section))
+        if intents and section_matches(intents, ev.section):
+            found |= vouched
     coverage = sum(w for t, w in terms.items() if _present(t, found)) / total if terms else 0.0
     best = max((e.overlap for e in chosen), default=0.0)
     return Selection(chosen, coverage, best, notices)

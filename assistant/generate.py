@@ -24,7 +24,7 @@ def citation_for(n: int, ev: Evidence) -> Citation:
     p = ev.passage
     return Citation(n=n, chunk_id=p.chunk_id, document_id=p.doc_id, title=p.title, version=p.version,
                     source_type=p.kind, page=p.page, start=ev.start, end=ev.end, quote=ev.text,
-                    section=p.section)
+                    section=ev.section or p.section)
 
 
 def number_evidence(evidence: list[Evidence]) -> tuple[list[Citation], dict[int, str], dict[int, int]]:

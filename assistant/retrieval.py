@@ -21,6 +21,10 @@ DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 0.7
 RRF_K = 60
 FOCUS_WEIGHT = 0.02
+SECTION_WEIGHT = 1.0  # the "structure" retriever: BM25 among passages of the sections the question names
+LOW_VALUE = 0.5  # score factor for tables of contents and carton/container label text
+_LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
+                           r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
 CANDIDATES = 60
 
 
@@ -41,6 +45,19 @@ class Passage:
     version: str
     effective: str | None
     expiry: str | None
+
+    _sections: list | None = field(default=None, repr=False, compare=False)
+
+    def sentence_sections(self) -> list[tuple[int, int, str]]:
+        """Sentence spans (offsets into self.text) with the label section in force at each."""
+        if self._sections is None:
+            from ingest.chunking import sentence_sections
+
+            self._sections = sentence_sections(self.text, self.section)
+        return self._sections
+
+    def headings(self) -> set[str]:
+        return {self.section} | {sec for _, _, sec in self.sentence_sections()}
 
     def live_on(self, day: date) -> bool:
         if self.effective and date.fromisoformat(self.effective) > day:
@@ -64,6 +81,8 @@ class Filters:
     audience: str | None = None
     source_type: str | None = None  # approved | literature
     products: list[str] = field(default_factory=list)  # detected in the question: restrict approved content
+    exclude_docs: set[str] = field(default_factory=set)  # e.g. the other formulation's label
+    intents: list = field(default_factory=list)  # assistant.intents.Intent: boost matching label sections
 
 
 def stem_tokens(text: str) -> list[str]:
@@ -111,7 +130,11 @@ class Snapshot:
         if self.passages:
             self.bm25 = bm25s.BM25()
             self.bm25.index(self.tokens, show_progress=False)
+        self._masks: dict[tuple, np.ndarray] = {}
         self.vocab = {t for toks in self.tokens for t in toks}
+        # Pages that are tables of contents or carton labels: searchable, but rarely the answer.
+        low_pages = {(p.rev_id, p.page) for p in self.passages if _LOW_VALUE_RE.search(p.text)}
+        self.low_value = np.array([(p.rev_id, p.page) in low_pages for p in self.passages], dtype=bool)
         self.doc_freq: dict[str, int] = {}
         for toks in self.tokens:
             for t in set(toks):
@@ -123,6 +146,22 @@ class Snapshot:
                 for a in d["aliases"]:
                     self.products[a] = d["product"]
         self._title_tokens = {doc_id: set(stem_tokens(d["title"])) for doc_id, d in self.docs.items()}
+
+    def mask(self, filters: "Filters", sections: list | None = None) -> np.ndarray:
+        """1.0 for passages the filters allow (and, given sections, whose label section matches); cached."""
+        key = (filters.product, filters.audience, filters.source_type, tuple(filters.products),
+               tuple(sorted(filters.exclude_docs)), tuple(i.name for i in sections or []))
+        m = self._masks.get(key)
+        if m is None:
+            m = np.array([1.0 if _allowed(p, filters, self) else 0.0 for p in self.passages], dtype=np.float32)
+            if sections:
+                from assistant.intents import section_matches
+
+                m *= np.array([section_matches(sections, p.section) for p in self.passages], dtype=np.float32)
+            if len(self._masks) > 512:
+                self._masks.clear()
+            self._masks[key] = m
+        return m
 
     def idf(self, token: str) -> float:
         n = len(self.passages) or 1
@@ -175,14 +214,16 @@ class Retriever:
                 out.append((i, sim))
         return out
 
-    def lexical(self, query: str, n: int, filters: Filters, snap: Snapshot) -> list[tuple[int, float]]:
+    def lexical(self, query: str, n: int, filters: Filters, snap: Snapshot, sections: list | None = None
+                ) -> list[tuple[int, float]]:
         if snap.bm25 is None or self.bm25_weight <= 0:
             return []
         tokens = [t for t in stem_tokens(query) if t in snap.vocab]
         if not tokens:
             return []
-        mask = np.array([1.0 if _allowed(p, filters, snap) else 0.0 for p in snap.passages], dtype=np.float32) \
-            if _filtering(filters) else None
+        mask = snap.mask(filters, sections) if _filtering(filters) or sections else None
+        if mask is not None and not mask.any():
+            return []
         idx, scores = snap.bm25.retrieve([tokens], k=min(n, len(snap.passages)), show_progress=False,
                                          weight_mask=mask)
         return [(int(i), float(s)) for i, s in zip(idx[0], scores[0]) if s > 0]
@@ -206,6 +247,13 @@ class Retriever:
             qtok = set(stem_tokens(query))
             for h in hits.values():
                 h.score += self.focus_weight * snap.focus_match(qtok, h.passage.doc_id) / RRF_K
+        if filters.intents and self.bm25_weight > 0:
+            for rank, (i, s) in enumerate(self.lexical(query, 20, filters, snap, sections=filters.intents)):
+                h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
+                h.score += SECTION_WEIGHT / (RRF_K + rank)
+        for i, h in hits.items():
+            if snap.low_value[i]:
+                h.score *= LOW_VALUE
         ranked = sorted(hits.values(), key=lambda h: -h.score)
         if self.reranker is not None and ranked:
             ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])
@@ -213,7 +261,7 @@ class Retriever:
 
 
 def _filtering(f: Filters) -> bool:
-    return bool(f.product or f.audience or f.source_type or f.products)
+    return bool(f.product or f.audience or f.source_type or f.products or f.exclude_docs)
 
 
 def _allowed(p: Passage, f: Filters, snap: Snapshot) -> bool:
@@ -225,7 +273,7 @@ def _allowed(p: Passage, f: Filters, snap: Snapshot) -> bool:
         return False
     if f.products and p.kind == "approved" and p.product not in f.products:
         return False
-    return True
+    return p.doc_id not in f.exclude_docs
 
 
 def _where(f: Filters) -> dict | None:

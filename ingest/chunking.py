@@ -70,8 +70,8 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
             if cur_start is None:
                 cur_start, cur_label = s, state.label
             cur_end = e
-            if is_heading:
-                cur_label = state.label
+            if is_heading and s - cur_start < SECTION_BREAK_CHARS:
+                cur_label = state.label  # the chunk's label: the heading in force where its text begins
         flush()
     texts = {p.number: p.text for p in doc.pages}
     return _merge_tiny(chunks, texts)
@@ -88,4 +88,19 @@ def _merge_tiny(chunks: list[Chunk], texts: dict[int, str]) -> list[Chunk]:
                             texts[c.page][prev.start:c.end], prev.section)
         else:
             out.append(c)
+    return out
+
+
+def sentence_sections(text: str, section: str) -> list[tuple[int, int, str]]:
+    """Sentence spans of a chunk's text, each with the section in force there (headings inside the
+    chunk take over from the chunk's own label)."""
+    state = SectionState()
+    if " > " in section:
+        state.section, state.sub = section.split(" > ", 1)
+    else:
+        state.section = section
+    out = []
+    for s, e in sentence_spans(text):
+        state.see(text[s:e])
+        out.append((s, e, state.label))
     return out

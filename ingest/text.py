@@ -48,7 +48,8 @@ def classify_heading(line: str) -> Heading | None:
     if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 12:
         return Heading("section", line)
     words = _WORD.findall(line)
-    if 2 <= len(words) <= 9 and line[0].isupper() and line[-1] not in _TERMINAL and _mostly_capitalised(line):
+    if (2 <= len(words) <= 9 and line[0].isupper() and line[-1] not in _TERMINAL and _mostly_capitalised(line)
+            and not re.search(r"\d", line)):
         return Heading("sub", line)
     return None
 
@@ -98,7 +99,10 @@ def _boundaries(text: str) -> set[int]:
             continue
         if depth_at[min(e, len(text) - 1)] > 0:
             continue
-        if classify_heading(stripped) or _starts_item(nxt) or (
+        heading = classify_heading(stripped)
+        if heading and heading.level == "sub" and not (nxt[0].isupper() or nxt[0].isdigit() or _starts_item(nxt)):
+            heading = None  # "Warfarin Sodium Tablets USP\nare supplied as ...": a wrapped sentence
+        if heading or _starts_item(nxt) or (
             classify_heading(nxt) and stripped[-1] in _TERMINAL
         ):
             cuts.add(e)
