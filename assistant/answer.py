@@ -17,7 +17,7 @@ from assistant.evidence import Selection, select
 from assistant.generate import Draft, ExtractiveGenerator
 from assistant.intents import formulation_filter, intents_of
 from assistant.retrieval import Filters, Hit, Retriever, Snapshot, resolve_product
-from assistant.types import Answer, Citation, Claim, ClosestDocument, Flags
+from assistant.types import Answer, Citation, Claim, ClosestDocument, Flags, RetrievedPassage
 from assistant.verify import MARKER, Verifier, split_claims
 from ingest.store import Store
 
@@ -46,6 +46,10 @@ class Assistant:
         self.store.embedder.model
         self.retriever.snapshot()
         self.retriever.search("warm up", 1)
+
+    def source(self, chunk_id: str) -> dict | None:
+        """A stored passage with its page text and document metadata (what a citation resolves to)."""
+        return self.store.catalog.chunk(chunk_id)
 
     def ask(self, question: str, product: str | None = None, top_k: int | None = None, audience: str | None = None,
             source_type: str | None = None) -> Answer:
@@ -87,8 +91,9 @@ class Assistant:
                            "published literature only.")
         filters.intents = intents_of(question)
         filters.exclude_docs = _other_formulations(question, snap, mentioned or [filters.product])
-        hits = self.retriever.search(question, k=max(k, 6), filters=filters)
-        base["retrieved"] = [h.passage.chunk_id for h in hits]
+        hits = self.retriever.search(question, k=k, filters=filters)
+        base["retrieved"] = [RetrievedPassage(chunk_id=h.passage.chunk_id, document_id=h.passage.doc_id,
+                                              page=h.passage.page, score=round(h.score, 5)) for h in hits]
         if not hits:
             return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
                           explanation="No passage in the available content matches the question.")

@@ -122,10 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions():
-    """Subcommands living next to what they drive (answering, serving, evaluation...)."""
-    from assistant import cli_commands
+    """Subcommands living next to what they drive (answering, serving, evaluation...), registered as
+    entry points of the group "medinfo.commands" (see pyproject.toml), so the CLI imports none of them."""
+    from importlib.metadata import entry_points
 
-    yield cli_commands.register
+    for ep in sorted(entry_points(group="medinfo.commands"), key=lambda e: e.name):
+        yield ep.load()
 
 
 def main(argv: list[str] | None = None) -> int:

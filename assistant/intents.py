@@ -48,6 +48,18 @@ INTENTS = [
     _i("storage", r"\bstor(e|age|ed)\b|shelf life", r"storage|how supplied|^16", "store storage stored"),
     _i("strengths", r"strengths?|dosage forms?|come in|tablet sizes", r"dosage forms and strengths|^3\s",
        "strengths strength come forms"),
+    # Patient and HCP information pages (MedQuAD-style topics): the section names the question type.
+    _i("symptoms", r"symptom|signs? of", r"symptom|signs", "symptoms symptom signs"),
+    _i("diagnosis", r"diagnos|tests? (for|to)|exams?\b", r"exams and tests|diagnos", "diagnose diagnosis tests exams"),
+    _i("outlook", r"outlook|prognosis", r"outlook|prognosis", "outlook prognosis"),
+    _i("causes", r"what causes|causes? of|cause\b", r"causes|cause", "causes cause"),
+    _i("treatment", r"treatments?\b|treated|therap(y|ies) for", r"treatment", "treatments treatment treated"),
+    _i("prevention", r"prevent", r"prevention", "prevent prevention"),
+    _i("susceptibility", r"at risk|risk factors?|who gets", r"susceptibility|risk factors", "risk"),
+    _i("inheritance", r"inherit|hereditary|genetic", r"inheritance|genetic changes", "inherited inheritance genetic"),
+    _i("frequency", r"how many people|how common|frequen", r"frequency", "many people common frequency"),
+    _i("research", r"research|clinical trials", r"research|clinical trials", "research trials"),
+    _i("stages", r"stages?\b", r"stages", "stages stage"),
     _i("indications", r"indicat(ed|ion)s?\b|used for|approved for|\buses\b", r"indications|^1(\.\d+)?\s|^uses$",
        "indications indication indicated used approved uses"),
 ]

@@ -20,7 +20,7 @@ from ingest.types import search_text
 DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 0.7
 RRF_K = 60
-FOCUS_WEIGHT = 0.02
+FOCUS_WEIGHT = 1.0  # passages of the document whose title (focus) the question names
 SECTION_WEIGHT = 1.0  # the "structure" retriever: BM25 among passages of the sections the question names
 LOW_VALUE = 0.5  # score factor for tables of contents and carton/container label text
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"

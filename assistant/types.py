@@ -45,6 +45,13 @@ class ClosestDocument(BaseModel):
     score: float
 
 
+class RetrievedPassage(BaseModel):
+    chunk_id: str
+    document_id: str
+    page: int
+    score: float
+
+
 class Answer(BaseModel):
     question: str
     status: Status
@@ -60,6 +67,6 @@ class Answer(BaseModel):
     notices: list[str] = Field(default_factory=list, description="e.g. sources that differ, off-label notice")
     closest_documents: list[ClosestDocument] = Field(default_factory=list)
     removed_claims: list[Claim] = Field(default_factory=list, description="claims the verifier rejected")
-    retrieved: list[str] = Field(default_factory=list, description="chunk ids retrieved, best first")
+    retrieved: list[RetrievedPassage] = Field(default_factory=list, description="passages retrieved, best first")
     prompt_version: str | None = None
     latency_ms: float | None = None

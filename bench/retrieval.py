@@ -76,13 +76,15 @@ def evaluate(retriever, items: list[dict], page_text=None) -> dict:
 
 
 def run_set(name: str, paths: list[Path], manifest: Path | None, items: list[dict], embedder: str,
-            configs: dict[str, dict]) -> dict:
+            configs: dict[str, dict], store_dir: str | None = None) -> dict:
     from assistant.retrieval import Retriever
     from ingest.embedding import Embedder
     from ingest.pipeline import ingest
     from ingest.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
+        if store_dir:
+            tmp = str(Path(store_dir) / f"{name.split()[0]}-{embedder}")
         store = Store(tmp, Embedder(embedder))
         t = time.perf_counter()
         summary, _ = ingest(paths, manifest=manifest, data_dir=tmp, store=store)
@@ -120,6 +122,7 @@ def main() -> None:
     ap.add_argument("--medquad", default=str(ROOT.parent / "shared" / "data" / "medquad"))
     ap.add_argument("--limit", type=int, default=1000, help="MedQuAD questions sampled (seed 0)")
     ap.add_argument("--sets", default="pubmedqa,medquad")
+    ap.add_argument("--store-dir", default=None, help="keep the stores here (re-runs skip the ingest)")
     args = ap.parse_args()
     sets = args.sets.split(",")
     if "pubmedqa" in sets:
@@ -130,7 +133,7 @@ def main() -> None:
             src = ROOT / "corpus/literature/pubmedqa_dev.json"
             m.write_text(yaml.safe_dump({"documents": [{"path": str(src), "id_prefix": "pmid-",
                                                         "kind": "literature"}]}))
-            run_set("pubmedqa", [src], m, pubmedqa_items(), args.embedder, CONFIGS)
+            run_set("pubmedqa", [src], m, pubmedqa_items(), args.embedder, CONFIGS, args.store_dir)
     if "medquad" in sets:
         import yaml
 
@@ -141,7 +144,7 @@ def main() -> None:
             m = Path(tmp) / "manifest.yaml"
             m.write_text(yaml.safe_dump({"documents": entries}))
             run_set(f"medquad ({len(questions)} questions)", [Path(e["path"]) for e in entries], m, questions,
-                    args.embedder, CONFIGS)
+                    args.embedder, CONFIGS, args.store_dir)
 
 
 if __name__ == "__main__":
