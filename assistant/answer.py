@@ -52,11 +52,12 @@ class Assistant:
         return self.store.catalog.chunk(chunk_id)
 
     def ask(self, question: str, product: str | None = None, top_k: int | None = None, audience: str | None = None,
-            source_type: str | None = None) -> Answer:
+            source_type: str | None = None, on_retrieval=None) -> Answer:
+        """Answer a question. on_retrieval(list[RetrievedPassage]) is called as soon as retrieval is done."""
         t0 = time.perf_counter()
         question = _validate(question, top_k, source_type)
         snap = self.retriever.snapshot()
-        answer = self._answer(question, snap, product, top_k or 6, audience, source_type)
+        answer = self._answer(question, snap, product, top_k or 6, audience, source_type, on_retrieval)
         answer.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
         for hook in self.hooks:
             hook(question, answer)
@@ -64,7 +65,7 @@ class Assistant:
 
     # ------------------------------------------------------------------------------------------
     def _answer(self, question: str, snap: Snapshot, product: str | None, k: int, audience: str | None,
-                source_type: str | None) -> Answer:
+                source_type: str | None, on_retrieval=None) -> Answer:
         base = dict(question=question, trace_id=uuid.uuid4().hex, generator=self.generator.name,
                     corpus_version=snap.corpus_version, prompt_version=self.generator.prompt_version)
         if not snap.passages:
@@ -94,6 +95,8 @@ class Assistant:
         hits = self.retriever.search(question, k=k, filters=filters)
         base["retrieved"] = [RetrievedPassage(chunk_id=h.passage.chunk_id, document_id=h.passage.doc_id,
                                               page=h.passage.page, score=round(h.score, 5)) for h in hits]
+        if on_retrieval is not None:
+            on_retrieval(base["retrieved"])
         if not hits:
             return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
                           explanation="No passage in the available content matches the question.")

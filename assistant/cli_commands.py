@@ -16,10 +16,107 @@ def cmd_ask(args) -> int:
                                source_type=args.source_type)
     except InvalidQuestion as exc:
         return _fail(str(exc), args.json, EXIT_USAGE)
+    _audit_cli(assistant, answer)
     if args.json:
         _print_json(answer.model_dump())
         return EXIT_OK
     print(render_answer(answer))
+    return EXIT_OK
+
+
+def _audit_cli(assistant, answer) -> None:
+    import getpass
+
+    from assistant.service_db import ServiceDB, answer_record
+
+    ServiceDB(assistant.store.data_dir).append_audit(answer_record(answer, f"cli:{getpass.getuser()}", "cli", "cli"))
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def cmd_serve(args) -> int:
+    import os
+
+    import uvicorn
+
+    from ingest.store import resolve_data_dir
+
+    if args.no_auth and args.host not in LOOPBACK:
+        return _fail("--no-auth is only allowed on a loopback address (--host 127.0.0.1)", code=EXIT_USAGE)
+    data_dir = resolve_data_dir(args.data_dir)
+    os.environ["MEDINFO_DATA_DIR"] = str(data_dir)
+    os.environ["MEDINFO_NO_AUTH"] = "1" if args.no_auth else "0"
+    print(f"medinfo serving {data_dir} on http://{args.host}:{args.port} "
+          f"({'no auth, local only' if args.no_auth else 'API keys required'}; docs at /docs)", file=sys.stderr)
+    if args.workers > 1:
+        uvicorn.run("assistant.api:app_from_env", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level=args.log_level)
+    else:
+        from assistant.api import create_app
+
+        uvicorn.run(create_app(data_dir, no_auth=args.no_auth), host=args.host, port=args.port,
+                    log_level=args.log_level)
+    return EXIT_OK
+
+
+def _service_db(args):
+    from assistant.service_db import ServiceDB
+    from ingest.store import resolve_data_dir
+
+    return ServiceDB(resolve_data_dir(args.data_dir))
+
+
+def cmd_keys(args) -> int:
+    db = _service_db(args)
+    if args.action == "create":
+        try:
+            key_id, key = db.create_key(args.role, args.name or "")
+        except ValueError as exc:
+            return _fail(str(exc), args.json, EXIT_USAGE)
+        if args.json:
+            _print_json({"key_id": key_id, "role": args.role, "key": key})
+        else:
+            print(key)
+            print(f"(key {key_id}, role {args.role}: shown once, stored hashed; send it as "
+                  "'Authorization: Bearer KEY')", file=sys.stderr)
+        return EXIT_OK
+    if args.action == "revoke":
+        if not args.key_id or not db.revoke_key(args.key_id):
+            return _fail(f"no active key {args.key_id!r}", args.json)
+        if args.json:
+            _print_json({"revoked": args.key_id})
+        return EXIT_OK
+    keys = db.list_keys()
+    if args.json:
+        _print_json({"keys": keys})
+    else:
+        for k in keys:
+            print(f"{k['key_id']}  {k['role']:<10} {k['name']:<20} {'revoked' if k['revoked_at'] else 'active'}")
+    return EXIT_OK
+
+
+def cmd_audit(args) -> int:
+    db = _service_db(args)
+    if args.action == "verify":
+        result = db.verify_audit()
+        if args.json:
+            _print_json(result)
+        else:
+            print(f"audit log {'intact' if result['ok'] else 'TAMPERED'}: {result['records']} records")
+            for p in result["problems"]:
+                print(f"  {p}")
+        return EXIT_OK if result["ok"] else EXIT_ERROR
+    rows = db.audit(args.since, args.until, args.user, args.status, limit=args.limit)
+    rows.reverse()
+    fmt = args.format or ("jsonl" if args.json else "csv")
+    text = db.export_audit(fmt, rows)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"wrote {len(rows)} records to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -48,3 +145,26 @@ def register(sub, add) -> None:
     sp.add_argument("--top-k", type=int, default=None, help="passages to retrieve (default 6)")
     sp.add_argument("--audience", choices=["hcp", "patient", "consumer"], default=None)
     sp.add_argument("--source-type", choices=["approved", "literature"], default=None)
+
+    sp = add("serve", "Serve the chat API and web pages with uvicorn.", cmd_serve, json_flag=False)
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    sp.add_argument("--no-auth", action="store_true", help="no API keys (local use; only on 127.0.0.1)")
+    sp.add_argument("--log-level", default="warning")
+
+    sp = add("keys", "Create, list or revoke API keys (roles: physician, msl, reviewer, admin).", cmd_keys)
+    sp.add_argument("action", choices=["create", "list", "revoke"])
+    sp.add_argument("key_id", nargs="?", help="for revoke")
+    sp.add_argument("--role", choices=["physician", "msl", "reviewer", "admin"], default="physician")
+    sp.add_argument("--name", help="who the key is for")
+
+    sp = add("audit", "Verify the audit chain, or export audited answers (CSV or JSONL).", cmd_audit)
+    sp.add_argument("action", choices=["verify", "export"])
+    sp.add_argument("--format", choices=["csv", "jsonl"])
+    sp.add_argument("--out", help="write here instead of standard output")
+    sp.add_argument("--since", type=float, help="epoch seconds")
+    sp.add_argument("--until", type=float)
+    sp.add_argument("--user")
+    sp.add_argument("--status", choices=["answered", "insufficient_evidence", "refused"])
+    sp.add_argument("--limit", type=int, default=100000)

@@ -175,7 +175,8 @@ def _duplicate_of(ev: Evidence, chosen: list[Evidence]) -> Evidence | None:
 
 
 def _numbers(text: str) -> set[str]:
-    return set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\(\s*\d+(?:\.\d+)?\s*\)", "", text)))
+    text = re.sub(r"\(\s*\d+(?:\.\d+)?\s*\)", "", text)  # section cross-references
+    return set(re.findall(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?(?![A-Za-z\d])", text))
 
 
 def _differ_notice(a: Evidence, b: Evidence) -> str:

@@ -20,6 +20,7 @@ CONTINUATION_WORDS = {
     "is", "are", "was", "were", "be", "been", "if", "when", "while", "not", "no", "per", "between", "among",
     "after", "before", "during", "under", "over", "versus", "via", "because", "both", "either", "neither",
     "may", "can", "should", "must", "will", "has", "have", "had", "its", "their", "this", "these", "those",
+    "and/or", "than", "whether", "about", "against", "within", "upon", "plus",
 }
 SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "without", "by", "at", "from",
                "vs", "versus", "as", "per", "into", "during", "after", "before", "other", "not", "use"}

@@ -1,0 +1,46 @@
+// The physician's chat: ask, read the cited answer, open each [n] at its highlighted passage.
+setupKeyField();
+const messages = document.getElementById("messages");
+const panel = document.getElementById("source");
+
+function renderAnswer(a) {
+  const byN = Object.fromEntries(a.citations.map(c => [c.n, c]));
+  const text = esc(a.answer).replace(/\[(\d+)\]/g, (m, n) =>
+    byN[n] ? `<button type="button" class="cite" data-trace="${a.trace_id}" data-n="${n}">[${n}]</button>` : m);
+  const refs = a.citations.map(c => `<div>[${c.n}] ${esc(c.title)}, version ${esc(c.version)}, page ${c.page}</div>`).join("");
+  const flags = [];
+  if (a.flags.adverse_event) flags.push("Possible adverse event: forwarded for pharmacovigilance follow-up.");
+  if (a.flags.product_complaint) flags.push("Possible product complaint: recorded for follow-up.");
+  if (a.flags.personal_data_redacted) flags.push("Personal data in the question was redacted before logging.");
+  const el = document.createElement("div");
+  el.className = "msg";
+  el.innerHTML = `<div class="q">${esc(a.question)} <span class="badge ${a.status}">${a.status.replace("_", " ")}</span></div>
+    <div class="a">${text}</div>
+    ${a.explanation ? `<div class="notice">${esc(a.explanation)}</div>` : ""}
+    ${a.notices.map(n => `<div class="notice">${esc(n)}</div>`).join("")}
+    ${flags.map(f => `<div class="flag">${esc(f)}</div>`).join("")}
+    ${refs ? `<div class="refs"><b>References</b>${refs}</div>` : ""}
+    ${a.closest_documents.length ? `<div class="refs">Closest documents: ${a.closest_documents.map(d => esc(d.title)).join("; ")}</div>` : ""}`;
+  el.querySelectorAll(".cite").forEach(b => b.addEventListener("click", () => {
+    document.querySelectorAll(".cite.active").forEach(x => x.classList.remove("active"));
+    b.classList.add("active");
+    showSource(panel, byN[b.dataset.n]);
+  }));
+  messages.prepend(el);
+}
+
+document.getElementById("ask-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const question = document.getElementById("question").value.trim();
+  const product = document.getElementById("product").value.trim();
+  if (!question) return;
+  const button = document.getElementById("ask-button");
+  button.disabled = true; button.textContent = "Searching…";
+  try {
+    const body = {question};
+    if (product) body.product = product;
+    renderAnswer(await api("/v1/ask", {method: "POST", body: JSON.stringify(body)}));
+  } catch (e) {
+    const el = document.createElement("div"); el.className = "msg bad"; el.textContent = e.message; messages.prepend(el);
+  } finally { button.disabled = false; button.textContent = "Ask"; }
+});
