@@ -52,7 +52,10 @@ def create_app(data_dir: str | Path | None = None, no_auth: bool = False, assist
     from assistant.config import build_assistant
 
     assistant = assistant or build_assistant(data_dir)
+    # FastAPI's OpenTelemetry instrumentation stays off: nothing leaves the machine, exporters or not.
     app = FastAPI(title="medinfo", version="0.1.0",
+                  telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+                             "auto_configure": False},
                   description="Medical-information answers with traceable evidence. Every answer follows the "
                               "answer contract: each sentence carries [n] citations resolving to a stored passage.")
     app.state.assistant = assistant

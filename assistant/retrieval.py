@@ -6,6 +6,7 @@ expiry dates. The live set comes from the catalogue and is reloaded when the cat
 """
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -131,6 +132,8 @@ class Snapshot:
             self.bm25 = bm25s.BM25()
             self.bm25.index(self.tokens, show_progress=False)
         self._masks: dict[tuple, np.ndarray] = {}
+        self._matrix = None
+        self._matrix_lock = threading.Lock()
         self.vocab = {t for toks in self.tokens for t in toks}
         # Pages that are tables of contents or carton labels: searchable, but rarely the answer.
         low_pages = {(p.rev_id, p.page) for p in self.passages if _LOW_VALUE_RE.search(p.text)}
@@ -162,6 +165,20 @@ class Snapshot:
                 self._masks.clear()
             self._masks[key] = m
         return m
+
+    def matrix(self, store: Store) -> np.ndarray | None:
+        """Vectors of all live passages, from the embedding cache (None if any is missing)."""
+        if self._matrix is None and self.passages:
+            with self._matrix_lock:
+                if self._matrix is None:
+                    texts = [search_text(p.text, p.section, p.product) for p in self.passages]
+                    found = store.cache.get_many(texts)
+                    keys = [store.cache.key(t) for t in texts]
+                    if all(k in found for k in keys):
+                        self._matrix = np.stack([found[k] for k in keys]).astype(np.float32)
+                    else:
+                        self._matrix = False
+        return self._matrix if self._matrix is not False else None
 
     def idf(self, token: str) -> float:
         n = len(self.passages) or 1
@@ -206,6 +223,16 @@ class Retriever:
         if not snap.passages or self.dense_weight <= 0:
             return []
         vec = self.store.embedder.embed_query(query)
+        matrix = None if os.environ.get("MEDINFO_CHROMA_URL") else snap.matrix(self.store)
+        if matrix is not None:
+            # Embedded store: exact search over the snapshot's own vectors (consistent with its live set,
+            # and safe while another process ingests: chromadb's embedded index is single-process).
+            sims = matrix @ vec
+            if _filtering(filters):
+                sims = np.where(snap.mask(filters) > 0, sims, -np.inf)
+            top = np.argpartition(-sims, min(n, len(sims) - 1))[:n]
+            top = top[np.argsort(-sims[top])]
+            return [(int(i), float(sims[i])) for i in top if np.isfinite(sims[i])]
         where = _where(filters)
         out = []
         for cid, sim in self.store.index.query(vec, n, where):

@@ -15,3 +15,5 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ["POSTHOG_DISABLED"] = "1"
 os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ["FASTAPI_OTEL_AUTO_CONFIGURE"] = "false"
+os.environ["OTEL_SDK_DISABLED"] = "true"
