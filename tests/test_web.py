@@ -1,0 +1,108 @@
+"""The web pages in a real browser (Debian's Chromium, headless, driven by Playwright): a physician asks,
+opens a citation and sees the quoted characters highlighted in the page; a reviewer marks a citation."""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server import Server, make_keys
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="needs Debian's chromium (apt-get install chromium); .ci/run installs it")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def site(corpus_dir):
+    keys = make_keys(corpus_dir)
+    server = Server(corpus_dir)
+    yield server, keys
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _highlight_pixels(png: bytes, box: dict) -> float:
+    """Share of pixels in the box that have the highlight colour (#ffe066)."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    x0, y0 = int(box["x"]), int(box["y"])
+    x1, y1 = int(box["x"] + box["width"]), int(box["y"] + box["height"])
+    pixels = [img.getpixel((x, y)) for x in range(x0, min(x1, img.width), 3) for y in range(y0, min(y1, img.height), 3)]
+    yellow = [p for p in pixels if p[0] > 230 and 200 < p[1] < 240 and p[2] < 140]
+    return len(yellow) / max(1, len(pixels))
+
+
+def test_citation_opens_its_passage_highlighted_in_the_page(site, browser, tmp_path):
+    server, keys = site
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(server.url + "/")
+    page.fill("#api-key", keys["physician"])
+    page.dispatch_event("#api-key", "change")
+    page.fill("#question", "What is the recommended starting dose of warfarin?")
+    page.click("#ask-button")
+    page.wait_for_selector(".msg .cite", timeout=30000)
+    assert "answered" in page.inner_text(".msg .badge")
+    answer_text = page.inner_text(".msg .a")
+    assert "once daily" in answer_text
+    page.click(".msg .cite >> nth=0")
+    mark = page.wait_for_selector("mark#hl", timeout=15000)
+    # The highlighted text is exactly the citation's quote, fetched independently from the API.
+    trace = page.get_attribute(".msg .cite >> nth=0", "data-trace")
+    audit = httpx.get(server.url + f"/v1/audit/{trace}", headers={"Authorization": f"Bearer {keys['admin']}"}).json()
+    cite = audit["cited"][0]
+    src = httpx.get(server.url + f"/v1/sources/{cite['chunk_id']}",
+                    headers={"Authorization": f"Bearer {keys['physician']}"}).json()
+    assert mark.inner_text().split() == src["page_text"][cite["start"]:cite["end"]].split()
+    meta = page.inner_text("#source .meta")
+    assert f"page {cite['page']}" in meta and cite["version"] in meta and src["document_id"] in meta
+    # Screenshot-level check: the highlight is on screen, in its colour.
+    box = mark.bounding_box()
+    assert box and box["width"] > 50 and 0 <= box["y"] < 900
+    png = page.screenshot(path=str(tmp_path / "chat.png"))
+    assert _highlight_pixels(png, box) > 0.3
+    page.close()
+
+
+def test_reviewer_marks_a_citation_and_it_is_stored(site, browser):
+    server, keys = site
+    a = httpx.post(server.url + "/v1/ask", json={"question": "Can ciprofloxacin cause tendon rupture?"},
+                   headers={"Authorization": f"Bearer {keys['physician']}"}, timeout=30).json()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(server.url + "/review")
+    page.fill("#api-key", keys["reviewer"])
+    page.dispatch_event("#api-key", "change")
+    page.reload()
+    page.wait_for_selector(f"tr.rec[data-trace='{a['trace_id']}']", timeout=15000)
+    page.click(f"tr.rec[data-trace='{a['trace_id']}']")
+    ev = page.wait_for_selector(".evidence", timeout=15000)
+    assert a["citations"][0]["quote"].split()[:5] == ev.inner_text().split("\n")[1].split()[:5] or \
+        " ".join(a["citations"][0]["quote"].split()[:5]) in ev.inner_text().replace("\n", " ")
+    page.fill(".evidence >> nth=0 >> .comment", "quote is from the right section")
+    page.click(".evidence >> nth=0 >> .verdict[data-v='correct']")
+    page.wait_for_selector(".evidence >> nth=0 >> .status.ok", timeout=10000)
+    reviews = httpx.get(server.url + f"/v1/reviews?trace_id={a['trace_id']}",
+                        headers={"Authorization": f"Bearer {keys['reviewer']}"}).json()["reviews"]
+    assert reviews and reviews[0]["verdict"] == "correct" and reviews[0]["comment"] == "quote is from the right section"
+    # A physician's key cannot open the reviewer data.
+    page.fill("#api-key", keys["physician"])
+    page.dispatch_event("#api-key", "change")
+    page.reload()
+    page.wait_for_selector("#records .bad", timeout=10000)
+    assert "403" in page.inner_text("#records")
+    page.close()
