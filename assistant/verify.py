@@ -87,10 +87,28 @@ def numbers_with_units(text: str) -> set[tuple[str, str]]:
     return out
 
 
-def _negated(text: str) -> bool:
-    """Polarity: an odd number of negation cues ("not contraindicated" is positive again)."""
-    words = re.findall(r"[a-z']+", text.lower().replace("n't", " n't"))
-    return sum(1 for w in words if w in NEGATIONS) % 2 == 1
+_FILLER = {"be", "been", "is", "are", "was", "were", "a", "an", "the", "to", "of", "in", "for", "with", "any",
+           "all", "have", "has", "recommended", "used", "use"}
+
+
+def negated_terms(text: str) -> set[str]:
+    """The (stemmed) words that negation cues govern: "is not usually" -> {usual}, "not known" -> {known}."""
+    words = re.findall(r"[a-z0-9']+", text.lower().replace("n't", " n't"))
+    out = set()
+    for i, w in enumerate(words):
+        if w in NEGATIONS:
+            for nxt in words[i + 1:i + 4]:
+                if nxt not in _FILLER and nxt not in NEGATIONS:
+                    out.update(stem_tokens(nxt) or [nxt])
+                    break
+    return out
+
+
+def negation_differs(claim: str, cited: str) -> bool:
+    """The claim negates what the citation does not, or asserts what the citation negates."""
+    claim_neg, cited_neg = negated_terms(claim), negated_terms(cited)
+    claim_terms = set(stem_tokens(claim))
+    return bool(claim_neg - cited_neg) or bool((cited_neg & claim_terms) - claim_neg)
 
 
 def _best_sentence(claim: str, cited: str) -> str:
@@ -132,7 +150,7 @@ class Verifier:
         if verbatim:
             return Claim(text=text, citations=[], supported=True, support=1.0)
         best = _best_sentence(text, scope)
-        if _negated(text) != _negated(best):
+        if negation_differs(text, best):
             return Claim(text=text, citations=[], supported=False, support=0.0,
                          reason="negation differs from the cited text")
         ctoks = [t for t in stem_tokens(text)]
