@@ -25,7 +25,7 @@ from ingest.chunking import chunk_document
 from ingest.loaders import SUPPORTED, LoadError, is_collection, load, sha256_bytes
 from ingest.manifest import Entry, Manifest, ManifestError, load_manifest
 from ingest.store import Store
-from ingest.types import Chunk, Document, MetadataError
+from ingest.types import PIPELINE_VERSION, Chunk, Document, MetadataError
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 SKIP_NAMES = {"README.md", "readme.txt", "LICENSE", "LICENSE.txt"}
@@ -164,7 +164,7 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
                 summary.skip(str(f), f"unreadable: {exc.strerror or exc}")
                 continue
             rec = store.catalog.file_record(str(f))
-            if rec and rec["sha256"] == sha and rec["entry_fp"] == entry.fingerprint() and all(
+            if rec and rec["sha256"] == sha and rec["entry_fp"] == entry.fingerprint() + PIPELINE_VERSION and all(
                     store.catalog.document(d) for d in rec["doc_ids"]):
                 summary.unchanged += len(rec["doc_ids"])
                 continue
@@ -231,7 +231,7 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str]], summary: Summar
                 _store_document(store, doc, chunks, summary)
                 doc_ids.append(doc.meta.id)
             if not errors:
-                store.catalog.set_file_record(str(f), sha, entry.fingerprint(), doc_ids)
+                store.catalog.set_file_record(str(f), sha, entry.fingerprint() + PIPELINE_VERSION, doc_ids)
             _advance(bar)
     finally:
         if pool is not None:

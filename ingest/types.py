@@ -13,6 +13,9 @@ from typing import Any
 KINDS = ("approved", "literature")
 STATUSES = ("approved", "draft", "withdrawn")
 AUDIENCES = ("hcp", "patient", "consumer", "any")
+# Bumped whenever loading or chunking changes how a file becomes chunks: every document then gets a new
+# revision on its next ingest (unchanged texts reuse their cached embeddings).
+PIPELINE_VERSION = "3"
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
@@ -83,7 +86,8 @@ class Document:
     @property
     def rev_id(self) -> str:
         """One revision of a document: its id plus a hash of its content and version."""
-        h = hashlib.sha256(f"{self.meta.id}\x00{self.meta.version}\x00{self.sha256}".encode()).hexdigest()
+        h = hashlib.sha256(f"{self.meta.id}\x00{self.meta.version}\x00{self.sha256}\x00{PIPELINE_VERSION}".encode()
+                           ).hexdigest()
         return f"{self.meta.id}@{h[:12]}"
 
 

@@ -1,0 +1,61 @@
+"""Recall and precision of the adverse-event and product-complaint signals on the labelled set.
+
+    .venv/bin/python bench/safety.py [-v]   (eval/golden/safety.jsonl and safety_holdout.jsonl)
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.safety import analyse  # noqa: E402
+
+# The bundled corpus's products and their aliases (as the assistant knows them from the manifest).
+PRODUCTS = {"warfarin": ["coumadin", "jantoven"], "metformin": ["glucophage"], "atorvastatin": ["lipitor"],
+            "ciprofloxacin": ["cipro"], "lisinopril": ["zestril", "prinivil"], "amoxicillin": ["amoxil"],
+            "acetaminophen": ["paracetamol", "tylenol"], "ibuprofen": ["advil", "motrin"]}
+
+
+def score(items: list[dict], kind: str, verbose: bool = False) -> dict:
+    tp = fp = fn = tn = 0
+    for it in items:
+        q = it["question"].lower()
+        found = [p for p, aliases in PRODUCTS.items() if any(n in q for n in [p, *aliases])]
+        got = analyse(it["question"], found)[kind] is not None
+        want = it[kind]
+        tp += got and want
+        fp += got and not want
+        fn += want and not got
+        tn += not got and not want
+        if verbose and got != want:
+            print(f"  {'MISSED' if want else 'FALSE ALARM'} {kind}: {it['question']}")
+    return {"n": len(items), "positives": tp + fn, "recall": tp / (tp + fn) if tp + fn else None,
+            "precision": tp / (tp + fp) if tp + fp else None, "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
+         "safety_holdout.jsonl": "written after the first tuning; one round of fixes followed",
+         "safety_holdout2.jsonl": "written after that; before its one round of fixes: AE recall 0.167, PC recall 0",
+         "safety_holdout3.jsonl": "written after that; before its one round of fixes: AE recall 0.0, PC recall 0.5",
+         "safety_holdout4.jsonl": "written after that; scored 0.333 AE recall before the recall-first rewrite",
+         "safety_holdout5.jsonl": "written after all vocabulary tuning; AE recall 0.25 with event words required, "
+                                  "then the rule became structural (person or occurrence + product, no event word)"}
+
+
+def main() -> None:
+    for name in ("safety.jsonl", "safety_holdout.jsonl", "safety_holdout2.jsonl", "safety_holdout3.jsonl",
+                 "safety_holdout4.jsonl", "safety_holdout5.jsonl"):
+        items = [json.loads(x) for x in (ROOT / "eval/golden" / name).read_text().splitlines() if x]
+        print(f"== {name} ({NOTES[name]})")
+        for kind in ("adverse_event", "product_complaint"):
+            s = score(items, kind, verbose="-v" in sys.argv)
+            fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+            print(f"{kind}: {s['positives']} positives of {s['n']}; recall {fmt(s['recall'])}, precision "
+                  f"{fmt(s['precision'])} (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+
+
+if __name__ == "__main__":
+    main()
