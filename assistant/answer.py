@@ -12,7 +12,9 @@ import time
 import uuid
 from pathlib import Path
 
+from assistant import offlabel, privacy
 from assistant import products as product_terms
+from assistant.safety import analyse
 from assistant.evidence import Selection, select
 from assistant.generate import Draft, ExtractiveGenerator
 from assistant.intents import formulation_filter, intents_of
@@ -57,16 +59,29 @@ class Assistant:
         t0 = time.perf_counter()
         question = _validate(question, top_k, source_type)
         snap = self.retriever.snapshot()
-        answer = self._answer(question, snap, product, top_k or 6, audience, source_type, on_retrieval)
+        redaction = privacy.redact(question, set(snap.products) | product_terms.lexicon()) if privacy.enabled() \
+            else privacy.Redaction(question)
+        question = redaction.text
+        mentioned = snap.products_in(question) or ([p] if (p := resolve_product(snap, product)) else [])
+        off_label = offlabel.check(question, snap, mentioned)
+        answer = self._answer(question, snap, product, top_k or 6, audience, source_type, on_retrieval, off_label)
+        answer.flags = _flags(question, mentioned, redaction, off_label)
+        if redaction.redacted:
+            answer.notices.append("Personal data in the question (" + ", ".join(k.replace("_", " ") for k in
+                                  redaction.kinds) + ") was redacted before the question was logged or processed.")
+        if answer.flags.adverse_event or answer.flags.product_complaint:
+            answer.notices.append("This question may describe an adverse event or a product complaint; it has "
+                                  "been recorded for pharmacovigilance follow-up.")
         answer.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
         for hook in self.hooks:
             hook(question, answer)
         return answer
 
     # ------------------------------------------------------------------------------------------
-    def _answer(self, question: str, snap: Snapshot, product: str | None, k: int, audience: str | None,
-                source_type: str | None, on_retrieval=None) -> Answer:
-        base = dict(question=question, trace_id=uuid.uuid4().hex, generator=self.generator.name,
+    def _answer(self, asked: str, snap: Snapshot, product: str | None, k: int, audience: str | None,
+                source_type: str | None, on_retrieval=None, off_label: dict | None = None) -> Answer:
+        question = focus(asked, snap)
+        base = dict(question=asked, trace_id=uuid.uuid4().hex, generator=self.generator.name,
                     corpus_version=snap.corpus_version, prompt_version=self.generator.prompt_version)
         if not snap.passages:
             return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
@@ -90,6 +105,12 @@ class Assistant:
             filters.source_type = "literature"
             notices.append(f"No approved content is held for {', '.join(unknown)}; the answer draws on "
                            "published literature only.")
+        if off_label:
+            # A use the approved labelling does not cover: literature only, said plainly.
+            filters.source_type, filters.products, filters.product = "literature", [], None
+            notices.append(f"Off-label: the approved labelling of {off_label['product']} does not cover "
+                           f"\u201c{off_label['use']}\u201d. This unsolicited request is answered from published "
+                           "literature only, for scientific exchange; it is not a recommendation for this use.")
         filters.intents = intents_of(question)
         filters.exclude_docs = _other_formulations(question, snap, mentioned or [filters.product])
         hits = self.retriever.search(question, k=k, filters=filters)
@@ -105,6 +126,10 @@ class Assistant:
         if unknown and filters.source_type == "literature":
             selection.evidence = [e for e in selection.evidence
                                   if any(u in e.text.lower() for u in unknown)]
+        if off_label:
+            names = [n for n, p in snap.products.items() if p == off_label["product"]]
+            selection.evidence = [e for e in selection.evidence
+                                  if any(n in e.passage.text.lower() for n in names)]
         weak = _weak(hits, selection)
         if weak:
             return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE, explanation=weak,
@@ -136,6 +161,18 @@ class Assistant:
 _NO_EVIDENCE = "The available content does not answer this question."
 
 
+def focus(question: str, snap: Snapshot) -> str:
+    """The part of a narrative question that asks something: "My patient ... developed a rash after
+    amoxicillin. What does the label say about rash?" -> the last question, plus the products named before."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question) if p.strip()]
+    asks = [p for p in parts if p.rstrip().endswith("?")]
+    if len(parts) < 2 or not asks:
+        return question
+    last = asks[-1]
+    extra = [p for p in snap.products_in(question) if p not in snap.products_in(last)]
+    return last + (" " + " ".join(extra) if extra else "")
+
+
 def _validate(question: str, top_k: int | None, source_type: str | None) -> str:
     if not isinstance(question, str) or not question.strip():
         raise InvalidQuestion("the question is empty")
@@ -161,6 +198,17 @@ def _weak(hits: list[Hit], selection: Selection) -> str | None:
     if best_dense < MIN_DENSE:
         return f"The closest passages are not relevant enough (similarity {best_dense:.2f})."
     return None
+
+
+def _flags(question: str, products: list[str], redaction, off_label: dict | None) -> Flags:
+    signals = analyse(question, products)
+    details = {k: v for k, v in signals.items() if v}
+    if off_label:
+        details["off_label"] = off_label
+    if redaction.redacted:
+        details["redacted"] = redaction.kinds
+    return Flags(adverse_event=bool(signals["adverse_event"]), product_complaint=bool(signals["product_complaint"]),
+                 off_label=bool(off_label), personal_data_redacted=redaction.redacted, details=details)
 
 
 def _other_formulations(question: str, snap: Snapshot, products: list[str | None]) -> set[str]:

@@ -110,16 +110,11 @@ class Metrics:
 
 def record(request: Request, answer, principal: Principal, channel: str) -> None:
     """Append an answer to the audit log, count it, and file any safety report it carries."""
-    from assistant.service_db import answer_record
+    from assistant.service_db import record_answer
 
     state = request.app.state
-    state.db.append_audit(answer_record(answer, principal.user, principal.role, channel))
+    record_answer(state.db, answer, principal.user, principal.role, channel)
     state.metrics.answers.labels(answer.status).inc()
-    flags = answer.flags
-    for name in ("adverse_event", "product_complaint", "off_label"):
-        if getattr(flags, name, False):
+    for name in ("adverse_event", "product_complaint", "off_label", "personal_data_redacted"):
+        if getattr(answer.flags, name, False):
             state.metrics.flags.labels(name).inc()
-    for kind in ("adverse_event", "product_complaint"):
-        if getattr(flags, kind, False):
-            state.db.add_safety_report(answer.trace_id, kind, principal.user,
-                                       {"question": answer.question, **(flags.details.get(kind) or {})})

@@ -24,12 +24,12 @@ def cmd_ask(args) -> int:
     return EXIT_OK
 
 
-def _audit_cli(assistant, answer) -> None:
+def _audit_cli(assistant, answer, channel: str = "cli") -> None:
     import getpass
 
-    from assistant.service_db import ServiceDB, answer_record
+    from assistant.service_db import ServiceDB, record_answer
 
-    ServiceDB(assistant.store.data_dir).append_audit(answer_record(answer, f"cli:{getpass.getuser()}", "cli", "cli"))
+    record_answer(ServiceDB(assistant.store.data_dir), answer, f"cli:{getpass.getuser()}", "cli", channel)
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -138,6 +138,59 @@ def render_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def cmd_letter(args) -> int:
+    from pathlib import Path
+
+    from assistant.answer import InvalidQuestion
+    from assistant.config import build_assistant
+    from assistant.feature_routes import make_letter
+    from assistant.letter_formats import render
+
+    try:
+        assistant = build_assistant(args.data_dir)
+        answer, letter = make_letter(assistant, args.question, args.requester, args.product)
+    except InvalidQuestion as exc:
+        return _fail(str(exc), args.json, EXIT_USAGE)
+    _audit_cli(assistant, answer, channel="letter")
+    Path(args.out).write_bytes(render(letter, args.format))
+    summary = {"out": args.out, "format": args.format, "reference": letter.reference, "status": answer.status,
+               "trace_id": answer.trace_id, "references": len(letter.references)}
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"wrote {args.out} ({args.format}, {letter.reference}, {answer.status}, "
+              f"{len(letter.references)} references)")
+    return EXIT_OK
+
+
+def cmd_safety(args) -> int:
+    import csv
+    import io
+    import json
+
+    rows = _service_db(args).safety_reports(args.since, args.kind)
+    if args.format == "jsonl" or args.json:
+        text = "".join(json.dumps(r, default=str) + "\n" for r in rows)
+    else:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["report_id", "kind", "time", "trace_id", "user", "drug_or_product", "event_or_problem", "timing",
+                    "serious", "lot_number", "question", "status"])
+        for r in rows:
+            d = r["details"]
+            w.writerow([r["report_id"], r["kind"], r["time"], r["trace_id"], r["user"],
+                        d.get("drug") or d.get("product"), d.get("event") or d.get("problem"), d.get("timing"),
+                        d.get("serious"), d.get("lot_number"), d.get("question"), r["status"]])
+        text = buf.getvalue()
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"wrote {len(rows)} reports to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def register(sub, add) -> None:
     sp = add("ask", "Answer a question from the stored evidence, with citations.", cmd_ask)
     sp.add_argument("question")
@@ -168,3 +221,17 @@ def register(sub, add) -> None:
     sp.add_argument("--user")
     sp.add_argument("--status", choices=["answered", "insufficient_evidence", "refused"])
     sp.add_argument("--limit", type=int, default=100000)
+
+    sp = add("letter", "Draft a standard response letter (MSL) from the verified answer.", cmd_letter)
+    sp.add_argument("question")
+    sp.add_argument("--requester", help="name for the salutation")
+    sp.add_argument("--product")
+    sp.add_argument("--format", choices=["md", "docx", "pdf"], required=True)
+    sp.add_argument("--out", required=True)
+
+    sp = add("safety", "Export adverse-event and product-complaint reports for pharmacovigilance.", cmd_safety)
+    sp.add_argument("action", choices=["export"])
+    sp.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    sp.add_argument("--kind", choices=["adverse_event", "product_complaint"])
+    sp.add_argument("--since", type=float, help="epoch seconds")
+    sp.add_argument("--out")

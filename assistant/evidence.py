@@ -16,7 +16,9 @@ from ingest.text import classify_heading, normalize_space, sentence_spans, witho
 
 QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "doe", "do", "does", "is",
                   "are", "can", "could", "should", "would", "will", "may", "might", "tell", "know", "patient",
-                  "patients", "use", "take", "drug", "medic", "medicin", "please", "about", "recommend"}
+                  "patients", "use", "take", "drug", "medic", "medicin", "please", "about", "recommend", "label",
+                  "say", "says", "said", "tell", "name", "dob", "birth", "record", "number", "phone", "email",
+                  "mine", "think", "wonder", "want", "need", "ask", "asked", "anyth", "someth"}
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
                          r"medical subject headings)", re.I)

@@ -229,3 +229,12 @@ def answer_record(answer, user: str, role: str, channel: str) -> dict[str, Any]:
                                                             for c in answer.removed_claims],
         "channel": channel,
     }
+
+
+def record_answer(db: ServiceDB, answer, user: str, role: str, channel: str) -> None:
+    """Audit an answer and file the safety reports its flags call for."""
+    db.append_audit(answer_record(answer, user, role, channel))
+    for kind in ("adverse_event", "product_complaint"):
+        if getattr(answer.flags, kind, False):
+            db.add_safety_report(answer.trace_id, kind, user,
+                                 {"question": answer.question, **(answer.flags.details.get(kind) or {})})

@@ -81,7 +81,7 @@ def run_baseline(corpus: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default="corpus/fda_labels")
-    ap.add_argument("--embedder", default=os.environ.get("MEDINFO_EMBEDDER", "minilm"))
+    ap.add_argument("--embedder", default=os.environ.get("MEDINFO_EMBEDDER", "minilm-int8"))
     ap.add_argument("--skip-baseline", action="store_true")
     args = ap.parse_args()
     corpus = Path(args.corpus)

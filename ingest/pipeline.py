@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -202,9 +202,10 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str]], summary: Summar
         pool = None
     else:
         pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("fork"))
-        # Small files first keeps the embedder busy while the big ones parse.
-        order = sorted(jobs, key=lambda j: j[0].stat().st_size)
-        futures = [(job, pool.submit(parse_file, str(job[0]), job[1])) for job in order]
+        # Big files first, results taken as they complete: parsing overlaps embedding with no idle tail.
+        order = sorted(jobs, key=lambda j: -j[0].stat().st_size)
+        submitted = {pool.submit(parse_file, str(job[0]), job[1]): job for job in order}
+        futures = ((submitted[fut], fut) for fut in as_completed(submitted))
     try:
         for (f, entry, sha), fut in futures:
             if bar is not None:
