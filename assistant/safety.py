@@ -93,10 +93,12 @@ DEFECT = re.compile(
     r"stuck together|melted|sticky|powdery|cap (?:was )?(?:broken|loose)|blister pack (?:was )?(?:empty|torn)|"
     r"label+ed [^.?!]{0,25} but (?:it )?contain\w*|contained the wrong \w+)\b",
     re.I)
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple of)"
 TIMING = re.compile(
-    r"\b(?:(?:after|within|for|over|about|around|nearly|almost)\s+(?:\d+|a|an|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|several|few|couple of)\s+(?:hours?|days?|weeks?|months?|years?|doses?)|\d+\s+(?:hours?|days?|"
-    r"weeks?|months?)\s+(?:after|later|ago|into)|(?:yesterday|today|last night|last week|this morning)|"
+    rf"\b(?:{_NUM}\s+(?:hours?|days?|weeks?|months?|years?|doses?)\s+(?:after|later|ago|into)"
+    rf"(?:\s+(?:starting|taking|switching|increasing|the first dose|the dose|(?:his|her|their|the) \w+))?|"
+    rf"(?:after|within|for|over|about|around|nearly|almost)\s+{_NUM}\s+(?:hours?|days?|weeks?|months?|years?|doses?)|"
+    r"(?:yesterday|today|last night|last week|this morning)|"
     r"(?:after|since)\s+(?:starting|taking|switching|increasing|the first dose|the dose))\b", re.I)
 LOT = re.compile(r"\b(?:lot|batch)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{2,})", re.I)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import httpx
 import pypdf
@@ -54,7 +55,7 @@ def test_letter_in_each_format_reads_back_with_its_structure(corpus_dir, tmp_pat
     flat = " ".join(text.split())
     for heading in HEADINGS:
         assert heading in flat, heading
-    assert "Dear Dr. Jane Doe," in flat and "2 to 5 mg once daily" in flat
+    assert "Dear Dr. Jane Doe," in flat and re.search(r"2 (mg )?to 5 mg once daily", flat)
     assert "Warfarin Sodium Tablets, Prescribing Information" in flat and "Version 2022-" in flat and "Page 6" in flat
     # Order: reference line and date, salutation, statement, summary, evidence, references, approval.
     positions = [flat.index(x) for x in ("Reference: MI-", "Dear Dr.", "unsolicited", "Summary", "References",
