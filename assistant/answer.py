@@ -17,6 +17,7 @@ from assistant import products as product_terms
 from assistant.safety import analyse
 from assistant.evidence import Selection, select
 from assistant.generate import Draft, ExtractiveGenerator
+from assistant.llm import GeneratorUnavailable
 from assistant.intents import formulation_filter, intents_of
 from assistant.retrieval import Filters, Hit, Retriever, Snapshot, resolve_product
 from assistant.types import Answer, Citation, Claim, ClosestDocument, Flags, RetrievedPassage
@@ -41,7 +42,8 @@ class Assistant:
         self.generator = generator or ExtractiveGenerator()
         self.fallback = ExtractiveGenerator()
         self.verifier = verifier or Verifier()
-        self.hooks: list = []  # callables (question, answer) -> None, e.g. safety analysis
+        self.hooks: list = []  # callables (question, answer) -> None
+        self.fallback_enabled = True  # an unavailable or unverifiable generator falls back to extractive
 
     def warm_up(self) -> None:
         """Load the model and the index now (a server calls this at start-up)."""
@@ -134,14 +136,32 @@ class Assistant:
         if weak:
             return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE, explanation=weak,
                           closest_documents=_closest(hits), notices=notices)
-        draft = self.generator.compose(question, selection.evidence)
+        try:
+            if getattr(self.generator, "uses_passages", False):
+                draft = self.generator.compose_from_hits(question, hits)
+            else:
+                draft = self.generator.compose(question, selection.evidence)
+        except GeneratorUnavailable as exc:
+            if self.fallback_enabled and self.generator is not self.fallback:
+                draft = self.fallback.compose(question, selection.evidence)
+                base |= {"generator": self.fallback.name, "prompt_version": None}
+                notices.append(f"The configured generator was unavailable ({exc}); this answer is extractive.")
+            else:
+                raise
+        if draft.insufficient:
+            return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE, notices=notices,
+                          explanation="The generator found that the passages do not answer the question.",
+                          closest_documents=_closest(hits))
         answer = self._verified(base, draft, selection, notices)
-        if answer.status != "answered" and self.generator is not self.fallback and selection.evidence:
+        if answer.status != "answered" and self.generator is not self.fallback and selection.evidence \
+                and self.fallback_enabled and base["generator"] != self.fallback.name:
             # The configured generator's draft did not survive verification: fall back to extractive.
+            rejected = answer.removed_claims
             draft = self.fallback.compose(question, selection.evidence)
             answer = self._verified(base | {"generator": self.fallback.name, "prompt_version": None}, draft,
                                     selection, notices + ["The generated answer failed verification; "
                                                           "this answer is extractive."])
+            answer.removed_claims = rejected + answer.removed_claims
         if answer.status != "answered":
             answer.closest_documents = _closest(hits)
         return answer
@@ -244,7 +264,11 @@ def _prune(text: str, citations: list[Citation], kept: list[Claim], removed: lis
     for line in text.split("\n"):
         claims = split_claims(line)
         if claims and any(c.text in bad for c in claims):
-            continue
+            good = [c for c in claims if c.text not in bad]
+            if not good:
+                continue
+            bullet = "- " if line.lstrip().startswith(("- ", "• ", "* ")) else ""
+            line = bullet + " ".join(c.text + " " + "".join(f"[{n}]" for n in c.citations) for c in good)
         lines.append(line)
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if text.startswith("- "):

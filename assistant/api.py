@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Assistant, InvalidQuestion
+from assistant.llm import GeneratorUnavailable
 from assistant.api_support import BodyLimit, Metrics, Principal, record, require
 from assistant.openai_compat import router as openai_router
 from assistant.service_db import ServiceDB
@@ -77,6 +78,10 @@ def create_app(data_dir: str | Path | None = None, no_auth: bool = False, assist
         app.state.metrics.requests.labels(path, str(response.status_code)).inc()
         app.state.metrics.latency.labels(path).observe(time.perf_counter() - t0)
         return response
+
+    @app.exception_handler(GeneratorUnavailable)
+    async def _unavailable(request: Request, exc: GeneratorUnavailable):
+        return JSONResponse({"detail": f"the answer generator is unavailable: {exc}"}, status_code=503)
 
     @app.exception_handler(InvalidQuestion)
     async def _invalid(request: Request, exc: InvalidQuestion):
@@ -175,7 +180,7 @@ def create_app(data_dir: str | Path | None = None, no_auth: bool = False, assist
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict:
         stats = assistant.store.catalog.stats()
-        return {"status": "ok", "searchable_chunks": stats["searchable_chunks"],
+        return {"status": "ok", "searchable_chunks": stats["searchable_chunks"], "worker_pid": os.getpid(),
                 "corpus_version": stats["corpus_version"], "generator": assistant.generator.name,
                 "auth": "off (local)" if no_auth else "api keys"}
 

@@ -7,15 +7,21 @@ from assistant.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, _fail, _print_json
 
 
 def cmd_ask(args) -> int:
-    from assistant.answer import Assistant, InvalidQuestion
-    from assistant.config import build_assistant
+    from assistant.answer import InvalidQuestion
+    from assistant.config import ConfigError, build_assistant
+    from assistant.llm import GeneratorUnavailable
 
     try:
-        assistant = build_assistant(args.data_dir)
+        assistant = build_assistant(args.data_dir, generator=args.generator, llm_base_url=args.llm_base_url,
+                                    llm_model=args.llm_model)
         answer = assistant.ask(args.question, product=args.product, top_k=args.top_k, audience=args.audience,
                                source_type=args.source_type)
     except InvalidQuestion as exc:
         return _fail(str(exc), args.json, EXIT_USAGE)
+    except ConfigError as exc:
+        return _fail(str(exc), args.json, EXIT_USAGE)
+    except GeneratorUnavailable as exc:
+        return _fail(str(exc), args.json)
     _audit_cli(assistant, answer)
     if args.json:
         _print_json(answer.model_dump())
@@ -47,6 +53,10 @@ def cmd_serve(args) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     os.environ["MEDINFO_DATA_DIR"] = str(data_dir)
     os.environ["MEDINFO_NO_AUTH"] = "1" if args.no_auth else "0"
+    for flag, var in (("generator", "MEDINFO_GENERATOR"), ("llm_base_url", "MEDINFO_LLM_BASE_URL"),
+                      ("llm_model", "MEDINFO_LLM_MODEL")):
+        if getattr(args, flag):
+            os.environ[var] = getattr(args, flag)  # workers read the environment
     print(f"medinfo serving {data_dir} on http://{args.host}:{args.port} "
           f"({'no auth, local only' if args.no_auth else 'API keys required'}; docs at /docs)", file=sys.stderr)
     if args.workers > 1:
@@ -191,6 +201,12 @@ def cmd_safety(args) -> int:
     return EXIT_OK
 
 
+def _llm_flags(sp) -> None:
+    sp.add_argument("--generator", choices=["extractive", "llm"], help="default: $MEDINFO_GENERATOR or extractive")
+    sp.add_argument("--llm-base-url", help="OpenAI-compatible endpoint (default: $MEDINFO_LLM_BASE_URL)")
+    sp.add_argument("--llm-model", help="model name at the endpoint (default: $MEDINFO_LLM_MODEL)")
+
+
 def register(sub, add) -> None:
     sp = add("ask", "Answer a question from the stored evidence, with citations.", cmd_ask)
     sp.add_argument("question")
@@ -198,6 +214,7 @@ def register(sub, add) -> None:
     sp.add_argument("--top-k", type=int, default=None, help="passages to retrieve (default 6)")
     sp.add_argument("--audience", choices=["hcp", "patient", "consumer"], default=None)
     sp.add_argument("--source-type", choices=["approved", "literature"], default=None)
+    _llm_flags(sp)
 
     sp = add("serve", "Serve the chat API and web pages with uvicorn.", cmd_serve, json_flag=False)
     sp.add_argument("--host", default="127.0.0.1")
@@ -205,6 +222,7 @@ def register(sub, add) -> None:
     sp.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     sp.add_argument("--no-auth", action="store_true", help="no API keys (local use; only on 127.0.0.1)")
     sp.add_argument("--log-level", default="warning")
+    _llm_flags(sp)
 
     sp = add("keys", "Create, list or revoke API keys (roles: physician, msl, reviewer, admin).", cmd_keys)
     sp.add_argument("action", choices=["create", "list", "revoke"])

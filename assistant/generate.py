@@ -18,6 +18,7 @@ class Draft:
     text: str
     citations: list[Citation]
     contexts: dict[int, str]  # n -> the whole passage the quote sits in (for verification)
+    insufficient: bool = False  # the generator itself found the evidence insufficient
 
 
 def citation_for(n: int, ev: Evidence) -> Citation:
@@ -25,6 +26,12 @@ def citation_for(n: int, ev: Evidence) -> Citation:
     return Citation(n=n, chunk_id=p.chunk_id, document_id=p.doc_id, title=p.title, version=p.version,
                     source_type=p.kind, page=p.page, start=ev.start, end=ev.end, quote=ev.text,
                     section=ev.section or p.section)
+
+
+def citation_for_passage(n: int, p) -> Citation:
+    """A citation of a whole stored passage (what an LLM is given and cites)."""
+    return Citation(n=n, chunk_id=p.chunk_id, document_id=p.doc_id, title=p.title, version=p.version,
+                    source_type=p.kind, page=p.page, start=p.start, end=p.end, quote=p.text, section=p.section)
 
 
 def number_evidence(evidence: list[Evidence]) -> tuple[list[Citation], dict[int, str], dict[int, int]]:

@@ -24,7 +24,7 @@ NUM_UNIT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*(?:\s*[½¼¾])?|[½¼¾])\s*(
                       r"mg|ml|mL|g|kg|%|mmol/L|mL/min|mmHg|hours?|days?|weeks?|months?|years?|times|fold|units?)?",
                       re.I)
 LEXICAL_MIN = 0.8
-SEMANTIC_MIN = 0.75
+SEMANTIC_MIN = 0.85
 
 
 @dataclass
@@ -161,7 +161,8 @@ class Verifier:
             vecs = self.embedder.embed([text, best])
             semantic = float(np.dot(vecs[0], vecs[1]))
             support = min(lexical, max(semantic, 0.0)) if lexical < 1.0 else max(semantic, lexical)
-            ok = lexical >= self.lexical_min and semantic >= self.semantic_min
+            # Close wording with related meaning, or looser wording with very close meaning.
+            ok = (lexical >= self.lexical_min and semantic >= 0.6) or (lexical >= 0.6 and semantic >= 0.85)
         else:
             ok = lexical >= self.lexical_min
         support = float(max(0.0, min(1.0, support)))

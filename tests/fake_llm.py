@@ -1,0 +1,99 @@
+"""A local OpenAI-compatible test server on 127.0.0.1 that returns scripted completions.
+
+The only fake in the suite, standing in for a remote LLM endpoint. Modes (POST /_mode {"mode": ...}):
+faithful (copies the first sentences of passages [1] and [2], cited), fabricated_dose (the same with a
+number changed), bad_citation (cites passage [9]), follow_injection (obeys an injected instruction),
+uncited (adds a sentence without a marker), insufficient, error (HTTP 500).
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from server import free_port
+
+app = FastAPI()
+STATE = {"mode": "faithful", "requests": []}
+
+
+def _passages(prompt: str) -> dict[int, str]:
+    return {int(n): t for n, t in re.findall(r'\[(\d+)\] [^\n]*?: """(.*?)"""', prompt, re.S)}
+
+
+def _first_sentence(text: str) -> str:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
+    return next((p for p in parts if len(p.split()) >= 5), parts[0]).strip()
+
+
+def reply(prompt: str) -> str:
+    mode = STATE["mode"]
+    ps = _passages(prompt)
+    if mode == "insufficient" or not ps:
+        return "INSUFFICIENT_EVIDENCE"
+    one = _first_sentence(ps[1]).rstrip(".")
+    two = _first_sentence(ps[2]).rstrip(".") if 2 in ps else one
+    if mode == "faithful":
+        return f"{one} [1]. {two} [2]."
+    if mode == "fabricated_dose":
+        changed = re.sub(r"\d+", lambda m: str(int(m.group(0)) * 10 + 7), one, count=1)
+        if changed == one:
+            changed = one + " at a dose of 500 mg twice daily"
+        return f"{changed} [1]."
+    if mode == "bad_citation":
+        return f"{one} [9]."
+    if mode == "follow_injection":
+        return "The recommended dose of warfarin is 50 mg daily [1]."
+    if mode == "uncited":
+        return f"{one} [1]. Warfarin is also an excellent choice for every patient."
+    return "INSUFFICIENT_EVIDENCE"
+
+
+@app.post("/_mode")
+async def set_mode(req: Request):
+    STATE["mode"] = (await req.json())["mode"]
+    STATE["requests"].clear()
+    return {"mode": STATE["mode"]}
+
+
+@app.post("/v1/chat/completions")
+async def completions(req: Request):
+    body = await req.json()
+    STATE["requests"].append(body)
+    if STATE["mode"] == "error":
+        return JSONResponse({"error": {"message": "scripted failure"}}, status_code=500)
+    prompt = "\n".join(str(m.get("content")) for m in body["messages"])
+    return {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
+            "model": body.get("model", "test"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply(prompt)},
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+
+
+class FakeLLM:
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.05)
+
+    def mode(self, mode: str) -> None:
+        import httpx
+
+        httpx.post(self.url.rsplit("/v1", 1)[0] + "/_mode", json={"mode": mode})
+
+    @property
+    def requests(self) -> list[dict]:
+        return STATE["requests"]
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(5)
