@@ -17,7 +17,7 @@ from assistant import products as product_terms
 from assistant.safety import analyse
 from assistant.evidence import Selection, select
 from assistant.generate import Draft, ExtractiveGenerator
-from assistant.llm import GeneratorUnavailable
+from assistant.llm import GeneratorUnavailable, suspicious
 from assistant.intents import formulation_filter, intents_of
 from assistant.retrieval import Filters, Hit, Retriever, Snapshot, resolve_product
 from assistant.types import Answer, Citation, Claim, ClosestDocument, Flags, RetrievedPassage
@@ -116,6 +116,8 @@ class Assistant:
         filters.intents = intents_of(question)
         filters.exclude_docs = _other_formulations(question, snap, mentioned or [filters.product])
         hits = self.retriever.search(question, k=k, filters=filters)
+        # Passages that give orders ("ignore previous instructions...") are not evidence for any generator.
+        hits = [h for h in hits if not suspicious(h.passage.text)]
         base["retrieved"] = [RetrievedPassage(chunk_id=h.passage.chunk_id, document_id=h.passage.doc_id,
                                               page=h.passage.page, score=round(h.score, 5)) for h in hits]
         if on_retrieval is not None:

@@ -118,7 +118,12 @@ class LocalTransformers:
                 add_generation_prompt=True)
         else:
             prompt_text = f"{system}\n\n{user}\n"
-        ids = self.tokenizer(prompt_text, return_tensors="pt", truncation=True, max_length=1024)
+        limit = getattr(self.model.config, "max_position_embeddings", None) or getattr(self.model.config,
+                                                                                   "n_positions", 2048)
+        self.tokenizer.truncation_side = "left"  # keep the question and the last passages
+        ids = self.tokenizer(prompt_text, return_tensors="pt", truncation=True,
+                             max_length=max(16, limit - self.max_new_tokens))
+        ids.pop("token_type_ids", None)
         with torch.no_grad():
             out = self.model.generate(**ids, max_new_tokens=self.max_new_tokens, do_sample=False,
                                       pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id or 0)

@@ -40,7 +40,7 @@ def reply(prompt: str) -> str:
     if mode == "faithful":
         return f"{one} [1]. {two} [2]."
     if mode == "fabricated_dose":
-        changed = re.sub(r"\d+", lambda m: str(int(m.group(0)) * 10 + 7), one, count=1)
+        changed = re.sub(r"(?<![\w.])\d+(?![\w.])", lambda m: str(int(m.group(0)) * 10 + 7), one, count=1)
         if changed == one:
             changed = one + " at a dose of 500 mg twice daily"
         return f"{changed} [1]."
