@@ -99,14 +99,15 @@ class Assistant:
         unknown = [d for d in product_terms.drugs_in(question) if d not in snap.products]
         notices: list[str] = []
         if unknown and not mentioned and not filters.product:
-            in_literature = [d for d in unknown if all(t in snap.vocab for t in product_terms.stems(d))]
-            if not in_literature:
+            known = [d for d in unknown if all(t in snap.vocab for t in product_terms.stems(d))]
+            if not known:
                 return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
                               explanation=f"The available content does not cover {', '.join(unknown)}: "
                                           "no approved content or literature about it is held.")
-            filters.source_type = "literature"
-            notices.append(f"No approved content is held for {', '.join(unknown)}; the answer draws on "
-                           "published literature only.")
+            # Named in the content but not a product of the catalogue: evidence must mention it.
+            required_terms = known
+        else:
+            required_terms = []
         if off_label:
             # A use the approved labelling does not cover: literature only, said plainly.
             filters.source_type, filters.products, filters.product = "literature", [], None
@@ -127,9 +128,9 @@ class Assistant:
                           explanation="No passage in the available content matches the question.")
         selection = select(question, hits, snap, mentioned or ([filters.product] if filters.product else []),
                            intents=filters.intents)
-        if unknown and filters.source_type == "literature":
+        if required_terms:
             selection.evidence = [e for e in selection.evidence
-                                  if any(u in e.text.lower() for u in unknown)]
+                                  if any(u in e.passage.text.lower() for u in required_terms)]
         if off_label:
             names = [n for n, p in snap.products.items() if p == off_label["product"]]
             selection.evidence = [e for e in selection.evidence

@@ -77,6 +77,7 @@ def create_app(data_dir: str | Path | None = None, no_auth: bool = False, assist
         path = getattr(route, "path", "unmatched")
         app.state.metrics.requests.labels(path, str(response.status_code)).inc()
         app.state.metrics.latency.labels(path).observe(time.perf_counter() - t0)
+        response.headers["X-Medinfo-Worker"] = str(os.getpid())
         return response
 
     @app.exception_handler(GeneratorUnavailable)
