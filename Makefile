@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export MEDINFO_DATA_DIR ?= $(HOME)/.medinfo
 
-.PHONY: venv demo serve test eval bench clean
+.PHONY: venv demo serve test gate clean
 
 venv: $(VENV)/.installed
 
@@ -31,9 +31,15 @@ serve: venv
 
 test: venv
 	$(BIN)/python -m pytest -q tests
+	$(MAKE) gate
 
-eval: venv
-	$(BIN)/medinfo eval eval/golden/labels.jsonl eval/golden/pubmedqa.jsonl --thresholds eval/thresholds.yaml
+# The release gate: the bundled golden sets against eval/thresholds.yaml, on the offline default.
+GATE_DIR ?= .medinfo-gate
+gate: venv
+	$(BIN)/medinfo ingest corpus --data-dir $(GATE_DIR) > /dev/null
+	mkdir -p reports
+	$(BIN)/medinfo eval eval/golden/labels.jsonl eval/golden/pubmedqa.jsonl --data-dir $(GATE_DIR) \
+		--thresholds eval/thresholds.yaml --junit reports/eval.xml --report reports/eval.html
 
 clean:
 	rm -rf $(VENV) *.egg-info

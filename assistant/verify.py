@@ -78,13 +78,14 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+([.,;:!?)])", r"\1", text)
 
 
-def numbers_with_units(text: str) -> set[tuple[str, str]]:
-    out = set()
+def numbers_with_units(text: str) -> list[tuple[str, str]]:
+    """(number, unit) pairs in order of appearance, without repeats."""
+    out: dict[tuple[str, str], None] = {}
     for m in NUM_UNIT.finditer(text):
         num = m.group(1).replace(",", "").replace(" ", "")
         unit = (m.group(2) or "").lower().rstrip("s") if m.group(2) else ""
-        out.add((num, unit))
-    return out
+        out[(num, unit)] = None
+    return list(out)
 
 
 _FILLER = {"be", "been", "is", "are", "was", "were", "a", "an", "the", "to", "of", "in", "for", "with", "any",
@@ -138,7 +139,7 @@ class Verifier:
         claim_n, quote_n = _norm(text).rstrip(".:"), _norm(scope)
         verbatim = claim_n in quote_n
         # Numbers and units must all be in what is cited.
-        have = numbers_with_units(scope)
+        have = set(numbers_with_units(scope))
         have_nums = {n for n, _ in have}
         for num, unit in numbers_with_units(text):
             if num not in have_nums:
