@@ -98,16 +98,19 @@ class Assistant:
         filters.products = mentioned
         unknown = [d for d in product_terms.drugs_in(question) if d not in snap.products]
         notices: list[str] = []
+        required_terms: list[str] = []
         if unknown and not mentioned and not filters.product:
             known = [d for d in unknown if all(t in snap.vocab for t in product_terms.stems(d))]
             if not known:
                 return Answer(**base, status="insufficient_evidence", answer=_NO_EVIDENCE,
                               explanation=f"The available content does not cover {', '.join(unknown)}: "
                                           "no approved content or literature about it is held.")
-            # Named in the content but not a product of the catalogue: evidence must mention it.
             required_terms = known
-        else:
-            required_terms = []
+            if snap.products:
+                # Not one of the catalogue's products: no approved content answers for it; literature may.
+                filters.source_type = "literature"
+                notices.append(f"No approved content is held for {', '.join(known)}; the answer draws on "
+                               "published literature only.")
         if off_label:
             # A use the approved labelling does not cover: literature only, said plainly.
             filters.source_type, filters.products, filters.product = "literature", [], None
@@ -128,9 +131,9 @@ class Assistant:
                           explanation="No passage in the available content matches the question.")
         selection = select(question, hits, snap, mentioned or ([filters.product] if filters.product else []),
                            intents=filters.intents)
-        if required_terms:
+        if required_terms:  # every evidence sentence must name the product asked about
             selection.evidence = [e for e in selection.evidence
-                                  if any(u in e.passage.text.lower() for u in required_terms)]
+                                  if any(u in e.text.lower() for u in required_terms)]
         if off_label:
             names = [n for n, p in snap.products.items() if p == off_label["product"]]
             selection.evidence = [e for e in selection.evidence

@@ -96,7 +96,7 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
     out = []
     for s, e, section in p.sentence_sections():
         text = p.text[s:e]
-        flat = normalize_space(text)
+        flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
                   and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55)
         if usable:
@@ -145,8 +145,8 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             ev.score *= 0.85  # keep to the lead's label when another label of the product says the same
         if chosen and (ev.score < 0.6 * chosen[0].score or ev.overlap < 0.2):
             continue
-        if ev.lead_in and len(chosen) > 0:
-            continue
+        if ev.lead_in:
+            continue  # a sentence introducing a list is only shown with its items (see _with_lead_ins)
         dup = _duplicate_of(ev, chosen)
         if dup is not None:
             if dup.passage.doc_id != ev.passage.doc_id and ev.passage.doc_id not in dup.also_in:

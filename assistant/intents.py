@@ -25,8 +25,8 @@ def _i(name: str, q: str, sec: str, words: str) -> Intent:
 
 
 INTENTS = [
-    _i("boxed_warning", r"boxed warning|black[- ]box", r"^(boxed )?warning\b|boxed warning|fetal toxicity|"
-       r"lactic acidosis$|bleeding risk|serious adverse reactions", "boxed box warning warnings"),
+    _i("boxed_warning", r"boxed warning|black[- ]box", r"^(?:boxed )?warning\b|boxed warning|^fetal toxicity$",
+       "boxed box warning warnings"),
     _i("contraindications", r"contraindicat|should not (be )?(use|take|given)", r"contraindications|do not use",
        "contraindications contraindicated contraindication"),
     _i("dosing", r"\bdos(e|es|age|ing|ed)\b|how much|regimen|how (should|do) .* (take|taken|given|dosed)",

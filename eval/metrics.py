@@ -101,9 +101,7 @@ def citation_metrics(answer: dict, source_lookup) -> dict[str, Any]:
         src = source_lookup(c["chunk_id"])
         verbatim += bool(src) and src["page_text"][c["start"]:c["end"]] == c["quote"] and \
             src["document_id"] == c["document_id"] and src["page"] == c["page"]
-    # Sentences of the answer text that carry no citation marker at all.
-    bare = [s for s in re.split(r"(?<=[.!?])\s+|\n+", answer.get("answer") or "")
-            if re.search(r"[A-Za-z]{3}", s) and not re.search(r"\[\d+\]", s)]
+    bare = uncited_sentences(answer.get("answer") or "")
     return {
         "citation_recall": supported_claims / len(claims) if claims else 0.0,
         "citation_precision": precise / total_pairs if total_pairs else 0.0,
@@ -111,6 +109,13 @@ def citation_metrics(answer: dict, source_lookup) -> dict[str, Any]:
         "uncited_sentences": len(bare),
         "unsupported_claims": unsupported,
     }
+
+
+def uncited_sentences(text: str) -> list[str]:
+    """Statements of an answer that carry no [n] marker: a line (the answer's claim unit: a lead
+    sentence or a bullet) without any marker. Within a line, the final marker covers the line."""
+    return [line.strip() for line in text.split("\n")
+            if re.search(r"[A-Za-z]{3}", line) and not re.search(r"\[\d+\]", line)]
 
 
 def ragas_metrics(answer: dict, reference: str | None) -> dict[str, float | None]:
