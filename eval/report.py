@@ -36,6 +36,15 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _bound(b: dict) -> str:
+    parts = []
+    if "min" in b:
+        parts.append(f"≥ {b['min']}")
+    if "max" in b:
+        parts.append(f"≤ {b['max']}")
+    return ", ".join(parts)
+
+
 def write_junit(path: Path, results: list[ItemResult], gate_rows: list[dict]) -> None:
     suites = ET.Element("testsuites", name="medinfo eval")
     by_set: dict[str, list[ItemResult]] = {}
@@ -105,7 +114,7 @@ def write_html(path: Path, results: list[ItemResult], summary: dict, gate_rows: 
     if failed:
         out.append("<h2 class='bad'>Thresholds not met</h2><ul>")
         out += [f"<li class='bad'>{e(g['set'])}: {e(g['metric'])} = {_fmt(g['value'])} "
-                f"(required {e(str(g['bound']))})</li>" for g in failed]
+                f"(required {e(_bound(g['bound']))})</li>" for g in failed]
         out.append("</ul>")
     if regressions:
         out.append("<h2 class='bad'>Regressions since the baseline</h2><ul>")
@@ -120,7 +129,7 @@ def write_html(path: Path, results: list[ItemResult], summary: dict, gate_rows: 
         for s, m in summary.items():
             g = bounds.get((s, key))
             cls = "" if g is None else ("ok" if g["passed"] else "bad")
-            req = f" <small>({e(str(g['bound']))})</small>" if g else ""
+            req = f" <small>(required {e(_bound(g['bound']))})</small>" if g else ""
             cells.append(f"<td class='{cls}'>{_fmt(m.get(key))}{req}</td>")
         out.append(f"<tr><td>{e(label)} <small>({key})</small></td>{''.join(cells)}</tr>")
     all_ = summary.get("all", {})
