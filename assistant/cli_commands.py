@@ -120,11 +120,15 @@ def cmd_audit(args) -> int:
     rows = db.audit(args.since, args.until, args.user, args.status, limit=args.limit)
     rows.reverse()
     fmt = args.format or ("jsonl" if args.json else "csv")
-    text = db.export_audit(fmt, rows)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
+    return _emit(db.export_audit(fmt, rows), args.out, f"{len(rows)} records")
+
+
+def _emit(text: str, out: str | None, what: str) -> int:
+    """An export to a file (saying so on stderr) or to standard output."""
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
             f.write(text)
-        print(f"wrote {len(rows)} records to {args.out}", file=sys.stderr)
+        print(f"wrote {what} to {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -192,13 +196,7 @@ def cmd_safety(args) -> int:
                         d.get("drug") or d.get("product"), d.get("event") or d.get("problem"), d.get("timing"),
                         d.get("serious"), d.get("lot_number"), d.get("question"), r["status"]])
         text = buf.getvalue()
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(text)
-        print(f"wrote {len(rows)} reports to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return EXIT_OK
+    return _emit(text, args.out, f"{len(rows)} reports")
 
 
 def _llm_flags(sp) -> None:

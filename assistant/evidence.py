@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from assistant.retrieval import Hit, Passage, Snapshot, stem_tokens
-from ingest.text import classify_heading, normalize_space, sentence_spans, without_xrefs
+from ingest.text import classify_heading, without_xrefs
 
 QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "doe", "do", "does", "is",
                   "are", "can", "could", "should", "would", "will", "may", "might", "tell", "know", "patient",

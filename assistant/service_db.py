@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from ingest.catalog import connect
+
 ROLES = ("physician", "msl", "reviewer", "admin")
 GENESIS = "0" * 64
 AUDIT_FIELDS = ("trace_id", "time", "user", "role", "question", "status", "retrieved", "cited", "generator",
@@ -66,10 +68,7 @@ class ServiceDB:
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
+            conn = self._local.conn = connect(self.path)
         return conn
 
     # --- keys --------------------------------------------------------------------------------

@@ -49,6 +49,15 @@ DOC_FIELDS = ("doc_id", "rev_id", "title", "kind", "product", "aliases", "audien
               "expiry", "status", "source", "path", "sha256", "n_pages", "n_chunks", "updated_at")
 
 
+def connect(path: Path) -> sqlite3.Connection:
+    """A sqlite connection as every store file uses it: autocommit (explicit BEGINs), WAL, rows by name."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
 class Catalog:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -61,12 +70,7 @@ class Catalog:
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            self._local.conn = conn
+            conn = self._local.conn = connect(self.path)
         return conn
 
     def close(self) -> None:

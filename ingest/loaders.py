@@ -44,11 +44,6 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def is_collection(path: Path) -> bool:
-    """Files that hold many documents (abstract sets); their records become documents."""
-    return path.suffix.lower() in JSON_EXT
-
-
 def load(path: Path) -> list[Loaded]:
     ext = path.suffix.lower()
     if ext not in SUPPORTED:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ingest import offline  # noqa: F401
 from ingest.chunking import chunk_document
-from ingest.loaders import SUPPORTED, LoadError, is_collection, load, sha256_bytes
+from ingest.loaders import SUPPORTED, LoadError, load, sha256_bytes
 from ingest.manifest import Entry, Manifest, ManifestError, load_manifest
 from ingest.store import Store
 from ingest.types import PIPELINE_VERSION, Chunk, Document, MetadataError

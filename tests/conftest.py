@@ -60,3 +60,14 @@ def assistant(corpus_dir, embedder):
     a = Assistant(store=Store(corpus_dir, embedder))
     a.warm_up()
     return a
+
+
+@pytest.fixture(scope="session")
+def api(corpus_dir):
+    """A real `medinfo serve` (uvicorn) over the bundled corpus on a free loopback port, and a key per role."""
+    from server import Server, make_keys
+
+    keys = make_keys(corpus_dir)
+    server = Server(corpus_dir)
+    yield server, keys
+    server.stop()

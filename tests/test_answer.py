@@ -164,8 +164,6 @@ def test_langchain_retriever(corpus_dir, embedder):
 
 
 def test_withdrawn_content_is_never_cited(tmp_path, embedder):
-    import shutil
-
     from assistant.answer import Assistant
     from ingest.pipeline import ingest
     from ingest.store import Store

@@ -12,17 +12,8 @@ import httpx
 import pytest
 
 from conftest import run_cli
-from server import Server, make_keys
 
 QUESTION = "What is the recommended starting dose of warfarin?"
-
-
-@pytest.fixture(scope="module")
-def api(corpus_dir):
-    keys = make_keys(corpus_dir)
-    server = Server(corpus_dir)
-    yield server, keys
-    server.stop()
 
 
 def h(key: str) -> dict:

@@ -6,20 +6,11 @@ import subprocess
 import pytest
 
 from conftest import BIN
-from server import Server, make_keys
-
-
-@pytest.fixture(scope="module")
-def fuzz_server(corpus_dir):
-    keys = make_keys(corpus_dir)
-    server = Server(corpus_dir)
-    yield server, keys
-    server.stop()
 
 
 @pytest.mark.parametrize("role", ["admin", "physician"])
-def test_schemathesis_finds_no_server_error(fuzz_server, role, tmp_path):
-    server, keys = fuzz_server
+def test_schemathesis_finds_no_server_error(api, role, tmp_path):
+    server, keys = api
     proc = subprocess.run(
         [str(BIN / "st"), "run", server.url + "/openapi.json", "--checks", "not_a_server_error",
          "-H", f"Authorization: Bearer {keys[role]}", "--max-examples", "25", "--phases",

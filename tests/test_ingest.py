@@ -1,20 +1,16 @@
 """Ingestion on real PDFs into a real chromadb + sqlite store: provenance, incrementality, safety."""
 from __future__ import annotations
 
-import io
-import json
 import os
 import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pypdf
-import pytest
 import yaml
 
 from conftest import BIN, CORPUS, LABELS, run_cli

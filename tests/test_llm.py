@@ -2,7 +2,6 @@
 transformers model: the verifier stays in charge of every sentence."""
 from __future__ import annotations
 
-import os
 
 import pytest
 

@@ -12,7 +12,6 @@ import pytest
 from docx import Document
 
 from conftest import ROOT, run_cli
-from server import Server, make_keys
 
 QUESTION = "What is the recommended starting dose of warfarin?"
 HEADINGS = ["Medical Information Response", "Reference: MI-", "unsolicited request", "You asked:", "Summary",
@@ -24,14 +23,6 @@ def _claims_of(text: str, answer: dict) -> None:
     flat = " ".join(text.split())
     claims = [c["text"] for c in answer["claims"]]
     assert claims and all(" ".join(c.split()).rstrip(".") in flat for c in claims)
-
-
-@pytest.fixture(scope="module")
-def api(corpus_dir):
-    keys = make_keys(corpus_dir)
-    server = Server(corpus_dir)
-    yield server, keys
-    server.stop()
 
 
 def h(key: str) -> dict:

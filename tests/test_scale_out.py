@@ -2,11 +2,9 @@
 two uvicorn worker processes answer from it."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
 import httpx
 import pytest

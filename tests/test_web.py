@@ -9,21 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server import Server, make_keys
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="needs Debian's chromium (apt-get install chromium); .ci/run installs it")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def site(corpus_dir):
-    keys = make_keys(corpus_dir)
-    server = Server(corpus_dir)
-    yield server, keys
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +39,8 @@ def _highlight_pixels(png: bytes, box: dict) -> float:
     return len(yellow) / max(1, len(pixels))
 
 
-def test_citation_opens_its_passage_highlighted_in_the_page(site, browser, tmp_path):
-    server, keys = site
+def test_citation_opens_its_passage_highlighted_in_the_page(api, browser, tmp_path):
+    server, keys = api
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(server.url + "/")
     page.fill("#api-key", keys["physician"])
@@ -79,8 +70,8 @@ def test_citation_opens_its_passage_highlighted_in_the_page(site, browser, tmp_p
     page.close()
 
 
-def test_reviewer_marks_a_citation_and_it_is_stored(site, browser):
-    server, keys = site
+def test_reviewer_marks_a_citation_and_it_is_stored(api, browser):
+    server, keys = api
     a = httpx.post(server.url + "/v1/ask", json={"question": "Can ciprofloxacin cause tendon rupture?"},
                    headers={"Authorization": f"Bearer {keys['physician']}"}, timeout=30).json()
     page = browser.new_page(viewport={"width": 1400, "height": 900})
