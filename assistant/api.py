@@ -54,7 +54,8 @@ def create_app(data_dir: str | Path | None = None, no_auth: bool = False, assist
 
     assistant = assistant or build_assistant(data_dir)
     # FastAPI's OpenTelemetry instrumentation stays off: nothing leaves the machine, exporters or not.
-    app = FastAPI(title="medinfo", version="0.1.0",
+    # Swagger UI and ReDoc load their scripts from a CDN; /docs is our own offline page over /openapi.json.
+    app = FastAPI(title="medinfo", version="0.1.0", docs_url=None, redoc_url=None,
                   telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
                              "auto_configure": False},
                   description="Medical-information answers with traceable evidence. Every answer follows the "
@@ -195,6 +196,10 @@ def create_app(data_dir: str | Path | None = None, no_auth: bool = False, assist
     @app.get("/", include_in_schema=False)
     def chat_page():
         return FileResponse(WEB / "index.html")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs():
+        return FileResponse(WEB / "api.html")
 
     @app.get("/review", include_in_schema=False)
     def review_page():

@@ -217,3 +217,13 @@ def test_audit_chain_detects_edits_and_deletions(api, tmp_path):
 def test_no_auth_mode_refuses_a_public_address(corpus_dir):
     code, _, err = run_cli("serve", "--no-auth", "--host", "0.0.0.0", data_dir=corpus_dir)
     assert code == 2 and "loopback" in err
+
+
+def test_openapi_document_and_offline_docs_page(api):
+    server, _ = api
+    spec = httpx.get(server.url + "/openapi.json").json()
+    for path in ("/v1/ask", "/v1/ask/stream", "/v1/chat/completions", "/v1/sources/{chunk_id}", "/v1/documents",
+                 "/v1/audit", "/healthz", "/metrics", "/v1/letters", "/v1/safety-reports"):
+        assert path in spec["paths"], path
+    page = httpx.get(server.url + "/docs").text
+    assert "/openapi.json" in page and "cdn" not in page.lower()
