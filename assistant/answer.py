@@ -202,6 +202,8 @@ def focus(question: str, snap: Snapshot) -> str:
 def _validate(question: str, top_k: int | None, source_type: str | None) -> str:
     if not isinstance(question, str) or not question.strip():
         raise InvalidQuestion("the question is empty")
+    # Control characters and lone surrogates carry no meaning and break XML (letters) and logs.
+    question = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]", " ", question)
     question = " ".join(question.split())
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidQuestion(f"the question is longer than {MAX_QUESTION_CHARS} characters")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
@@ -84,6 +85,13 @@ def create_app(data_dir: str | Path | None = None, no_auth: bool = False, assist
     @app.exception_handler(GeneratorUnavailable)
     async def _unavailable(request: Request, exc: GeneratorUnavailable):
         return JSONResponse({"detail": f"the answer generator is unavailable: {exc}"}, status_code=503)
+
+    @app.exception_handler(RequestValidationError)
+    async def _unprocessable(request: Request, exc: RequestValidationError):
+        # FastAPI's own handler echoes the input, which may hold lone surrogates that cannot be encoded.
+        errors = [{k: (v if k != "input" else repr(v)[:200]) for k, v in e.items() if k != "ctx"} for e in exc.errors()]
+        body = json.dumps({"detail": errors}, ensure_ascii=True, default=str)
+        return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(InvalidQuestion)
     async def _invalid(request: Request, exc: InvalidQuestion):

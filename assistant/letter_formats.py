@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from assistant.letters import Letter, to_markdown
@@ -23,8 +24,16 @@ def render(letter: Letter, fmt: str) -> bytes:
     raise ValueError(f"format must be one of {', '.join(MEDIA_TYPES)}")
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _paragraphs(letter: Letter):
-    """(kind, text) in reading order; kinds: title, meta, body, notice, heading, item, ref, rule."""
+    """(kind, text) in reading order, XML-safe; kinds: title, meta, body, notice, heading, item, ref, rule."""
+    for kind, text in _raw_paragraphs(letter):
+        yield kind, _NOT_XML.sub(" ", text)
+
+
+def _raw_paragraphs(letter: Letter):
     t = letter.template
     yield "title", t["title"]
     yield "meta", t["reference"].format(reference=letter.reference)

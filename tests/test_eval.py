@@ -128,3 +128,12 @@ def test_the_report_opens_in_a_browser(corpus_dir, tmp_path):
         assert page.locator("details[open]").count() == 1 and page.locator("details[open] p").inner_text()
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         b.close()
+
+
+def test_eval_against_a_running_server(api, tmp_path):
+    server, keys = api
+    code, out, err = run_cli("eval", LABELS, "--base-url", server.url, "--limit", "12", "--thresholds",
+                             "/dev/null", "--json", env={"MEDINFO_API_KEY": keys["physician"]})
+    assert code == 0, err
+    assert out["meta"]["client"] == f"http {server.url}" and out["summary"]["labels"]["items"] == 12
+    assert out["summary"]["labels"]["verbatim_quote_rate"] == 1.0 and out["summary"]["labels"]["errors"] == 0

@@ -164,3 +164,17 @@ def test_personal_data_is_redacted_before_the_audit_log(api, corpus_dir):
     for secret in (b"John Smith", b"555-123-4567", b"john.smith@example.org", b"88812345"):
         assert secret not in raw
     assert a["status"] == "answered" and a["flags"]["adverse_event"]
+
+
+def test_control_characters_in_a_question_do_not_break_a_letter(api):
+    """Found by schemathesis: a question with control characters made the DOCX writer fail."""
+    server, keys = api
+    headers = h(keys["msl"]) | {"content-type": "application/json"}
+    body = '{"question": "warfarin dose \\ud8a1?", "format": "docx"}'  # a lone surrogate: not a string
+    r = httpx.post(server.url + "/v1/letters", content=body.encode(), timeout=60, headers=headers)
+    assert r.status_code == 422 and "unicode" in r.json()["detail"][0]["msg"]
+    body = '{"question": "warfarin\\u0006 dose\\u0093?", "format": "docx"}'  # control characters
+    r = httpx.post(server.url + "/v1/letters", content=body.encode(), timeout=60, headers=headers)
+    assert r.status_code == 200
+    text = " ".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+    assert "You asked:" in text and "\u0006" not in text
