@@ -135,9 +135,15 @@ class Snapshot:
         self._matrix = None
         self._matrix_lock = threading.Lock()
         self.vocab = {t for toks in self.tokens for t in toks}
-        # Pages that are tables of contents or carton labels: searchable, but rarely the answer.
-        low_pages = {(p.rev_id, p.page) for p in self.passages if _LOW_VALUE_RE.search(p.text)}
-        self.low_value = np.array([(p.rev_id, p.page) in low_pages for p in self.passages], dtype=bool)
+        # Tables of contents and carton labels: searchable, but rarely the answer. They run from their
+        # marker to the end of its page; what precedes the marker on that page (Highlights) is not demoted.
+        low_from: dict[tuple[str, int], int] = {}
+        for p in self.passages:
+            if _LOW_VALUE_RE.search(p.text):
+                key = (p.rev_id, p.page)
+                low_from[key] = min(low_from.get(key, p.start), p.start)
+        self.low_value = np.array([p.start >= low_from.get((p.rev_id, p.page), 1 << 60) for p in self.passages],
+                                  dtype=bool)
         self.doc_freq: dict[str, int] = {}
         for toks in self.tokens:
             for t in set(toks):

@@ -7,6 +7,8 @@ The section state flows across pages: a section that starts on page 5 still labe
 """
 from __future__ import annotations
 
+import re
+
 from ingest.text import classify_heading, sentence_spans
 from ingest.types import Chunk, Document
 
@@ -16,6 +18,9 @@ MIN_CHARS = 40
 SECTION_BREAK_CHARS = 150  # a new section starts a new chunk unless the current one is a mere stub
 
 
+_EMPTY_BULLETS = re.compile(r"^(?:[ \t]*[•·▪◦*–-][ \t]*\n)+")
+
+
 class SectionState:
     def __init__(self) -> None:
         self.section = ""
@@ -23,6 +28,8 @@ class SectionState:
 
     def see(self, sentence: str) -> str | None:
         """Update from a sentence; the heading level ("section" or "sub") when it is a heading."""
+        # Highlights put their bullets' text elsewhere: "•\n•\n•\nADVERSE REACTIONS" is a heading.
+        sentence = _EMPTY_BULLETS.sub("", sentence)
         heading = classify_heading(sentence) if "\n" not in sentence else None
         if heading is None:
             return None
