@@ -50,6 +50,16 @@ def test_label_questions_are_answered_from_the_right_label_and_page(assistant, q
     assert {int(n) for n in __import__("re").findall(r"\[(\d+)\]", a.answer)} == {c.n for c in a.citations}
 
 
+
+def test_highlights_line_leads_when_it_is_the_crisp_answer(assistant):
+    # The Highlights page also holds the start of the table of contents; only the TOC part of that page is
+    # demoted, so the Highlights line ("Most common adverse reactions (incidence >= 5%) are ...") leads.
+    a = assistant.ask("What are the most common adverse reactions of atorvastatin?")
+    lead = a.citations[0]
+    assert (lead.document_id, lead.page) == ("atorvastatin-mylan-2024", 2)
+    assert "nasopharyngitis" in a.answer.splitlines()[0]
+    assert lead.section == "ADVERSE REACTIONS"
+
 def test_the_right_formulation_is_cited(assistant):
     a = assistant.ask("What is the starting dose of metformin extended-release tablets?")
     assert {c.document_id for c in a.citations} == {"metformin-er-apotex-2022"}
