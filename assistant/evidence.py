@@ -19,7 +19,7 @@ QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why
                   "patients", "use", "take", "drug", "medic", "medicin", "please", "about", "recommend", "label",
                   "say", "says", "said", "tell", "name", "dob", "birth", "record", "number", "phone", "email",
                   "mine", "think", "wonder", "want", "need", "ask", "asked", "anyth", "someth"}
-BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
+BOILERPLATE = re.compile(r"(see full prescribing information|\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|these highlights do not include|revised:\s*\d|"
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
                          r"medical subject headings)", re.I)
 # Question words and the words labels use for them; a key term counts as found when a synonym is.
@@ -98,10 +98,21 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
         text = p.text[s:e]
         flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
-                  and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55)
+                  and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
+                  and not _TOC_TEXT.search(flat) and not _fragment(text, flat))
         if usable:
             out.append((p.start + s, p.start + e, text, flat.endswith(":"), section))
     return out
+
+
+# A table-of-contents run inside a sentence: "Pharmacogenomics 13 NONCLINICAL TOXICOLOGY".
+_TOC_TEXT = re.compile(r"(?:^|\s)\d{1,2}(?:\.\d{1,2})?\s+[A-Z]{4,}(?:\s+(?:[A-Z]{2,}|AND|OF))*(?:\s|$)")
+
+
+def _fragment(text: str, flat: str) -> bool:
+    """The tail of a sentence cut by a page or column break ("and treat calciphylaxis as appropriate.")."""
+    raw = text.lstrip()
+    return flat[:1].islower() and flat.endswith(".") and not raw.startswith(("•", "-", "–", "*", "▪", "◦", "·"))
 
 
 def _alpha_ratio(text: str) -> float:
@@ -121,15 +132,17 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     lead_ins: dict[tuple[str, int], Evidence] = {}
     for rank, hit in enumerate(hits[:max_hits]):
         prior = 1.0 / (1.0 + 0.35 * rank)
+        i = snap.index.get(hit.passage.chunk_id)
+        damp = 0.6 if i is not None and snap.low_value[i] else 1.0  # a carton, a table of contents
         for start, end, text, lead, section in _sentences(hit):
-            section_tokens = set(stem_tokens(section)) if section else set()
-            if intents and section_matches(intents, section):
+            section_tokens = set(stem_tokens(section)) if section and not _about_else(text, intents) else set()
+            if intents and section_tokens and section_matches(intents, section):
                 section_tokens |= vouched
             toks = set(stem_tokens(text))
             hit_w = sum(w for t, w in terms.items() if _present(t, toks))
             sec_w = sum(w for t, w in terms.items() if _present(t, section_tokens) and not _present(t, toks))
             overlap = (hit_w + 0.5 * sec_w) / total
-            score = 0.65 * overlap + 0.35 * prior
+            score = (0.65 * overlap + 0.35 * prior) * damp
             ev = Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead, section=section)
             if lead:
                 lead_ins[(hit.passage.chunk_id, end)] = ev
@@ -166,6 +179,18 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     coverage = sum(w for t, w in terms.items() if _present(t, found)) / total if terms else 0.0
     best = max((e.overlap for e in chosen), default=0.0)
     return Selection(chosen, coverage, best, notices)
+
+
+_TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")
+
+
+def _about_else(text: str, intents: list) -> bool:
+    """A sentence plainly about another topic ("Recommended starting dosage is 10 mg" under a
+    CONTRAINDICATIONS heading of a two-column Highlights page): its heading does not vouch for it."""
+    from assistant.intents import INTENTS
+
+    asked = {i.name for i in intents}
+    return any(i.name in _TOPICS and i.name not in asked and i.question.search(text) for i in INTENTS)
 
 
 def _duplicate_of(ev: Evidence, chosen: list[Evidence]) -> Evidence | None:

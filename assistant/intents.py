@@ -42,7 +42,7 @@ INTENTS = [
     _i("geriatric", r"elderly|geriatric|older adults", r"geriatric|^8\.5\s", "elderly geriatric"),
     _i("renal", r"renal|kidney|egfr|creatinine clearance", r"renal", "renal kidney"),
     _i("hepatic", r"hepatic|liver (disease|impairment|problems)", r"hepatic|liver", "hepatic"),
-    _i("mechanism", r"how does .* work|mechanism|how .* works", r"mechanism of action|^12\.1\s|pharmacodynamics",
+    _i("mechanism", r"how does .* work|mechanism|how .* works", r"mechanism of action|^12\.1\s",
        "work works mechanism action"),
     _i("overdose", r"overdos", r"overdosage|overdose", "overdose overdosage"),
     _i("storage", r"\bstor(e|age|ed)\b|shelf life", r"storage|how supplied|^16", "store storage stored"),

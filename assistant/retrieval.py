@@ -27,6 +27,20 @@ LOW_VALUE = 0.5  # score factor for tables of contents and carton/container labe
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
                            r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
 CANDIDATES = 60
+_TOC_ENTRY = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\s+[A-Z]")
+_TOC_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}$")
+
+
+def _toc_like(text: str) -> bool:
+    """A table of contents continued past its marker: numbered headings ("5.1 Hemorrhage", or "5.1" with
+    its title on the next line) and no prose."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    numbered = sum(1 for i, ln in enumerate(lines)
+                   if _TOC_ENTRY.match(ln) or (_TOC_NUMBER.match(ln) and i + 1 < len(lines)
+                                               and lines[i + 1][:1].isupper()))
+    prose = sum(1 for ln in lines if len(ln.split()) >= 8 and not _TOC_ENTRY.match(ln))
+    sentences = sum(1 for ln in lines if ln.endswith(".") and len(ln.split()) >= 4)
+    return numbered >= 3 and numbered >= 0.4 * len(lines) and prose <= 1 and not sentences
 
 
 @dataclass
@@ -139,7 +153,7 @@ class Snapshot:
         # marker to the end of its page; what precedes the marker on that page (Highlights) is not demoted.
         low_from: dict[tuple[str, int], int] = {}
         for p in self.passages:
-            if _LOW_VALUE_RE.search(p.text):
+            if _LOW_VALUE_RE.search(p.text) or _toc_like(p.text):
                 key = (p.rev_id, p.page)
                 low_from[key] = min(low_from.get(key, p.start), p.start)
         self.low_value = np.array([p.start >= low_from.get((p.rev_id, p.page), 1 << 60) for p in self.passages],
@@ -281,9 +295,10 @@ class Retriever:
             for h in hits.values():
                 h.score += self.focus_weight * snap.focus_match(qtok, h.passage.doc_id) / RRF_K
         if filters.intents and self.bm25_weight > 0:
+            weight = SECTION_WEIGHT * (2.0 if _only_intent_words(query, filters.intents, snap) else 1.0)
             for rank, (i, s) in enumerate(self.lexical(query, 20, filters, snap, sections=filters.intents)):
                 h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
-                h.score += SECTION_WEIGHT / (RRF_K + rank)
+                h.score += weight / (RRF_K + rank)
         for i, h in hits.items():
             if snap.low_value[i]:
                 h.score *= LOW_VALUE
@@ -291,6 +306,18 @@ class Retriever:
         if self.reranker is not None and ranked:
             ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])
         return ranked[:k]
+
+
+_ASKING = {"what", "how", "doe", "do", "is", "are", "can", "which", "when", "why", "should", "tell", "me", "about"}
+
+
+def _only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:
+    """Does the question say nothing but a product and a section ("How does warfarin work?")? Then the
+    label's structure is the only signal there is: the text of that section seldom repeats the words."""
+    vouched = {t for i in intents for w in i.words for t in stem_tokens(w)}
+    named = {t for name in snap.products for t in stem_tokens(name)}
+    rest = [t for t in stem_tokens(query) if t not in _ASKING and t not in named]
+    return bool(rest) and all(t in vouched for t in rest)
 
 
 def _filtering(f: Filters) -> bool:

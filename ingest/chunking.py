@@ -19,25 +19,47 @@ SECTION_BREAK_CHARS = 150  # a new section starts a new chunk unless the current
 
 
 _EMPTY_BULLETS = re.compile(r"^(?:[ \t]*[•·▪◦*–-][ \t]*\n)+")
+_SECTION_NO = re.compile(r"^\d{1,2}\.\d{1,2}$")
 
 
 class SectionState:
     def __init__(self) -> None:
         self.section = ""
         self.sub = ""
+        self._number: str | None = None  # a bare section number ("12.1") whose title is the next line
 
     def see(self, sentence: str) -> str | None:
         """Update from a sentence; the heading level ("section" or "sub") when it is a heading."""
         # Highlights put their bullets' text elsewhere: "•\n•\n•\nADVERSE REACTIONS" is a heading.
         sentence = _EMPTY_BULLETS.sub("", sentence)
-        heading = classify_heading(sentence) if "\n" not in sentence else None
+        flat = " ".join(sentence.split())
+        number, self._number = self._number, None
+        if _SECTION_NO.match(flat) and self._follows(flat):
+            self._number = flat
+            return None
+        heading = None
+        if "\n" not in sentence.strip():
+            if number:  # "12.1" then "Mechanism of Action": one numbered heading
+                heading = classify_heading(f"{number} {flat}")
+            heading = heading or classify_heading(sentence)
         if heading is None:
             return None
-        if heading.level == "section":
+        level = heading.level
+        if level == "section" and " " not in heading.text.strip() and re.match(r"\d", self.section):
+            level = "sub"  # a lone capitalised token inside numbered section ("CYP2C9", "SPINAF"): a table header
+        if level == "section":
             self.section, self.sub = " ".join(heading.text.split()), ""
         else:
             self.sub = " ".join(heading.text.split())
-        return heading.level
+        return level
+
+    def _follows(self, number: str) -> bool:
+        """A bare number is a section number only where the label's numbering is at that point
+        (section n or n+1), so a table's "2.5" under section 12 is not taken for one."""
+        m = re.match(r"(\d+)", self.section)
+        if not m or "." not in number:
+            return False
+        return int(number.split(".")[0]) in (int(m.group(1)), int(m.group(1)) + 1)
 
     @property
     def label(self) -> str:

@@ -67,9 +67,15 @@ class Embedder:
         self.dim = model.get_embedding_dimension()
         return model
 
-    def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def embed(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim or 384), dtype=np.float32)
+        if batch_size is None:
+            # Dynamic int8 quantisation scales activations per batch tensor (padding included), so a text's
+            # vector would depend on the texts batched with it: a fresh store and an incrementally built
+            # one would differ (cosine down to 0.94). One text per call makes a vector a function of its
+            # text alone, at the same speed on CPU (bench/RESULTS.md: 61 vs 64 passages/s).
+            batch_size = 1 if self.spec == "minilm-int8" else 32
         vecs = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
                                  convert_to_numpy=True, show_progress_bar=False)
         return vecs.astype(np.float32)

@@ -200,4 +200,5 @@ def without_xrefs(text: str) -> str:
     out = _XREF.sub("", normalize_space(text)).strip()
     out = re.sub(r"\s+([.,;:])", r"\1", out)
     out = re.sub(r"\.\s*\.$", ".", out)
+    out = re.sub(r"(?:\s+[o•▪◦·])+$", "", out)  # list markers whose items the PDF put elsewhere
     return out or normalize_space(text)

@@ -60,6 +60,15 @@ def test_highlights_line_leads_when_it_is_the_crisp_answer(assistant):
     assert "nasopharyngitis" in a.answer.splitlines()[0]
     assert lead.section == "ADVERSE REACTIONS"
 
+
+def test_a_table_of_contents_is_not_the_answer(assistant):
+    # "12.1 Mechanism of Action" appears first in the label's table of contents (which continues on a page
+    # without the TOC marker); the answer must come from section 12.1 itself.
+    a = assistant.ask("How does warfarin work?")
+    assert a.status == "answered", (a.explanation, a.retrieved)
+    assert "inhibiting the synthesis of vitamin K" in a.answer.splitlines()[0]
+    assert a.citations[0].section.startswith("12.1 Mechanism of Action")
+
 def test_the_right_formulation_is_cited(assistant):
     a = assistant.ask("What is the starting dose of metformin extended-release tablets?")
     assert {c.document_id for c in a.citations} == {"metformin-er-apotex-2022"}

@@ -76,6 +76,16 @@ def test_chunks_keep_label_sections(corpus_dir):
     sections = {r["section"] for r in cat.current_chunks() if r["doc_id"] == "warfarin-goldenstate-2022"}
     assert any(s.startswith("2.3 Initial and Maintenance Dosing") for s in sections)
     assert "WARNING: BLEEDING RISK" in sections
+    rows = {(r["doc_id"], r["page_no"], r["start"]): r for r in cat.current_chunks()}
+    texts = {k: r["text"] for k, r in rows.items()}
+    # Amneal's label prints "12.1" and "Mechanism of Action" on separate lines: still one heading.
+    moa = [rows[k]["section"] for k, t in texts.items()
+           if k[0] == "warfarin-amneal-2022" and "Warfarin acts by inhibiting the synthesis" in t]
+    assert moa and all(s.startswith("12.1 Mechanism of Action") for s in moa), moa
+    # Highlights print empty bullets before a heading ("•\n•\nADVERSE REACTIONS"): still a heading.
+    hl = [rows[k]["section"] for k, t in texts.items()
+          if k[:2] == ("atorvastatin-mylan-2024", 2) and "Most common adverse reactions" in t]
+    assert hl == ["ADVERSE REACTIONS"], hl
 
 
 def test_reingest_of_unchanged_corpus_is_a_no_op(corpus_dir):
@@ -295,3 +305,13 @@ def test_data_dir_comes_from_the_environment(tmp_path):
     code, summary, _ = run_cli("ingest", str(LABELS / SMALL[0]), "--json", env={"MEDINFO_DATA_DIR": str(data)})
     assert code == 0 and summary["store"]["data_dir"] == str(data.resolve())
     assert (data / "catalog.sqlite").exists() and (data / "chroma").is_dir()
+
+
+def test_a_passage_vector_does_not_depend_on_what_it_was_embedded_with(embedder):
+    # int8 dynamic quantisation scales per batch: batched together, a text's vector would shift with its
+    # neighbours and a fresh store would rank differently from an incrementally built one.
+    text = "warfarin | 12.1 Mechanism of Action: Warfarin acts by inhibiting the synthesis of vitamin K-dependent factors."
+    others = ["A much longer neighbour passage about dosing, monitoring and interactions " * 6, "short one"]
+    alone = embedder.embed([text])[0]
+    batched = embedder.embed(others + [text])[-1]
+    assert float(alone @ batched) > 0.99999
