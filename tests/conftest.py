@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,29 @@ def run_cli(*args: str, data_dir: Path | None = None, env: dict | None = None, t
     if check_json and "--json" in args:
         out = json.loads(proc.stdout) if proc.stdout.strip() else None
     return proc.returncode, out, proc.stderr
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright. Without it the browser tests cannot run: they
+    are skipped on a developer's machine with the reason, and fail where MEDINFO_REQUIRE_BROWSER=1
+    (.ci/run sets it, so CI never passes without having driven a real browser)."""
+    if not Path(CHROMIUM).exists():
+        why = "no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)"
+        if os.environ.get("MEDINFO_REQUIRE_BROWSER") == "1":
+            pytest.fail(why)
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

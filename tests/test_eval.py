@@ -2,7 +2,6 @@
 retriever breaks or a generator slips an unsupported sentence past a broken verifier."""
 from __future__ import annotations
 
-import shutil
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -109,25 +108,17 @@ def test_an_invalid_golden_set_is_a_usage_error(corpus_dir, tmp_path):
     assert code == 2 and "needs 'expected'" in err
 
 
-def test_the_report_opens_in_a_browser(corpus_dir, tmp_path):
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("needs Debian's chromium (apt-get install chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
+def test_the_report_opens_in_a_browser(corpus_dir, tmp_path, browser):
     html = tmp_path / "eval.html"
     run_cli("eval", LABELS, "--thresholds", THRESHOLDS, "--report", str(html), "--limit", "54", data_dir=corpus_dir)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu",
-                                                              "--disable-background-networking"])
-        page = b.new_page()
-        page.goto(html.as_uri())
-        assert "PASSED" in page.inner_text(".verdict")
-        assert page.locator("table").count() >= 3 and page.locator("svg").count() >= 1
-        page.click("details summary >> nth=0")
-        assert page.locator("details[open]").count() == 1 and page.locator("details[open] p").inner_text()
-        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
-        b.close()
+    page = browser.new_page()
+    page.goto(html.as_uri())
+    assert "PASSED" in page.inner_text(".verdict")
+    assert page.locator("table").count() >= 3 and page.locator("svg").count() >= 1
+    page.click("details summary >> nth=0")
+    assert page.locator("details[open]").count() == 1 and page.locator("details[open] p").inner_text()
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    page.close()
 
 
 def test_eval_against_a_running_server(api, tmp_path):

@@ -3,28 +3,9 @@ opens a citation and sees the quoted characters highlighted in the page; a revie
 from __future__ import annotations
 
 import io
-import shutil
-from pathlib import Path
 
 import httpx
 import pytest
-
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="needs Debian's chromium (apt-get install chromium); .ci/run installs it")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _highlight_pixels(png: bytes, box: dict) -> float:
