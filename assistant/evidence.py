@@ -11,15 +11,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from assistant.retrieval import Hit, Passage, Snapshot, stem_tokens
-from ingest.text import classify_heading, without_xrefs
+from assistant.intents import INTENTS, section_matches
+from assistant.retrieval import QUESTION_WORDS, Hit, Passage, Snapshot, stem_tokens, vouched_stems
+from ingest.text import TOC_TEXT, classify_heading, without_xrefs
 
-QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "doe", "do", "does", "is",
-                  "are", "can", "could", "should", "would", "will", "may", "might", "tell", "know", "patient",
-                  "patients", "use", "take", "drug", "medic", "medicin", "please", "about", "recommend", "label",
-                  "say", "says", "said", "tell", "name", "dob", "birth", "record", "number", "phone", "email",
-                  "mine", "think", "wonder", "want", "need", "ask", "asked", "anyth", "someth"}
-BOILERPLATE = re.compile(r"(see full prescribing information|\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|these highlights do not include|revised:\s*\d|"
+BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
+                         r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
                          r"medical subject headings)", re.I)
 # Question words and the words labels use for them; a key term counts as found when a synonym is.
@@ -99,14 +96,10 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
         flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
                   and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
-                  and not _TOC_TEXT.search(flat) and not _fragment(text, flat))
+                  and not TOC_TEXT.search(flat) and not _fragment(text, flat))
         if usable:
             out.append((p.start + s, p.start + e, text, flat.endswith(":"), section))
     return out
-
-
-# A table-of-contents run inside a sentence: "Pharmacogenomics 13 NONCLINICAL TOXICOLOGY".
-_TOC_TEXT = re.compile(r"(?:^|\s)\d{1,2}(?:\.\d{1,2})?\s+[A-Z]{4,}(?:\s+(?:[A-Z]{2,}|AND|OF))*(?:\s|$)")
 
 
 def _fragment(text: str, flat: str) -> bool:
@@ -122,11 +115,9 @@ def _alpha_ratio(text: str) -> float:
 
 def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], max_hits: int = 6,
            max_sentences: int = MAX_SENTENCES, intents: list | None = None) -> Selection:
-    from assistant.intents import section_matches
-
     intents = intents or []
     terms = key_terms(question, snap, products)
-    vouched = {t for i in intents for w in i.words for t in stem_tokens(w)}
+    vouched = vouched_stems(intents)
     total = sum(terms.values()) or 1.0
     candidates: list[Evidence] = []
     lead_ins: dict[tuple[str, int], Evidence] = {}
@@ -187,8 +178,6 @@ _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactatio
 def _about_else(text: str, intents: list) -> bool:
     """A sentence plainly about another topic ("Recommended starting dosage is 10 mg" under a
     CONTRAINDICATIONS heading of a two-column Highlights page): its heading does not vouch for it."""
-    from assistant.intents import INTENTS
-
     asked = {i.name for i in intents}
     return any(i.name in _TOPICS and i.name not in asked and i.question.search(text) for i in INTENTS)
 

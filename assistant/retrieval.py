@@ -16,6 +16,7 @@ from typing import Iterable
 import numpy as np
 
 from ingest.store import Store
+from ingest.text import toc_like
 from ingest.types import search_text
 
 DENSE_WEIGHT = 1.0
@@ -27,20 +28,6 @@ LOW_VALUE = 0.5  # score factor for tables of contents and carton/container labe
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
                            r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
 CANDIDATES = 60
-_TOC_ENTRY = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\s+[A-Z]")
-_TOC_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}$")
-
-
-def _toc_like(text: str) -> bool:
-    """A table of contents continued past its marker: numbered headings ("5.1 Hemorrhage", or "5.1" with
-    its title on the next line) and no prose."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    numbered = sum(1 for i, ln in enumerate(lines)
-                   if _TOC_ENTRY.match(ln) or (_TOC_NUMBER.match(ln) and i + 1 < len(lines)
-                                               and lines[i + 1][:1].isupper()))
-    prose = sum(1 for ln in lines if len(ln.split()) >= 8 and not _TOC_ENTRY.match(ln))
-    sentences = sum(1 for ln in lines if ln.endswith(".") and len(ln.split()) >= 4)
-    return numbered >= 3 and numbered >= 0.4 * len(lines) and prose <= 1 and not sentences
 
 
 @dataclass
@@ -100,8 +87,21 @@ class Filters:
     intents: list = field(default_factory=list)  # assistant.intents.Intent: boost matching label sections
 
 
+# Words that ask rather than say what is asked about (stemmed, as stem_tokens gives them).
+QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "doe", "do", "does", "is",
+                  "are", "can", "could", "should", "would", "will", "may", "might", "tell", "know", "patient",
+                  "patients", "use", "take", "drug", "medic", "medicin", "please", "about", "recommend", "label",
+                  "say", "says", "said", "tell", "name", "dob", "birth", "record", "number", "phone", "email",
+                  "mine", "think", "wonder", "want", "need", "ask", "asked", "anyth", "someth"}
+
+
 def stem_tokens(text: str) -> list[str]:
     return _tokenize([text])[0]
+
+
+def vouched_stems(intents: list) -> set[str]:
+    """Stems of the question words a matching section heading accounts for (assistant.intents)."""
+    return {t for i in intents for w in i.words for t in stem_tokens(w)}
 
 
 def _tokenize(texts: list[str]) -> list[list[str]]:
@@ -153,7 +153,7 @@ class Snapshot:
         # marker to the end of its page; what precedes the marker on that page (Highlights) is not demoted.
         low_from: dict[tuple[str, int], int] = {}
         for p in self.passages:
-            if _LOW_VALUE_RE.search(p.text) or _toc_like(p.text):
+            if _LOW_VALUE_RE.search(p.text) or toc_like(p.text):
                 key = (p.rev_id, p.page)
                 low_from[key] = min(low_from.get(key, p.start), p.start)
         self.low_value = np.array([p.start >= low_from.get((p.rev_id, p.page), 1 << 60) for p in self.passages],
@@ -308,15 +308,12 @@ class Retriever:
         return ranked[:k]
 
 
-_ASKING = {"what", "how", "doe", "do", "is", "are", "can", "which", "when", "why", "should", "tell", "me", "about"}
-
-
 def _only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:
     """Does the question say nothing but a product and a section ("How does warfarin work?")? Then the
     label's structure is the only signal there is: the text of that section seldom repeats the words."""
-    vouched = {t for i in intents for w in i.words for t in stem_tokens(w)}
+    vouched = vouched_stems(intents)
     named = {t for name in snap.products for t in stem_tokens(name)}
-    rest = [t for t in stem_tokens(query) if t not in _ASKING and t not in named]
+    rest = [t for t in stem_tokens(query) if t not in QUESTION_WORDS and t not in named]
     return bool(rest) and all(t in vouched for t in rest)
 
 

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from ingest.catalog import connect
+from ingest.catalog import PerThreadConnection
 
 ROLES = ("physician", "msl", "reviewer", "admin")
 GENESIS = "0" * 64
@@ -56,20 +56,13 @@ CREATE TABLE IF NOT EXISTS safety_reports (
 """
 
 
-class ServiceDB:
+class ServiceDB(PerThreadConnection):
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / "service.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write = threading.Lock()
         self.conn.executescript(SCHEMA)
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = connect(self.path)
-        return conn
 
     # --- keys --------------------------------------------------------------------------------
     def create_key(self, role: str, name: str = "") -> tuple[str, str]:

@@ -71,6 +71,8 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
+        else:
+            raise SystemExit(f"medinfo serve did not answer {url}/healthz within 120 s")
         qs = questions()
         # Warm every worker before measuring.
         for q in qs[:20]:

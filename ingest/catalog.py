@@ -58,13 +58,11 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Catalog:
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._local = threading.local()
-        conn = self.conn
-        with conn:
-            conn.executescript(SCHEMA)
+class PerThreadConnection:
+    """One sqlite connection per thread to the file at self.path (a server answers on many threads)."""
+
+    path: Path
+    _local: threading.local
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -78,6 +76,15 @@ class Catalog:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class Catalog(PerThreadConnection):
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        conn = self.conn
+        with conn:
+            conn.executescript(SCHEMA)
 
     # --- transactions ----------------------------------------------------------------------
     def transaction(self):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import classify_heading, sentence_spans
+from ingest.text import SECTION_NUMBER, classify_heading, sentence_spans
 from ingest.types import Chunk, Document
 
 TARGET_CHARS = 700
@@ -19,7 +19,6 @@ SECTION_BREAK_CHARS = 150  # a new section starts a new chunk unless the current
 
 
 _EMPTY_BULLETS = re.compile(r"^(?:[ \t]*[•·▪◦*–-][ \t]*\n)+")
-_SECTION_NO = re.compile(r"^\d{1,2}\.\d{1,2}$")
 
 
 class SectionState:
@@ -34,7 +33,7 @@ class SectionState:
         sentence = _EMPTY_BULLETS.sub("", sentence)
         flat = " ".join(sentence.split())
         number, self._number = self._number, None
-        if _SECTION_NO.match(flat) and self._follows(flat):
+        if SECTION_NUMBER.match(flat) and self._follows(flat):
             self._number = flat
             return None
         heading = None

@@ -202,3 +202,21 @@ def without_xrefs(text: str) -> str:
     out = re.sub(r"\.\s*\.$", ".", out)
     out = re.sub(r"(?:\s+[o•▪◦·])+$", "", out)  # list markers whose items the PDF put elsewhere
     return out or normalize_space(text)
+
+
+SECTION_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}$")  # "12.1" printed on a line of its own
+_TOC_ENTRY = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\s+[A-Z]")
+# A table-of-contents run inside a sentence: "Pharmacogenomics 13 NONCLINICAL TOXICOLOGY".
+TOC_TEXT = re.compile(r"(?:^|\s)\d{1,2}(?:\.\d{1,2})?\s+[A-Z]{4,}(?:\s+(?:[A-Z]{2,}|AND|OF))*(?:\s|$)")
+
+
+def toc_like(text: str) -> bool:
+    """A table of contents continued past its marker: numbered headings ("5.1 Hemorrhage", or "5.1" with
+    its title on the next line) and no prose."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    numbered = sum(1 for i, ln in enumerate(lines)
+                   if _TOC_ENTRY.match(ln) or (SECTION_NUMBER.match(ln) and i + 1 < len(lines)
+                                               and lines[i + 1][:1].isupper()))
+    prose = sum(1 for ln in lines if len(ln.split()) >= 8 and not _TOC_ENTRY.match(ln))
+    sentences = sum(1 for ln in lines if ln.endswith(".") and len(ln.split()) >= 4)
+    return numbered >= 3 and numbered >= 0.4 * len(lines) and prose <= 1 and not sentences
