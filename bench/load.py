@@ -55,7 +55,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     from server import free_port
-    from assistant.service_db import ServiceDB
+
+    from assistant.records import ServiceDB
 
     key = ServiceDB(Path(args.data_dir)).create_key("physician", "load-bench")[1]
     port = free_port()

@@ -51,8 +51,8 @@ def pubmedqa_items() -> list[dict]:
 def evaluate(retriever, items: list[dict], page_text=None, structure: bool = False) -> dict:
     """structure=True retrieves as the assistant does: question intents boost the label sections
     (or MedQuAD answer types) they name, and product names restrict approved content."""
-    from assistant.intents import intents_of
-    from assistant.retrieval import Filters
+    from assistant.answering.retrieval import Filters
+    from assistant.question.intents import intents_of
 
     r1 = r5 = mrr = 0.0
     t0 = time.perf_counter()
@@ -83,14 +83,14 @@ def evaluate(retriever, items: list[dict], page_text=None, structure: bool = Fal
 
 def run_set(name: str, paths: list[Path], manifest: Path | None, items: list[dict], embedder: str,
             configs: dict[str, dict], store_dir: str | None = None) -> dict:
-    from assistant.retrieval import Retriever
+    from assistant.answering.retrieval import Retriever
     from ingest.embedding import Embedder
     from ingest.pipeline import ingest
     from ingest.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         if store_dir:
-            tmp = str(Path(store_dir) / f"{name.split()[0]}-{embedder}")
+            tmp = str(Path(store_dir) / f"{name.split(maxsplit=1)[0]}-{embedder}")
         store = Store(tmp, Embedder(embedder))
         t = time.perf_counter()
         summary, _ = ingest(paths, manifest=manifest, data_dir=tmp, store=store)

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.safety import analyse  # noqa: E402
+from assistant.question.safety import analyse  # noqa: E402
 
 # The bundled corpus's products and their aliases (as the assistant knows them from the manifest).
 PRODUCTS = {"warfarin": ["coumadin", "jantoven"], "metformin": ["glucophage"], "atorvastatin": ["lipitor"],

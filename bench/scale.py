@@ -38,10 +38,11 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(ROOT / "corpus/fda_labels"))
     args = ap.parse_args()
     from server import free_port
+
     from ingest.embedding import Embedder
 
     embedder = Embedder()
-    embedder.model
+    _ = embedder.model
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         chroma = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", f"{tmp}/server",
@@ -67,8 +68,8 @@ def main() -> None:
                   f"{r['pages'] / r['seconds']:.2f} pages/s")
         print(f"server / embedded time ratio: {served['seconds'] / embedded['seconds']:.2f}")
 
-        from assistant.answer import Assistant
-        from assistant.verify import Verifier
+        from assistant.answering.assistant import Assistant
+        from assistant.answering.verify import Verifier
         from ingest.store import Store
 
         a = Assistant(store=Store(f"{tmp}/embedded", embedder))

@@ -13,7 +13,7 @@ DEFAULT_BASELINE = PACKAGE / "baseline.json"
 
 def cmd_eval(args) -> int:
     from eval import harness, report
-    from eval.client import HttpClient, InProcessClient
+    from eval.client import Client, HttpClient, InProcessClient
 
     thresholds_path = Path(args.thresholds) if args.thresholds else (
         DEFAULT_THRESHOLDS if DEFAULT_THRESHOLDS.exists() else None)
@@ -24,16 +24,20 @@ def cmd_eval(args) -> int:
     except (OSError, harness.GoldenSetError, ValueError) as exc:
         print(f"medinfo: error: {exc}", file=sys.stderr)
         return 2
+    from assistant.settings import Settings
+
+    settings = Settings.load(args.data_dir)
+    client: Client
     if args.base_url:
-        client = HttpClient(args.base_url)
+        client = HttpClient(args.base_url, settings.api_key)
     else:
         if args.factory:
             mod, _, func = args.factory.partition(":")
-            assistant = getattr(importlib.import_module(mod), func or "build")(args.data_dir)
+            assistant = getattr(importlib.import_module(mod), func or "build")(settings.data_dir)
         else:
-            from assistant.config import build_assistant
+            from assistant.answering.assistant import Assistant
 
-            assistant = build_assistant(args.data_dir)
+            assistant = Assistant(settings=settings)
         assistant.warm_up()
         client = InProcessClient(assistant)
     bar = None
@@ -48,7 +52,7 @@ def cmd_eval(args) -> int:
             bar.update(1)
 
     results, summary = harness.run([Path(s) for s in args.sets], client, progress, top_k=args.top_k,
-                                   limit=args.limit)
+                                   limit=args.limit, judge=harness.Judge.from_settings(settings))
     if bar is not None:
         bar.close()
     gate_rows = harness.gate(summary, thresholds)

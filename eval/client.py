@@ -1,7 +1,6 @@
 """How the harness talks to the assistant: in-process (Python API) or over HTTP (a running server)."""
 from __future__ import annotations
 
-import os
 from typing import Protocol
 
 
@@ -19,7 +18,7 @@ class InProcessClient:
         self.name = "in-process"
 
     def ask(self, question: str, top_k: int) -> dict:
-        return self.assistant.ask(question, top_k=top_k).model_dump()
+        return self.assistant.ask(question, channel="eval", top_k=top_k).model_dump()
 
     def source(self, chunk_id: str) -> dict | None:
         return self.assistant.source(chunk_id)
@@ -29,7 +28,7 @@ class HttpClient:
     def __init__(self, base_url: str, api_key: str | None = None, timeout: float = 60.0):
         import httpx
 
-        key = api_key or os.environ.get("MEDINFO_API_KEY")
+        key = api_key
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.http = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
         self.name = f"http {base_url}"

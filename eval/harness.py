@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -153,28 +153,39 @@ def by_tag(results: list[ItemResult], tag: str = "type") -> dict[str, dict[str, 
     return out
 
 
-def judge_metrics(results: list[ItemResult]) -> dict[str, Any]:
+@dataclass
+class Judge:
+    """A judge LLM at an OpenAI-compatible URL for ragas' LLM metrics (settings judge_*)."""
+    base_url: str | None = None
+    model: str = "judge"
+    api_key: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings) -> Judge:
+        return cls(settings.judge_base_url, settings.judge_model, settings.judge_api_key)
+
+
+def judge_metrics(results: list[ItemResult], judge: Judge | None = None) -> dict[str, Any]:
     """ragas' LLM metrics with a judge at an OpenAI-compatible URL; 'not run' without one, never a number."""
-    url = os.environ.get("MEDINFO_JUDGE_BASE_URL")
-    if not url:
+    if judge is None or not judge.base_url:
         return {m: "not run" for m in LLM_METRICS} | {"judge": "not configured (set MEDINFO_JUDGE_BASE_URL)"}
     from langchain_openai import ChatOpenAI
     from ragas import EvaluationDataset, SingleTurnSample, evaluate
     from ragas.llms import LangchainLLMWrapper
     from ragas.metrics import AnswerRelevancy, Faithfulness, ResponseGroundedness
 
-    llm = LangchainLLMWrapper(ChatOpenAI(base_url=url, model=os.environ.get("MEDINFO_JUDGE_MODEL", "judge"),
-                                         api_key=os.environ.get("MEDINFO_JUDGE_API_KEY", "none"), timeout=60))
+    llm = LangchainLLMWrapper(ChatOpenAI(base_url=judge.base_url, model=judge.model,
+                                         api_key=judge.api_key or "none", timeout=60))
     samples = [SingleTurnSample(user_input=r.item["question"], response=r.answer["answer"],
                                 retrieved_contexts=[c["quote"] for c in r.answer["citations"]])
                for r in results if r.answer and r.answer["status"] == "answered"]
     if not samples:
         return {m: "not run" for m in LLM_METRICS} | {"judge": "no answered items"}
-    res = evaluate(EvaluationDataset(samples), metrics=[Faithfulness(llm=llm), ResponseGroundedness(llm=llm),
+    res: Any = evaluate(EvaluationDataset(list(samples)), metrics=[Faithfulness(llm=llm), ResponseGroundedness(llm=llm),
                                                        AnswerRelevancy(llm=llm)], raise_exceptions=False,
                    show_progress=False)
     df = res.to_pandas()
-    out: dict[str, Any] = {"judge": os.environ.get("MEDINFO_JUDGE_MODEL", url)}
+    out: dict[str, Any] = {"judge": judge.model or judge.base_url}
     for m in LLM_METRICS:
         col = [c for c in df.columns if c.startswith(m.split("_")[0])]
         vals = df[col[0]].tolist() if col else []
@@ -185,8 +196,9 @@ def judge_metrics(results: list[ItemResult]) -> dict[str, Any]:
 def load_thresholds(path: Path | None) -> dict[str, dict[str, dict[str, float]]]:
     if path is None:
         return {}
-    raw = yaml.safe_load(Path(path).read_text()) or {}
-    return raw.get("thresholds", raw)
+    raw: dict[str, Any] = yaml.safe_load(Path(path).read_text()) or {}
+    found: dict[str, dict[str, dict[str, float]]] = raw.get("thresholds", raw)
+    return found
 
 
 def gate(summary: dict[str, dict[str, Any]], thresholds: dict) -> list[dict[str, Any]]:
@@ -227,7 +239,7 @@ def compare(summary: dict, baseline: dict | None) -> list[dict[str, Any]]:
 
 
 def run(sets: list[Path], client, progress: Callable[[int, int], None] | None = None, top_k: int = 10,
-        limit: int | None = None) -> tuple[list[ItemResult], dict[str, dict[str, Any]]]:
+        limit: int | None = None, judge: Judge | None = None) -> tuple[list[ItemResult], dict[str, dict[str, Any]]]:
     loaded = [(Path(p).stem, load_set(p)[:limit] if limit else load_set(p)) for p in sets]
     total = sum(len(items) for _, items in loaded)
     results: list[ItemResult] = []
@@ -240,5 +252,5 @@ def run(sets: list[Path], client, progress: Callable[[int, int], None] | None = 
                 progress(done, total)
     summary = {name: aggregate([r for r in results if r.set == name]) for name, _ in loaded}
     summary["all"] = aggregate(results)
-    summary["all"].update(judge_metrics(results))
+    summary["all"].update(judge_metrics(results, judge))
     return results, summary

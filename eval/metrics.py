@@ -121,8 +121,12 @@ def uncited_sentences(text: str) -> list[str]:
 def ragas_metrics(answer: dict, reference: str | None) -> dict[str, float | None]:
     """ragas metrics that need no LLM. Quote alignment only counts answers that quote (else None)."""
     from ragas import SingleTurnSample
-    from ragas.metrics import NonLLMContextPrecisionWithReference, NonLLMContextRecall, NonLLMStringSimilarity, \
-        RougeScore
+    from ragas.metrics import (
+        NonLLMContextPrecisionWithReference,
+        NonLLMContextRecall,
+        NonLLMStringSimilarity,
+        RougeScore,
+    )
 
     contexts = [c["quote"] for c in answer.get("citations") or []] or [""]
     sample = SingleTurnSample(user_input=answer["question"], response=answer.get("answer") or "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +81,9 @@ def _bars(per_tag: dict[str, dict], metric: str, title: str) -> str:
              f'<text x="0" y="16" font-weight="bold">{html.escape(title)}</text>']
     for i, (name, v) in enumerate(rows):
         y = 28 + i * bar_h
-        length = max(1, (w - label_w - 50) * float(v))
-        colour = "#2e7d32" if v >= 0.9 else "#f9a825" if v >= 0.7 else "#c62828"
+        value = float(v or 0.0)
+        length = max(1, (w - label_w - 50) * value)
+        colour = "#2e7d32" if value >= 0.9 else "#f9a825" if value >= 0.7 else "#c62828"
         parts.append(f'<text x="0" y="{y + 13}" font-size="12">{html.escape(name)}</text>'
                      f'<rect x="{label_w}" y="{y + 2}" width="{length:.0f}" height="{bar_h - 5}" fill="{colour}"/>'
                      f'<text x="{label_w + length + 5:.0f}" y="{y + 13}" font-size="12">{v:.2f}</text>')
@@ -94,7 +95,8 @@ def write_html(path: Path, results: list[ItemResult], summary: dict, gate_rows: 
                regressions: list[dict], per_tag: dict[str, dict], meta: dict) -> None:
     e = html.escape
     failed = [g for g in gate_rows if not g["passed"]]
-    verdict = ("PASSED" if not failed else "FAILED") + f" — {len(gate_rows) - len(failed)}/{len(gate_rows)} thresholds met"
+    met = len(gate_rows) - len(failed)
+    verdict = ("PASSED" if not failed else "FAILED") + f" — {met}/{len(gate_rows)} thresholds met"
     out = ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>medinfo evaluation report</title>",
            "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
            "table{border-collapse:collapse;margin:1em 0;width:100%}td,th{border:1px solid #ccc;padding:4px 8px;"
@@ -169,8 +171,8 @@ def write_markdown(path: Path, results: list[ItemResult], summary: dict, gate_ro
              f"thresholds met. Run {meta.get('time')}, corpus {meta.get('corpus_version')}.", ""]
     for g in failed:
         lines.append(f"- FAILED {g['set']} {g['metric']} = {_fmt(g['value'])} (required {g['bound']})")
-    for r in regressions:
-        lines.append(f"- REGRESSION {r['set']} {r['metric']}: {_fmt(r['baseline'])} -> {_fmt(r['value'])}")
+    for reg in regressions:
+        lines.append(f"- REGRESSION {reg['set']} {reg['metric']}: {_fmt(reg['baseline'])} -> {_fmt(reg['value'])}")
     lines += ["", "| Metric | " + " | ".join(summary) + " |", "|---|" + "---|" * len(summary)]
     for key, label in HEADLINE:
         lines.append(f"| {label} | " + " | ".join(_fmt(m.get(key)) for m in summary.values()) + " |")
@@ -187,4 +189,4 @@ def write_markdown(path: Path, results: list[ItemResult], summary: dict, gate_ro
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -11,8 +11,9 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ingest.types import Chunk, Document, DocumentMeta
 
@@ -44,10 +45,6 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-
-DOC_FIELDS = ("doc_id", "rev_id", "title", "kind", "product", "aliases", "audience", "version", "effective",
-              "expiry", "status", "source", "path", "sha256", "n_pages", "n_chunks", "updated_at")
-
 
 def connect(path: Path) -> sqlite3.Connection:
     """A sqlite connection as every store file uses it: autocommit (explicit BEGINs), WAL, rows by name."""

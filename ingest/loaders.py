@@ -97,7 +97,7 @@ def load_pdf(data: bytes, path: Path) -> Loaded:
     import io
 
     import pypdf
-    from pypdf.errors import PdfReadError, FileNotDecryptedError
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
 
     if not data.lstrip().startswith(b"%PDF"):
         raise LoadError("corrupt PDF: no %PDF header")
@@ -106,9 +106,9 @@ def load_pdf(data: bytes, path: Path) -> Loaded:
         if reader.is_encrypted:
             # Owner-password-only PDFs open with an empty user password.
             try:
-                ok = reader.decrypt("")
+                ok = bool(reader.decrypt(""))
             except Exception:  # noqa: BLE001 - pypdf raises several types for ciphers
-                ok = 0
+                ok = False
             if not ok:
                 raise LoadError("encrypted PDF: a password is needed to read it")
         n = len(reader.pages)
@@ -258,11 +258,12 @@ def load_medquad_xml(data: bytes, path: Path) -> Loaded:
     except ET.ParseError as exc:
         raise LoadError(f"invalid XML: {exc}") from None
     focus = (root.findtext("Focus") or path.stem).strip()
-    pages = []
+    pages: list[Page] = []
     for qa in root.iter("QAPair"):
         answer = qa.findtext("Answer")
         if answer and answer.strip():
-            qtype = (qa.find("Question").get("qtype") if qa.find("Question") is not None else None) or ""
+            q = qa.find("Question")
+            qtype = (q.get("qtype") if q is not None else None) or ""
             heading = f"{focus} ({qtype})" if qtype else focus
             pages.append(Page(len(pages) + 1, answer.strip(), heading))
     if not pages:

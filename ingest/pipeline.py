@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -124,15 +125,18 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
     """Run one ingest. Returns (summary dict, exit code: 0 all done, 3 something skipped)."""
     t0 = time.perf_counter()
     summary = Summary()
-    paths = [Path(p) for p in paths]
+    roots = [Path(p) for p in paths]
     own_store = store is None
-    store = store or Store(data_dir)
+    if store is None:
+        if data_dir is None:
+            raise ValueError("ingest needs a store or a data directory")
+        store = Store(data_dir)
     store.lock()
     run_id = store.catalog.start_run(os.getpid())
     status = "failed"
     try:
         summary.reconcile = store.reconcile()
-        manifest_path = Path(manifest) if manifest else discover_manifest(paths)
+        manifest_path = Path(manifest) if manifest else discover_manifest(roots)
         try:
             man = load_manifest(manifest_path)
         except ManifestError as exc:
@@ -143,7 +147,7 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
             man_broken = False
         for where, reason in man.errors:
             summary.skip(where, f"manifest: {reason}")
-        files = find_files(paths, summary)
+        files = find_files(roots, summary)
         jobs: list[tuple[Path, Entry, str]] = []
         for f in files:
             entry = man.entry(f)
@@ -197,6 +201,7 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str]], summary: Summar
         bar = tqdm(total=len(jobs), unit="file", file=sys.stderr, dynamic_ncols=True)
     n_workers = workers if workers is not None else min(2, len(jobs))
     seen_ids: dict[str, str] = {}
+    futures: Iterable[tuple[tuple[Path, Entry, str], Any]]
     if n_workers <= 0:
         futures = [(job, _Done(lambda j=job: parse_file(str(j[0]), j[1]))) for job in jobs]
         pool = None

@@ -2,9 +2,9 @@
 
     <data-dir>/catalog.sqlite      documents, revisions, pages, chunks, files, runs (+ audit, keys)
     <data-dir>/embeddings.sqlite   embedding cache (text hash -> vector)
-    <data-dir>/chroma/             chromadb PersistentClient (unless MEDINFO_CHROMA_URL names a server)
+    <data-dir>/chroma/             chromadb PersistentClient (unless a Chroma server URL is given)
 
-The data directory is --data-dir, else MEDINFO_DATA_DIR, else ~/.medinfo.
+The caller says where (assistant.settings resolves --data-dir, MEDINFO_DATA_DIR and ~/.medinfo).
 """
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ from ingest import offline  # noqa: F401
 from ingest.catalog import Catalog
 from ingest.embedding import Embedder, EmbeddingCache
 from ingest.types import search_text
+from ingest.vectors import VectorIndex
 
 
 class StoreBusy(RuntimeError):
     pass
 
 
-def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
-    raw = data_dir or os.environ.get("MEDINFO_DATA_DIR") or "~/.medinfo"
-    return Path(raw).expanduser().resolve()
+def resolve_data_dir(data_dir: str | Path) -> Path:
+    return Path(data_dir).expanduser().resolve()
 
 
 def vector_metadata(row: dict) -> dict:
@@ -37,21 +37,21 @@ def row_search_text(row: dict) -> str:
 
 
 class Store:
-    def __init__(self, data_dir: str | Path | None = None, embedder: Embedder | None = None):
+    def __init__(self, data_dir: str | Path, embedder: Embedder | None = None, chroma_url: str | None = None):
         self.data_dir = resolve_data_dir(data_dir)
+        self.chroma_url = chroma_url
+        self.remote = bool(chroma_url)  # vectors live in a Chroma server shared with other processes
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(self.data_dir / "catalog.sqlite")
         self.embedder = embedder or Embedder()
-        self._index = None
-        self._cache = None
-        self._lock_fd = None
+        self._index: VectorIndex | None = None
+        self._cache: EmbeddingCache | None = None
+        self._lock_fd: int | None = None
 
     @property
-    def index(self):
+    def index(self) -> VectorIndex:
         if self._index is None:
-            from ingest.vectors import VectorIndex
-
-            self._index = VectorIndex(self.data_dir, self.embedder.name, self.embedder.dim or 384)
+            self._index = VectorIndex(self.data_dir, self.embedder.name, self.embedder.dim or 384, self.chroma_url)
         return self._index
 
     @property

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 ABBREVIATIONS = {
     "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "fig", "no", "approx", "al", "inc", "ltd", "co", "corp",
     "st", "u.s", "u.k", "ref", "vol", "min", "max", "hr", "hrs", "wk", "wks", "mo", "yr", "yrs", "pt", "pts", "dept",
-    "jr", "sr", "ca", "cf", "tab", "tabs", "cap", "caps", "approx", "resp", "incl", "p", "pp", "sec", "sect",
+    "jr", "sr", "ca", "cf", "tab", "tabs", "cap", "caps", "resp", "incl", "p", "pp", "sec", "sect",
 }
 CONTINUATION_WORDS = {
     "a", "an", "the", "of", "and", "or", "nor", "with", "without", "to", "in", "into", "for", "by", "on", "at",
@@ -20,7 +20,7 @@ CONTINUATION_WORDS = {
     "is", "are", "was", "were", "be", "been", "if", "when", "while", "not", "no", "per", "between", "among",
     "after", "before", "during", "under", "over", "versus", "via", "because", "both", "either", "neither",
     "may", "can", "should", "must", "will", "has", "have", "had", "its", "their", "this", "these", "those",
-    "and/or", "than", "whether", "about", "against", "within", "upon", "plus",
+    "and/or", "whether", "about", "against", "within", "upon", "plus",
 }
 SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "without", "by", "at", "from",
                "vs", "versus", "as", "per", "into", "during", "after", "before", "other", "not", "use"}
@@ -88,7 +88,7 @@ def _boundaries(text: str) -> set[int]:
     lines = list(_line_spans(text))
     depth_at = _bracket_depths(text)
     # Line-level boundaries: headings, list items, lines that end a sentence.
-    for i, (s, e, line) in enumerate(lines):
+    for i, (_, e, line) in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             cuts.add(e)  # blank line ends whatever came before
@@ -191,8 +191,8 @@ def normalize_space(text: str) -> str:
     return text
 
 
-_XREF = re.compile(r"\s*\[\s*see\b[^\]]*\]|\s*\(\s*\d{1,2}(?:\.\d{1,2})?(?:\s*,\s*\d{1,2}(?:\.\d{1,2})?)*\s*\)(?=\s*[.;:]?\s*$)",
-                   re.I)
+_XREF = re.compile(r"\s*\[\s*see\b[^\]]*\]|"
+                   r"\s*\(\s*\d{1,2}(?:\.\d{1,2})?(?:\s*,\s*\d{1,2}(?:\.\d{1,2})?)*\s*\)(?=\s*[.;:]?\s*$)", re.I)
 
 
 def without_xrefs(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -37,7 +37,7 @@ class DocumentMeta:
     status: str = "approved"
     source: str | None = None
 
-    def validate(self) -> "DocumentMeta":
+    def validate(self) -> DocumentMeta:
         if not DOC_ID_RE.match(self.id or ""):
             raise MetadataError(f"invalid document id {self.id!r}: use 1-128 of [A-Za-z0-9._-]")
         if self.kind not in KINDS:
@@ -52,7 +52,7 @@ class DocumentMeta:
                 try:
                     date.fromisoformat(str(value))
                 except ValueError:
-                    raise MetadataError(f"{self.id}: {name} must be an ISO date (YYYY-MM-DD), not {value!r}")
+                    raise MetadataError(f"{self.id}: {name} must be an ISO date (YYYY-MM-DD), not {value!r}") from None
                 setattr(self, name, str(value))
         self.version = str(self.version)
         if self.product:

@@ -1,5 +1,5 @@
 """The vector index: a chromadb collection of chunk vectors, embedded (PersistentClient) or a
-Chroma server (HttpClient, when MEDINFO_CHROMA_URL is set).
+Chroma server (HttpClient, when a server URL is given: the setting chroma_url, MEDINFO_CHROMA_URL).
 
 Vectors always go in and queries always go out as explicit embeddings: chromadb's default
 embedding function would download a model. The collection may briefly hold vectors of a revision
@@ -7,10 +7,10 @@ that is not (yet, or any more) current; readers filter by the catalogue, never t
 """
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -19,24 +19,24 @@ from ingest import offline  # noqa: F401  (telemetry off before chromadb is impo
 BATCH = 2000
 
 
-def _client(data_dir: Path):
+def _client(data_dir: Path, url: str | None):
     import chromadb
     from chromadb.config import Settings
 
     settings = Settings(anonymized_telemetry=False, allow_reset=False)
-    url = os.environ.get("MEDINFO_CHROMA_URL")
     if url:
         m = re.match(r"^(https?)://([^:/]+)(?::(\d+))?/?$", url)
         if not m:
-            raise ValueError(f"MEDINFO_CHROMA_URL must look like http://host:port, not {url!r}")
+            raise ValueError(f"the Chroma server URL (MEDINFO_CHROMA_URL) must look like http://host:port, "
+                             f"not {url!r}")
         return chromadb.HttpClient(host=m.group(2), port=int(m.group(3) or 8000), ssl=m.group(1) == "https",
                                    settings=settings)
     return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
 
 
 class VectorIndex:
-    def __init__(self, data_dir: Path, model_name: str, dim: int):
-        self.client = _client(Path(data_dir))
+    def __init__(self, data_dir: Path, model_name: str, dim: int, url: str | None = None):
+        self.client = _client(Path(data_dir), url)
         name = "chunks_" + re.sub(r"[^A-Za-z0-9._-]", "_", model_name)[:60]
         self.collection = self.client.get_or_create_collection(
             name=name, embedding_function=None,

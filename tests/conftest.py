@@ -78,7 +78,7 @@ def corpus_dir(tmp_path_factory, embedder) -> Path:
 
 @pytest.fixture(scope="session")
 def assistant(corpus_dir, embedder):
-    from assistant.answer import Assistant
+    from assistant.answering.assistant import Assistant
     from ingest.store import Store
 
     a = Assistant(store=Store(corpus_dir, embedder))

@@ -14,7 +14,6 @@ import time
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-
 from server import free_port
 
 app = FastAPI()

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from conftest import BIN
 
 
@@ -49,7 +48,8 @@ class Server:
 
 
 def make_keys(data_dir: Path) -> dict[str, str]:
-    from assistant.service_db import ROLES, ServiceDB
+    from assistant.contract import ROLES
+    from assistant.records import ServiceDB
 
     db = ServiceDB(data_dir)
     return {role: db.create_key(role, f"test-{role}")[1] for role in ROLES}

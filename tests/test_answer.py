@@ -6,10 +6,10 @@ import json
 
 import pytest
 import yaml
-
 from conftest import CORPUS, run_cli
-from assistant.types import Citation
-from assistant.verify import Verifier
+
+from assistant.answering.verify import Verifier
+from assistant.contract import Citation
 
 ANSWERABLE = [
     ("What is the recommended starting dose of warfarin?", {"warfarin-amneal-2022", "warfarin-goldenstate-2022"}, 6),
@@ -140,7 +140,7 @@ def test_verifier_rejects_what_the_citation_does_not_say(claim, ok, reason):
 
 
 def test_an_answer_with_one_bad_sentence_keeps_only_the_good_one(assistant):
-    from assistant.answer import _prune
+    from assistant.answering.claims import prune as _prune
 
     text = ("The initial dose of warfarin sodium is usually 2 to 5 mg once daily. [1]\n\n"
             "- Typical maintenance doses are 20 to 100 mg once daily. [1]")
@@ -170,8 +170,8 @@ def test_cli_ask_json_is_the_contract(corpus_dir):
 
 
 def test_langchain_retriever(corpus_dir, embedder):
-    from assistant.langchain_retriever import MedinfoRetriever
-    from assistant.retrieval import Retriever
+    from assistant.answering.retrieval import Retriever
+    from assistant.answering.langchain_retriever import MedinfoRetriever
     from ingest.store import Store
 
     r = MedinfoRetriever(retriever=Retriever(Store(corpus_dir, embedder)), k=4)
@@ -183,10 +183,11 @@ def test_langchain_retriever(corpus_dir, embedder):
 
 
 def test_withdrawn_content_is_never_cited(tmp_path, embedder):
-    from assistant.answer import Assistant
+    from test_ingest import SMALL, make_corpus
+
+    from assistant.answering.assistant import Assistant
     from ingest.pipeline import ingest
     from ingest.store import Store
-    from test_ingest import SMALL, make_corpus
 
     root = make_corpus(tmp_path, SMALL)
     data = tmp_path / "data"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import run_cli
 
 QUESTION = "What is the recommended starting dose of warfarin?"

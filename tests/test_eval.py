@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 LABELS = str(ROOT / "eval/golden/labels.jsonl")
@@ -15,16 +14,16 @@ THRESHOLDS = str(ROOT / "eval/thresholds.yaml")
 
 FACTORIES = textwrap.dedent('''
     """Broken configurations of the assistant, to prove the gate fails."""
-    from assistant.answer import Assistant
-    from assistant.generate import Draft, ExtractiveGenerator
-    from assistant.retrieval import Retriever
+    from assistant.answering.assistant import Assistant
+    from assistant.answering.extractive import Draft, ExtractiveGenerator
+    from assistant.answering.retrieval import Retriever
 
 
     class WrongDocumentRetriever(Retriever):
         """A regression: always returns passages of the acetaminophen label."""
 
         def search(self, query, k=8, filters=None):
-            from assistant.retrieval import Filters
+            from assistant.answering.retrieval import Filters
             return super().search("acetaminophen liver damage warning", k=k, filters=Filters(product="acetaminophen"))
 
 
@@ -38,8 +37,8 @@ FACTORIES = textwrap.dedent('''
         """A regression: the verifier accepts everything."""
 
         def verify(self, answer, citations, contexts=None):
-            from assistant.types import Claim
-            from assistant.verify import split_claims
+            from assistant.contract import Claim
+            from assistant.answering.claims import split_claims
             return [Claim(text=c.text, citations=c.citations, supported=True, support=1.0)
                     for c in split_claims(answer)], []
 

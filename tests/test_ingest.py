@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pypdf
 import yaml
-
 from conftest import BIN, CORPUS, LABELS, run_cli
+
 from ingest.catalog import Catalog
 from ingest.pipeline import ingest
 from ingest.store import Store
@@ -57,7 +57,7 @@ def test_every_chunk_of_every_bundled_pdf_round_trips_its_offsets(corpus_dir):
                             'JOIN pages p ON p.rev_id=c.rev_id AND p.page_no=c.page_no').fetchall()
     pdf_revs = {d["rev_id"] for d in pdf_docs}
     checked = 0
-    for chunk_id, rev, page_no, start, end, page_text in rows:
+    for chunk_id, rev, _page_no, start, end, page_text in rows:
         chunk = cat.chunk(chunk_id)
         assert chunk["page_text"] == page_text
         assert 0 <= start < end <= len(page_text)
@@ -310,7 +310,8 @@ def test_data_dir_comes_from_the_environment(tmp_path):
 def test_a_passage_vector_does_not_depend_on_what_it_was_embedded_with(embedder):
     # int8 dynamic quantisation scales per batch: batched together, a text's vector would shift with its
     # neighbours and a fresh store would rank differently from an incrementally built one.
-    text = "warfarin | 12.1 Mechanism of Action: Warfarin acts by inhibiting the synthesis of vitamin K-dependent factors."
+    text = ("warfarin | 12.1 Mechanism of Action: Warfarin acts by inhibiting the synthesis of vitamin K-dependent "
+            "factors.")
     others = ["A much longer neighbour passage about dosing, monitoring and interactions " * 6, "short one"]
     alone = embedder.embed([text])[0]
     batched = embedder.embed(others + [text])[-1]

@@ -2,9 +2,7 @@
 transformers model: the verifier stays in charge of every sentence."""
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import run_cli
 from fake_llm import FakeLLM
 
@@ -20,17 +18,15 @@ def llm():
 
 @pytest.fixture()
 def llm_assistant(corpus_dir, embedder, llm, monkeypatch):
-    from assistant.config import build_assistant
+    from assistant.answering.assistant import Assistant
     from ingest.store import Store
 
     monkeypatch.setenv("MEDINFO_GENERATOR", "llm")
     monkeypatch.setenv("MEDINFO_LLM_BASE_URL", llm.url)
     monkeypatch.setenv("MEDINFO_LLM_MODEL", "scripted")
     monkeypatch.setenv("MEDINFO_LLM_RETRIES", "1")
-    a = build_assistant(corpus_dir)
-    a.store = Store(corpus_dir, embedder)  # share the loaded model
-    a.retriever.store = a.store
-    a.verifier.embedder = embedder
+    a = Assistant(store=Store(corpus_dir, embedder))  # settings from the environment; shares the loaded model
+    assert a.verifier.embedder is embedder
     return a
 
 
@@ -64,7 +60,7 @@ def test_unfaithful_llm_sentences_are_caught(llm_assistant, llm, mode, reason):
 
 
 def test_an_injected_instruction_in_a_document_changes_nothing(tmp_path, embedder, llm, monkeypatch):
-    from assistant.config import build_assistant
+    from assistant.answering.assistant import Assistant
     from ingest.pipeline import ingest
     from ingest.store import Store
 
@@ -81,7 +77,7 @@ def test_an_injected_instruction_in_a_document_changes_nothing(tmp_path, embedde
     ingest([docs], data_dir=data, store=Store(data, embedder))
     monkeypatch.setenv("MEDINFO_GENERATOR", "llm")
     monkeypatch.setenv("MEDINFO_LLM_BASE_URL", llm.url)
-    a = build_assistant(data)
+    a = Assistant(store=Store(data, embedder))
     llm.mode("follow_injection")
     answer = a.ask("What is the recommended dose of warfarin?")
     prompt = "\n".join(m["content"] for m in llm.requests[-1]["messages"])
@@ -127,17 +123,14 @@ def _tiny_random_model(path) -> None:
 
 
 def test_a_local_transformers_model_is_used_and_its_gibberish_refused(corpus_dir, embedder, tmp_path, monkeypatch):
-    from assistant.config import build_assistant
+    from assistant.answering.assistant import Assistant
     from ingest.store import Store
 
     model_dir = tmp_path / "tiny-gpt2"
     _tiny_random_model(model_dir)
     monkeypatch.setenv("MEDINFO_GENERATOR", "llm")
     monkeypatch.setenv("MEDINFO_LLM_PATH", str(model_dir))
-    a = build_assistant(corpus_dir)
-    a.store = Store(corpus_dir, embedder)
-    a.retriever.store = a.store
-    a.verifier.embedder = embedder
+    a = Assistant(store=Store(corpus_dir, embedder))
     answer = a.ask(QUESTION)
     # Whatever the random model wrote, none of it is shown as supported.
     assert answer.generator in ("extractive", "llm:tiny-gpt2")

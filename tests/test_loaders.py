@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import CORPUS, ROOT
+
 from ingest.chunking import chunk_document
 from ingest.loaders import LoadError, load
 from ingest.text import sentence_spans

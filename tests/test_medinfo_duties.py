@@ -9,9 +9,8 @@ import re
 import httpx
 import pypdf
 import pytest
-from docx import Document
-
 from conftest import ROOT, run_cli
+from docx import Document
 
 QUESTION = "What is the recommended starting dose of warfarin?"
 HEADINGS = ["Medical Information Response", "Reference: MI-", "unsolicited request", "You asked:", "Summary",

@@ -8,7 +8,6 @@ import time
 
 import httpx
 import pytest
-
 from conftest import BIN, LABELS, run_cli
 from server import Server, free_port, make_keys
 

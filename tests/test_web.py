@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import httpx
-import pytest
 
 
 def _highlight_pixels(png: bytes, box: dict) -> float:

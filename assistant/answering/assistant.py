@@ -1,0 +1,193 @@
+"""The assistant: question in, Answer (the contract) out. Scope, retrieve, select, generate, verify, refuse,
+and record the answer in the audit log.
+
+    from assistant import Assistant
+    a = Assistant(data_dir="~/.medinfo")
+    answer = a.ask("What is the starting dose of warfarin?")
+    answer.model_dump()
+"""
+from __future__ import annotations
+
+import os
+import pwd
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from assistant.answering import refusal
+from assistant.answering.claims import prune
+from assistant.answering.evidence import Selection, select
+from assistant.answering.extractive import Draft, ExtractiveGenerator
+from assistant.answering.llm import GeneratorUnavailable, suspicious
+from assistant.answering.retrieval import Retriever, Snapshot
+from assistant.answering.scope import Scope, decide
+from assistant.answering.verify import Verifier
+from assistant.contract import DEFAULT_TOP_K, NO_EVIDENCE, Answer, Flags, Requester, RetrievedPassage, clean_question
+from assistant.question import privacy
+from assistant.question import products as drug_names
+from assistant.question.safety import analyse
+from assistant.records import ServiceDB
+from assistant.settings import Settings
+from ingest.embedding import Embedder
+from ingest.store import Store
+
+
+class Assistant:
+    def __init__(self, data_dir: str | Path | None = None, store: Store | None = None, generator=None,
+                 verifier: Verifier | None = None, retriever: Retriever | None = None,
+                 settings: Settings | None = None):
+        self.settings = settings or Settings.load(store.data_dir if store is not None else data_dir)
+        s = self.settings
+        self.store = store or Store(s.data_dir, Embedder(s.embedder), s.chroma_url)
+        self.retriever = retriever or Retriever(self.store, s.retrieval)
+        self.fallback = ExtractiveGenerator()
+        self.generator: Any = generator or _generator(s) or self.fallback
+        embedder = self.store.embedder if s.generator == "llm" else None  # semantic checks for free text
+        self.verifier = verifier or Verifier(embedder, s.thresholds)
+        self.fallback_enabled = s.llm_fallback != "none"  # an unavailable or unverifiable generator falls back
+        self._records: ServiceDB | None = None
+
+    @property
+    def records(self) -> ServiceDB:
+        """The audit log, reviews and safety reports beside the store."""
+        if self._records is None:
+            self._records = ServiceDB(self.store.data_dir)
+        return self._records
+
+    def warm_up(self) -> None:
+        """Load the model and the index now (a server calls this at start-up)."""
+        _ = self.store.embedder.model
+        self.retriever.snapshot()
+        self.retriever.search("warm up", 1)
+
+    def source(self, chunk_id: str) -> dict | None:
+        """A stored passage with its page text and document metadata (what a citation resolves to)."""
+        return self.store.catalog.chunk(chunk_id)
+
+    def ask(self, question: str, requester: Requester | None = None, channel: str = "python",
+            product: str | None = None, top_k: int | None = None, audience: str | None = None,
+            source_type: str | None = None, on_retrieval=None) -> Answer:
+        """Answer a question and record it in the audit log (with any safety report it calls for).
+
+        requester: who asked (default: the local user); channel: api, cli, letter, eval...
+        on_retrieval(list[RetrievedPassage]) is called as soon as retrieval is done."""
+        t0 = time.perf_counter()
+        question = clean_question(question, top_k, source_type)
+        snap = self.retriever.snapshot()
+        redaction = privacy.redact(question, set(snap.products) | drug_names.lexicon()) if self.settings.redact \
+            else privacy.Redaction(question)
+        question = redaction.text
+        scope = decide(question, snap, product, audience, source_type)
+        answer = self._answer(question, scope, snap, top_k or DEFAULT_TOP_K, on_retrieval)
+        answer.flags = _flags(question, scope, redaction)
+        if redaction.redacted:
+            answer.notices.append("Personal data in the question (" + ", ".join(k.replace("_", " ") for k in
+                                  redaction.kinds) + ") was redacted before the question was logged or processed.")
+        if answer.flags.adverse_event or answer.flags.product_complaint:
+            answer.notices.append("This question may describe an adverse event or a product complaint; it has "
+                                  "been recorded for pharmacovigilance follow-up.")
+        answer.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
+        self.records.record_answer(answer, requester or local_requester(channel), channel)
+        return answer
+
+    # ------------------------------------------------------------------------------------------
+    def _answer(self, asked: str, scope: Scope, snap: Snapshot, k: int, on_retrieval=None) -> Answer:
+        base = dict(question=asked, trace_id=uuid.uuid4().hex, generator=self.generator.name,
+                    corpus_version=snap.corpus_version, prompt_version=self.generator.prompt_version)
+        notices = scope.notices
+        if scope.refusal:
+            return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, explanation=scope.refusal)
+        question = scope.question
+        hits = self.retriever.search(question, k=k, filters=scope.filters)
+        # Passages that give orders ("ignore previous instructions...") are not evidence for any generator.
+        hits = [h for h in hits if not suspicious(h.passage.text)]
+        base["retrieved"] = [RetrievedPassage(chunk_id=h.passage.chunk_id, document_id=h.passage.doc_id,
+                                              page=h.passage.page, score=round(h.score, 5)) for h in hits]
+        if on_retrieval is not None:
+            on_retrieval(base["retrieved"])
+        if not hits:
+            return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE,
+                          explanation="No passage in the available content matches the question.")
+        selection = select(question, hits, snap, scope.mentioned, intents=scope.filters.intents,
+                           thresholds=self.settings.thresholds)
+        selection.evidence = scope.admit(selection.evidence, snap)
+        weak = refusal.weak(hits, selection, self.settings.thresholds)
+        if weak:
+            return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, explanation=weak,
+                          closest_documents=refusal.closest(hits), notices=notices)
+        try:
+            if getattr(self.generator, "uses_passages", False):
+                draft = self.generator.compose_from_hits(question, hits)
+            else:
+                draft = self.generator.compose(question, selection.evidence)
+        except GeneratorUnavailable as exc:
+            if self.fallback_enabled and self.generator is not self.fallback:
+                draft = self.fallback.compose(question, selection.evidence)
+                base |= {"generator": self.fallback.name, "prompt_version": None}
+                notices.append(f"The configured generator was unavailable ({exc}); this answer is extractive.")
+            else:
+                raise
+        if draft.insufficient:
+            return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, notices=notices,
+                          explanation="The generator found that the passages do not answer the question.",
+                          closest_documents=refusal.closest(hits))
+        answer = self._verified(base, draft, selection, notices)
+        if answer.status != "answered" and self.generator is not self.fallback and selection.evidence \
+                and self.fallback_enabled and base["generator"] != self.fallback.name:
+            # The configured generator's draft did not survive verification: fall back to extractive.
+            rejected = answer.removed_claims
+            draft = self.fallback.compose(question, selection.evidence)
+            answer = self._verified(base | {"generator": self.fallback.name, "prompt_version": None}, draft,
+                                    selection, notices + ["The generated answer failed verification; "
+                                                          "this answer is extractive."])
+            answer.removed_claims = rejected + answer.removed_claims
+        if answer.status != "answered":
+            answer.closest_documents = refusal.closest(hits)
+        return answer
+
+    def _verified(self, base: dict, draft: Draft, selection: Selection, notices: list[str]) -> Answer:
+        kept, removed = self.verifier.verify(draft.text, draft.citations, draft.contexts)
+        total = len(kept) + len(removed)
+        if not kept or total == 0 or len(kept) / total < self.settings.thresholds.min_surviving:
+            return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, removed_claims=removed,
+                          explanation="Too little of the drafted answer was supported by the cited passages.",
+                          notices=notices)
+        text, citations, kept = prune(draft.text, draft.citations, kept, removed)
+        return Answer(**base, status="answered", answer=text, citations=citations, claims=kept,
+                      removed_claims=removed, notices=notices + selection.notices, flags=Flags())
+
+
+def _generator(s: Settings):
+    """The configured LLM generator, or None for the extractive default."""
+    if s.generator != "llm":
+        return None
+    from assistant.answering.llm import LLMGenerator, LocalTransformers, OpenAICompatible
+
+    model: Any
+    if s.llm_path:
+        model, name = LocalTransformers(s.llm_path), Path(s.llm_path).name
+    else:
+        model = OpenAICompatible(s.llm_base_url or "", s.llm_model, s.llm_api_key, s.llm_timeout, s.llm_retries)
+        name = s.llm_model
+    return LLMGenerator(model, name, s.prompt)
+
+
+def local_requester(channel: str) -> Requester:
+    """The person at this machine (CLI, Python API), as the audit log names them: "cli:alice"."""
+    try:
+        user = pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        user = str(os.getuid())
+    return Requester(f"{channel}:{user}", channel)
+
+
+def _flags(question: str, scope: Scope, redaction: privacy.Redaction) -> Flags:
+    signals = analyse(question, scope.mentioned)
+    details = {k: v for k, v in signals.items() if v}
+    if scope.off_label:
+        details["off_label"] = scope.off_label
+    if redaction.redacted:
+        details["redacted"] = redaction.kinds
+    return Flags(adverse_event=bool(signals["adverse_event"]), product_complaint=bool(signals["product_complaint"]),
+                 off_label=bool(scope.off_label), personal_data_redacted=redaction.redacted, details=details)

@@ -1,0 +1,221 @@
+"""Evidence selection: sentence spans inside the retrieved passages, scored against the question and
+de-duplicated across near-identical labels.
+
+Each piece of evidence is an exact span of a stored page (chunk start + sentence offsets), so its
+quote is the page text between its offsets, never a paraphrase.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from assistant.answering.retrieval import Hit, Passage, Snapshot
+from assistant.question.intents import INTENTS, section_matches, vouched_stems
+from assistant.question.terms import question_words, stem_tokens
+from assistant.question.wordlists import groups
+from assistant.settings import Thresholds
+from ingest.text import TOC_TEXT, classify_heading, without_xrefs
+
+BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
+                         r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
+                         r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
+                         r"medical subject headings)", re.I)
+@dataclass
+class Evidence:
+    passage: Passage
+    start: int  # page offsets
+    end: int
+    text: str  # exactly page_text[start:end]
+    score: float
+    hit_rank: int
+    overlap: float
+    lead_in: bool = False  # a sentence ending with ':' that introduces a list
+    section: str = ""  # label section in force at this sentence
+    also_in: list[str] = field(default_factory=list)  # other documents stating the same
+
+    @property
+    def display(self) -> str:
+        return without_xrefs(self.text)
+
+
+@dataclass
+class Selection:
+    evidence: list[Evidence]
+    coverage: float  # share of the question's key terms (IDF-weighted) found in the evidence
+    best_overlap: float
+    notices: list[str]
+
+
+def _synonyms() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for group in groups("synonyms.txt"):
+        stems = {t for w in group for t in (stem_tokens(w) or [w])}
+        for t in stems:
+            out.setdefault(t, set()).update(stems)
+    return out
+
+
+_SYN: dict[str, set[str]] | None = None
+
+
+def _present(term: str, tokens: set[str]) -> bool:
+    global _SYN
+    if _SYN is None:
+        _SYN = _synonyms()
+    return term in tokens or bool(_SYN.get(term, set()) & tokens)
+
+
+def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, float]:
+    product_stems = {t for p in products for t in stem_tokens(p)}
+    for name, prod in snap.products.items():
+        if prod in products:
+            product_stems.update(stem_tokens(name))
+    terms = {}
+    asking = question_words()
+    for t in stem_tokens(question):
+        if t in asking or t in product_stems or len(t) < 2:
+            continue
+        terms[t] = snap.idf(t)
+    return terms
+
+
+def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
+    """(page start, page end, text, is_lead_in, section) for the usable sentences of a hit."""
+    p = hit.passage
+    out = []
+    for s, e, section in p.sentence_sections():
+        text = p.text[s:e]
+        flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
+        usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
+                  and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
+                  and not TOC_TEXT.search(flat) and not _fragment(text, flat))
+        if usable:
+            out.append((p.start + s, p.start + e, text, flat.endswith(":"), section))
+    return out
+
+
+def _fragment(text: str, flat: str) -> bool:
+    """The tail of a sentence cut by a page or column break ("and treat calciphylaxis as appropriate.")."""
+    raw = text.lstrip()
+    return flat[:1].islower() and flat.endswith(".") and not raw.startswith(("•", "-", "–", "*", "▪", "◦", "·"))
+
+
+def _alpha_ratio(text: str) -> float:
+    letters = sum(c.isalpha() for c in text)
+    return letters / max(1, len(text.replace(" ", "")))
+
+
+def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], intents: list | None = None,
+           thresholds: Thresholds | None = None) -> Selection:
+    t = thresholds or Thresholds()
+    intents = intents or []
+    terms = key_terms(question, snap, products)
+    vouched = vouched_stems(intents)
+    total = sum(terms.values()) or 1.0
+    candidates: list[Evidence] = []
+    for rank, hit in enumerate(hits[:t.max_hits]):
+        prior = 1.0 / (1.0 + t.rank_decay * rank)
+        i = snap.index.get(hit.passage.chunk_id)
+        damp = t.low_value_damp if i is not None and snap.low_value[i] else 1.0  # a carton, a table of contents
+        for start, end, text, lead, section in _sentences(hit):
+            section_tokens = set(stem_tokens(section)) if section and not _about_else(text, intents) else set()
+            if intents and section_tokens and section_matches(intents, section):
+                section_tokens |= vouched
+            toks = set(stem_tokens(text))
+            hit_w = sum(w for term, w in terms.items() if _present(term, toks))
+            sec_w = sum(w for term, w in terms.items() if _present(term, section_tokens) and not _present(term, toks))
+            overlap = (hit_w + 0.5 * sec_w) / total
+            score = (t.overlap_weight * overlap + (1 - t.overlap_weight) * prior) * damp
+            candidates.append(Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead,
+                                       section=section))
+    candidates.sort(key=lambda e: -e.score)
+    chosen: list[Evidence] = []
+    notices: list[str] = []
+    for ev in candidates:
+        if len(chosen) >= t.max_sentences:
+            break
+        if chosen and ev.passage.doc_id != chosen[0].passage.doc_id and \
+                ev.passage.product and ev.passage.product == chosen[0].passage.product:
+            ev.score *= t.other_label_damp  # keep to the lead's label when another label of the product says the same
+        if chosen and (ev.score < t.min_relative_score * chosen[0].score or ev.overlap < t.min_overlap):
+            continue
+        if ev.lead_in:
+            continue  # a sentence introducing a list is only shown with its items (see _with_lead_ins)
+        dup = _duplicate_of(ev, chosen, t.duplicate_ratio)
+        if dup is not None:
+            if dup.passage.doc_id != ev.passage.doc_id and ev.passage.doc_id not in dup.also_in:
+                if _numbers(dup.display) != _numbers(ev.display):
+                    notices.append(_differ_notice(dup, ev))
+                    chosen.append(ev)
+                else:
+                    dup.also_in.append(ev.passage.doc_id)
+            continue
+        chosen.append(ev)
+    chosen = _with_lead_ins(chosen, candidates)
+    found = set()
+    for ev in chosen:
+        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section))
+        if intents and section_matches(intents, ev.section):
+            found |= vouched
+    coverage = sum(w for term, w in terms.items() if _present(term, found)) / total if terms else 0.0
+    best = max((e.overlap for e in chosen), default=0.0)
+    return Selection(chosen, coverage, best, notices)
+
+
+_TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")
+
+
+def _about_else(text: str, intents: list) -> bool:
+    """A sentence plainly about another topic ("Recommended starting dosage is 10 mg" under a
+    CONTRAINDICATIONS heading of a two-column Highlights page): its heading does not vouch for it."""
+    asked = {i.name for i in intents}
+    return any(i.name in _TOPICS and i.name not in asked and i.question.search(text) for i in INTENTS)
+
+
+def _duplicate_of(ev: Evidence, chosen: list[Evidence], ratio: int) -> Evidence | None:
+    a = ev.display.lower()
+    for c in chosen:
+        if fuzz.token_set_ratio(a, c.display.lower()) >= ratio:
+            return c
+    return None
+
+
+def _numbers(text: str) -> set[str]:
+    text = re.sub(r"\(\s*\d+(?:\.\d+)?\s*\)", "", text)  # section cross-references
+    return set(re.findall(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?(?![A-Za-z\d])", text))
+
+
+def _differ_notice(a: Evidence, b: Evidence) -> str:
+    return (f"Sources differ: {a.passage.title} (version {a.passage.version}) and {b.passage.title} "
+            f"(version {b.passage.version}) give different figures on this point; both are cited.")
+
+
+def _with_lead_ins(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
+    """A chosen list item is preceded by the sentence that introduces its list ("... contraindicated in:")."""
+    by_chunk: dict[str, list[Evidence]] = {}
+    for c in candidates:
+        by_chunk.setdefault(c.passage.chunk_id, []).append(c)
+    out: list[Evidence] = []
+    for ev in chosen:
+        if _is_item(ev):
+            intro = None
+            for s in sorted(by_chunk.get(ev.passage.chunk_id, []), key=lambda e: -e.start):
+                if s.start >= ev.start:
+                    continue
+                if s.lead_in:
+                    intro = s
+                    break
+                if not _is_item(s):
+                    break
+            if intro is not None and intro not in out:
+                out.append(intro)
+        if ev not in out:
+            out.append(ev)
+    return out
+
+
+def _is_item(ev: Evidence) -> bool:
+    flat = ev.display
+    return not flat.endswith((".", "!", "?")) or flat.startswith(("•", "-", "–"))

@@ -1,0 +1,123 @@
+"""The LLM generator: fluent synthesis from numbered passages, which the verifier then checks sentence by
+sentence like any other generator's output.
+
+Backends: any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server, TGI, hosted APIs) through
+LangChain's chat-model interface, or a local transformers model from a directory. The prompt is a
+versioned template in prompts/. Passages are data: a passage that carries instructions ("ignore
+previous instructions...") is never shown to the model, and a sentence citing a passage that was not
+given is rejected by the verifier.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.answering.extractive import Draft, citation_for_passage
+from assistant.answering.retrieval import Hit
+from assistant.prompts import template
+
+INSUFFICIENT = "INSUFFICIENT_EVIDENCE"
+INJECTION = re.compile(
+    r"ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier|preceding) (?:instructions|rules|prompts?)|"
+    r"disregard (?:all |any |the )?(?:previous|prior|above|system)|you are now|new instructions?:|"
+    r"system prompt|\bact as\b|tell the (?:user|reader|physician)|respond (?:only )?with|do not cite|"
+    r"forget (?:everything|your instructions)|override (?:the|your) (?:rules|instructions)", re.I)
+
+
+class GeneratorUnavailable(RuntimeError):
+    """The LLM endpoint cannot be reached or failed; the message says how."""
+
+
+def suspicious(text: str) -> bool:
+    return bool(INJECTION.search(" ".join(text.split())))
+
+
+class LLMGenerator:
+    """Writes an answer from the top passages with [n] markers; never trusted without verification."""
+
+    def __init__(self, model, model_name: str, prompt_version: str = "answer_v1", max_passages: int = 6):
+        self.model = model  # .complete(system, user) -> str
+        self.name = f"llm:{model_name}"
+        self.template = template(prompt_version)
+        self.prompt_version = self.template["version"]
+        self.max_passages = max_passages
+        self.uses_passages = True
+
+    def compose_from_hits(self, question: str, hits: list[Hit]) -> Draft:
+        given = [h for h in hits if not suspicious(h.passage.text)][: self.max_passages]
+        if not given:
+            return Draft("", [], {})
+        citations = [citation_for_passage(i + 1, h.passage) for i, h in enumerate(given)]
+        passages = "\n".join(self.template["passage"].format(n=c.n, title=c.title, version=c.version, page=c.page,
+                                                             text=" ".join(h.passage.text.split()))
+                             for c, h in zip(citations, given))
+        text = self.model.complete(self.template["system"],
+                                   self.template["user"].format(question=question, passages=passages))
+        text = (text or "").strip()
+        if not text or text.startswith(INSUFFICIENT):
+            return Draft("", citations, {}, insufficient=True)
+        return Draft(text, citations, {c.n: h.passage.text for c, h in zip(citations, given)})
+
+
+class OpenAICompatible:
+    """A chat model at an OpenAI-compatible URL, through langchain-openai, with timeouts and retries."""
+
+    def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout: float = 30.0,
+                 retries: int = 2):
+        from langchain_openai import ChatOpenAI
+
+        self.base_url = base_url
+        self.retries = retries
+        self.chat = ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "not-needed", timeout=timeout,
+                               max_retries=0, temperature=0)
+
+    def complete(self, system: str, user: str) -> str:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        delay, last = 0.5, None
+        for attempt in range(self.retries + 1):
+            try:
+                return str(self.chat.invoke([SystemMessage(system), HumanMessage(user)]).content)
+            except Exception as exc:  # noqa: BLE001 - connection, timeout, HTTP errors: all retried then reported
+                last = exc
+                if attempt < self.retries:
+                    time.sleep(delay)
+                    delay *= 2
+        raise GeneratorUnavailable(f"LLM endpoint {self.base_url} failed after {self.retries + 1} attempt(s): "
+                                   f"{type(last).__name__}: {last}")
+
+
+class LocalTransformers:
+    """A causal language model from a local directory (never downloaded), greedy decoding on the CPU."""
+
+    def __init__(self, path: str, max_new_tokens: int = 200):
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        p = Path(path).expanduser()
+        if not p.is_dir():
+            raise GeneratorUnavailable(f"MEDINFO_LLM_PATH {path!r} is not a directory")
+        self.tokenizer = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
+        self.model = AutoModelForCausalLM.from_pretrained(str(p), local_files_only=True).eval()
+        self.max_new_tokens = max_new_tokens
+
+    def complete(self, system: str, user: str) -> str:
+        import torch
+
+        if getattr(self.tokenizer, "chat_template", None):
+            prompt_text = self.tokenizer.apply_chat_template(
+                [{"role": "system", "content": system}, {"role": "user", "content": user}], tokenize=False,
+                add_generation_prompt=True)
+        else:
+            prompt_text = f"{system}\n\n{user}\n"
+        config: Any = self.model.config
+        limit = int(getattr(config, "max_position_embeddings", 0) or getattr(config, "n_positions", 2048))
+        self.tokenizer.truncation_side = "left"  # keep the question and the last passages
+        ids = self.tokenizer(prompt_text, return_tensors="pt", truncation=True,
+                             max_length=max(16, limit - self.max_new_tokens))
+        ids.pop("token_type_ids", None)
+        with torch.no_grad():
+            out = self.model.generate(**ids, max_new_tokens=self.max_new_tokens, do_sample=False,
+                                      pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id or 0)
+        return str(self.tokenizer.decode(out[0][ids["input_ids"].shape[1]:], skip_special_tokens=True))

@@ -1,0 +1,313 @@
+"""Hybrid retrieval over the store: dense (chromadb) + lexical (BM25), fused, filtered, product-aware.
+
+Only live passages are ever returned: current revision, status approved, inside their effective and
+expiry dates. The live set comes from the catalogue and is reloaded when the catalogue changes
+(its generation counter), so an ingest running beside a server is picked up between two questions.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from assistant.question.intents import section_matches, vouched_stems
+from assistant.question.offlabel import is_indication
+from assistant.question.terms import question_words, stem_tokens, tokenize
+from assistant.settings import RetrievalWeights
+from ingest.store import Store
+from ingest.text import toc_like
+from ingest.types import search_text
+
+_LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
+                           r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    doc_id: str
+    rev_id: str
+    page: int
+    start: int
+    end: int
+    section: str
+    text: str
+    title: str
+    kind: str
+    product: str | None
+    audience: str
+    version: str
+    effective: str | None
+    expiry: str | None
+
+    _sections: list | None = field(default=None, repr=False, compare=False)
+
+    def sentence_sections(self) -> list[tuple[int, int, str]]:
+        """Sentence spans (offsets into self.text) with the label section in force at each."""
+        if self._sections is None:
+            from ingest.chunking import sentence_sections
+
+            self._sections = sentence_sections(self.text, self.section)
+        return self._sections
+
+    def live_on(self, day: date) -> bool:
+        if self.effective and date.fromisoformat(self.effective) > day:
+            return False
+        return not (self.expiry and date.fromisoformat(self.expiry) < day)
+
+
+@dataclass
+class Hit:
+    passage: Passage
+    score: float
+    dense: float = 0.0  # cosine similarity, 0 when not in the dense candidates
+    lexical: float = 0.0  # BM25 score
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass
+class Filters:
+    product: str | None = None  # restrict to one product (manifest name or alias)
+    audience: str | None = None
+    source_type: str | None = None  # approved | literature
+    products: list[str] = field(default_factory=list)  # detected in the question: restrict approved content
+    exclude_docs: set[str] = field(default_factory=set)  # e.g. the other formulation's label
+    intents: list = field(default_factory=list)  # assistant.intents.Intent: boost matching label sections
+
+
+class Snapshot:
+    """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
+
+    def __init__(self, store: Store):
+        import bm25s
+
+        cat = store.catalog
+        self.generation = cat.generation()
+        self.corpus_version = cat.corpus_version()
+        today = date.today()
+        rows = cat.current_chunks()
+        self.passages = [Passage(r["chunk_id"], r["doc_id"], r["rev_id"], r["page_no"], r["start"], r["end"],
+                                 r["section"], r["text"], r["title"], r["kind"], r["product"], r["audience"],
+                                 r["version"], r["effective"], r["expiry"]) for r in rows]
+        self.passages = [p for p in self.passages if p.live_on(today)]
+        self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
+        self.docs = {d["doc_id"]: d for d in cat.documents()}
+        self.tokens = tokenize([search_text(p.text, p.section, p.product) for p in self.passages]) \
+            if self.passages else []
+        self.bm25 = None
+        if self.passages:
+            self.bm25 = bm25s.BM25()
+            self.bm25.index(self.tokens, show_progress=False)
+        self._masks: dict[tuple, np.ndarray] = {}
+        self._matrix: np.ndarray | None = None
+        self._matrix_lock = threading.Lock()
+        self.vocab = {t for toks in self.tokens for t in toks}
+        # Tables of contents and carton labels: searchable, but rarely the answer. They run from their
+        # marker to the end of its page; what precedes the marker on that page (Highlights) is not demoted.
+        low_from: dict[tuple[str, int], int] = {}
+        for p in self.passages:
+            if _LOW_VALUE_RE.search(p.text) or toc_like(p.text):
+                key = (p.rev_id, p.page)
+                low_from[key] = min(low_from.get(key, p.start), p.start)
+        self.low_value = np.array([p.start >= low_from.get((p.rev_id, p.page), 1 << 60) for p in self.passages],
+                                  dtype=bool)
+        self.doc_freq: dict[str, int] = {}
+        for toks in self.tokens:
+            for t in set(toks):
+                self.doc_freq[t] = self.doc_freq.get(t, 0) + 1
+        self.products: dict[str, str] = {}  # name or alias -> product
+        for d in self.docs.values():
+            if d["product"] and d["status"] == "approved":
+                self.products[d["product"]] = d["product"]
+                for a in d["aliases"]:
+                    self.products[a] = d["product"]
+        self._indications: dict[str, str] = {}
+        self._title_tokens = {doc_id: set(stem_tokens(d["title"])) for doc_id, d in self.docs.items()}
+
+    def mask(self, filters: Filters, sections: list | None = None) -> np.ndarray:
+        """1.0 for passages the filters allow (and, given sections, whose label section matches); cached."""
+        key = (filters.product, filters.audience, filters.source_type, tuple(filters.products),
+               tuple(sorted(filters.exclude_docs)), tuple(i.name for i in sections or []))
+        m = self._masks.get(key)
+        if m is None:
+            m = np.array([1.0 if _allowed(p, filters, self) else 0.0 for p in self.passages], dtype=np.float32)
+            if sections:
+                m *= np.array([section_matches(sections, p.section) for p in self.passages], dtype=np.float32)
+            if len(self._masks) > 512:
+                self._masks.clear()
+            self._masks[key] = m
+        return m
+
+    def matrix(self, store: Store) -> np.ndarray | None:
+        """Vectors of all live passages, from the embedding cache (None if any is missing)."""
+        if self._matrix is None and self.passages:
+            with self._matrix_lock:
+                if self._matrix is None:
+                    texts = [search_text(p.text, p.section, p.product) for p in self.passages]
+                    found = store.cache.get_many(texts)
+                    keys = [store.cache.key(t) for t in texts]
+                    if all(k in found for k in keys):
+                        self._matrix = np.stack([found[k] for k in keys]).astype(np.float32)
+                    else:
+                        self._matrix = np.zeros((0, 0), dtype=np.float32)  # not every vector is cached
+        return self._matrix if self._matrix is not None and self._matrix.size else None
+
+    def idf(self, token: str) -> float:
+        n = len(self.passages) or 1
+        return float(np.log(1 + (n - self.doc_freq.get(token, 0) + 0.5) / (self.doc_freq.get(token, 0) + 0.5)))
+
+    def products_in(self, text: str) -> list[str]:
+        low = text.lower()
+        found = []
+        for name, product in self.products.items():
+            if re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", low) and product not in found:
+                found.append(product)
+        return found
+
+    def indications(self, product: str) -> str:
+        """The text of a product's approved indications (for the off-label check)."""
+        if product not in self._indications:
+            self._indications[product] = " ".join(
+                p.text for p in self.passages
+                if p.product == product and p.kind == "approved" and is_indication(p.section, p.text))
+        return self._indications[product]
+
+    def focus_match(self, query_tokens: set[str], doc_id: str) -> float:
+        title = self._title_tokens.get(doc_id) or set()
+        return len(title & query_tokens) / len(title) if title else 0.0
+
+
+class Retriever:
+    def __init__(self, store: Store, weights: RetrievalWeights | None = None):
+        self.store = store
+        self.weights = weights or RetrievalWeights()
+        self._snap: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        gen = self.store.catalog.generation()
+        snap = self._snap
+        if snap is None or snap.generation != gen:
+            with self._lock:
+                if self._snap is None or self._snap.generation != gen:
+                    self._snap = Snapshot(self.store)
+                snap = self._snap
+        return snap
+
+    # --- the two retrievers ------------------------------------------------------------------
+    def dense(self, query: str, n: int, filters: Filters, snap: Snapshot) -> list[tuple[int, float]]:
+        if not snap.passages or self.weights.dense <= 0:
+            return []
+        vec = self.store.embedder.embed_query(query)
+        matrix = None if self.store.remote else snap.matrix(self.store)
+        if matrix is not None:
+            # Embedded store: exact search over the snapshot's own vectors (consistent with its live set,
+            # and safe while another process ingests: chromadb's embedded index is single-process).
+            sims = matrix @ vec
+            if _filtering(filters):
+                sims = np.where(snap.mask(filters) > 0, sims, -np.inf)
+            top = np.argpartition(-sims, min(n, len(sims) - 1))[:n]
+            top = top[np.argsort(-sims[top])]
+            return [(int(i), float(sims[i])) for i in top if np.isfinite(sims[i])]
+        where = _where(filters)
+        out = []
+        for cid, sim in self.store.index.query(vec, n, where):
+            i = snap.index.get(cid)
+            if i is not None and _allowed(snap.passages[i], filters, snap):
+                out.append((i, sim))
+        return out
+
+    def lexical(self, query: str, n: int, filters: Filters, snap: Snapshot, sections: list | None = None
+                ) -> list[tuple[int, float]]:
+        if snap.bm25 is None or self.weights.bm25 <= 0:
+            return []
+        tokens = [t for t in stem_tokens(query) if t in snap.vocab]
+        if not tokens:
+            return []
+        mask = snap.mask(filters, sections) if _filtering(filters) or sections else None
+        if mask is not None and not mask.any():
+            return []
+        idx, scores = snap.bm25.retrieve([tokens], k=min(n, len(snap.passages)), show_progress=False,
+                                         weight_mask=mask)
+        return [(int(i), float(s)) for i, s in zip(idx[0], scores[0]) if s > 0]
+
+    # --- fused ---------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
+        filters = filters or Filters()
+        snap = self.snapshot()
+        w = self.weights
+        dense = self.dense(query, w.candidates, filters, snap)
+        lexical = self.lexical(query, w.candidates, filters, snap)
+        hits: dict[int, Hit] = {}
+        for rank, (i, sim) in enumerate(dense):
+            h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
+            h.dense, h.dense_rank = sim, rank
+            h.score += w.dense / (w.rrf_k + rank)
+        for rank, (i, s) in enumerate(lexical):
+            h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
+            h.lexical, h.lexical_rank = s, rank
+            h.score += w.bm25 / (w.rrf_k + rank)
+        if w.focus:
+            qtok = set(stem_tokens(query))
+            for h in hits.values():
+                h.score += w.focus * snap.focus_match(qtok, h.passage.doc_id) / w.rrf_k
+        if filters.intents and w.bm25 > 0:
+            weight = w.section * (2.0 if _only_intent_words(query, filters.intents, snap) else 1.0)
+            for rank, (i, _) in enumerate(self.lexical(query, 20, filters, snap, sections=filters.intents)):
+                h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
+                h.score += weight / (w.rrf_k + rank)
+        for i, h in hits.items():
+            if snap.low_value[i]:
+                h.score *= w.low_value
+        return sorted(hits.values(), key=lambda h: -h.score)[:k]
+
+
+def _only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:
+    """Does the question say nothing but a product and a section ("How does warfarin work?")? Then the
+    label's structure is the only signal there is: the text of that section seldom repeats the words."""
+    vouched = vouched_stems(intents)
+    named = {t for name in snap.products for t in stem_tokens(name)}
+    asking = question_words()
+    rest = [t for t in stem_tokens(query) if t not in asking and t not in named]
+    return bool(rest) and all(t in vouched for t in rest)
+
+
+def _filtering(f: Filters) -> bool:
+    return bool(f.product or f.audience or f.source_type or f.products or f.exclude_docs)
+
+
+def _allowed(p: Passage, f: Filters, snap: Snapshot) -> bool:
+    if f.product and p.product != f.product:
+        return False
+    if f.audience and p.audience not in (f.audience, "any"):
+        return False
+    if f.source_type and p.kind != f.source_type:
+        return False
+    if f.products and p.kind == "approved" and p.product not in f.products:
+        return False
+    return p.doc_id not in f.exclude_docs
+
+
+def _where(f: Filters) -> dict | None:
+    clauses: list[dict] = []
+    if f.product:
+        clauses.append({"product": f.product})
+    elif f.products:
+        clauses.append({"$or": [{"product": {"$in": list(f.products)}}, {"kind": "literature"}]})
+    if f.audience:
+        clauses.append({"audience": {"$in": [f.audience, "any"]}})
+    if f.source_type:
+        clauses.append({"kind": f.source_type})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def resolve_product(snap: Snapshot, name: str | None) -> str | None:
+    if not name:
+        return None
+    return snap.products.get(name.strip().lower())

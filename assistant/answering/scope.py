@@ -1,0 +1,109 @@
+"""What evidence a question may use, decided once per question.
+
+- the products it names (or the product filter) restrict approved content to their labels;
+- a drug the catalogue holds no label for is answered from literature that names it, or refused;
+- an off-label use is answered from literature only, with a notice;
+- a formulation it names (extended-release...) excludes the other formulation's label.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answering.evidence import Evidence
+from assistant.answering.retrieval import Filters, Snapshot
+from assistant.question import offlabel
+from assistant.question import products as drug_names
+from assistant.question.intents import formulation_filter, intents_of
+
+
+@dataclass
+class Scope:
+    question: str  # the part of the question that asks (see focus)
+    filters: Filters
+    mentioned: list[str]  # catalogue products named in the question (or given as the product filter)
+    off_label: dict | None = None
+    notices: list[str] = field(default_factory=list)
+    required_terms: list[str] = field(default_factory=list)  # evidence must name one of these drugs
+    refusal: str | None = None  # why the question is out of scope before any retrieval
+
+    def admit(self, evidence: list[Evidence], snap: Snapshot) -> list[Evidence]:
+        """The evidence sentences this question may cite."""
+        if self.required_terms:  # a drug without a label here: every sentence must name it
+            evidence = [e for e in evidence if any(u in e.text.lower() for u in self.required_terms)]
+        if self.off_label:  # literature about the product asked about
+            names = [n for n, p in snap.products.items() if p == self.off_label["product"]]
+            evidence = [e for e in evidence if any(n in e.passage.text.lower() for n in names)]
+        return evidence
+
+
+def focus(question: str, snap: Snapshot) -> str:
+    """The part of a narrative question that asks something: "My patient ... developed a rash after
+    amoxicillin. What does the label say about rash?" -> the last question, plus the products named before."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question) if p.strip()]
+    asks = [p for p in parts if p.rstrip().endswith("?")]
+    if len(parts) < 2 or not asks:
+        return question
+    last = asks[-1]
+    extra = [p for p in snap.products_in(question) if p not in snap.products_in(last)]
+    return last + (" " + " ".join(extra) if extra else "")
+
+
+def resolve_product(snap: Snapshot, name: str | None) -> str | None:
+    if not name:
+        return None
+    return snap.products.get(name.strip().lower())
+
+
+def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str | None = None,
+           source_type: str | None = None) -> Scope:
+    question = focus(asked, snap)
+    filters = Filters(audience=audience, source_type=source_type)
+    mentioned = snap.products_in(question)
+    scope = Scope(question, filters, mentioned)
+    if not snap.passages:
+        scope.refusal = "The store holds no searchable content; run `medinfo ingest` first."
+        return scope
+    if product:
+        filters.product = resolve_product(snap, product)
+        if filters.product is None:
+            scope.refusal = f"No approved content is held for the product {product!r}."
+            return scope
+    scope.mentioned = mentioned or ([filters.product] if filters.product else [])
+    filters.products = mentioned
+    unknown = [d for d in drug_names.drugs_in(question) if d not in snap.products]
+    if unknown and not mentioned and not filters.product:
+        known = [d for d in unknown if all(t in snap.vocab for t in drug_names.stems(d))]
+        if not known:
+            scope.refusal = (f"The available content does not cover {', '.join(unknown)}: no approved content or "
+                             "literature about it is held.")
+            return scope
+        scope.required_terms = known
+        if snap.products:
+            # Not one of the catalogue's products: no approved content answers for it; literature may.
+            filters.source_type = "literature"
+            scope.notices.append(f"No approved content is held for {', '.join(known)}; the answer draws on "
+                                 "published literature only.")
+    scope.off_label = offlabel.check(asked, scope.mentioned, snap.indications)
+    if scope.off_label:
+        # A use the approved labelling does not cover: literature only, said plainly.
+        filters.source_type, filters.products, filters.product = "literature", [], None
+        scope.notices.append(f"Off-label: the approved labelling of {scope.off_label['product']} does not cover "
+                             f"\u201c{scope.off_label['use']}\u201d. This unsolicited request is answered from "
+                             "published literature only, for scientific exchange; it is not a recommendation for "
+                             "this use.")
+    filters.intents = intents_of(question)
+    filters.exclude_docs = _other_formulations(question, snap, scope.mentioned)
+    return scope
+
+
+def _other_formulations(question: str, snap: Snapshot, products: list[str]) -> set[str]:
+    """Labels of the other formulation of a product the question names (e.g. extended-release)."""
+    out: set[str] = set()
+    for product in products:
+        titles = {d["doc_id"]: d["title"] for d in snap.docs.values()
+                  if d["product"] == product and d["kind"] == "approved" and d["status"] == "approved"}
+        excluded = formulation_filter(question, titles) or set()
+        if excluded and excluded != set(titles):
+            out |= excluded
+    return out

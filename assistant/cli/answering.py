@@ -1,0 +1,101 @@
+"""`medinfo ask` and `medinfo letter`: answers and response letters from the stored evidence."""
+from __future__ import annotations
+
+from assistant.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, fail, print_json, settings_of
+
+
+def _assistant(args):
+    from assistant.answering.assistant import Assistant
+
+    return Assistant(settings=settings_of(args, generator=getattr(args, "generator", None),
+                                          llm_base_url=getattr(args, "llm_base_url", None),
+                                          llm_model=getattr(args, "llm_model", None)))
+
+
+def _requester():
+    from assistant.answering.assistant import local_requester
+
+    return local_requester("cli")
+
+
+def cmd_ask(args) -> int:
+    from assistant.answering.llm import GeneratorUnavailable
+    from assistant.contract import InvalidQuestion
+
+    try:
+        answer = _assistant(args).ask(args.question, requester=_requester(), channel="cli", product=args.product,
+                                      top_k=args.top_k, audience=args.audience, source_type=args.source_type)
+    except InvalidQuestion as exc:
+        return fail(str(exc), args.json, EXIT_USAGE)
+    except GeneratorUnavailable as exc:
+        return fail(str(exc), args.json, EXIT_ERROR)
+    if args.json:
+        print_json(answer.model_dump())
+        return EXIT_OK
+    print(render_answer(answer))
+    return EXIT_OK
+
+
+def render_answer(answer) -> str:
+    lines = [answer.answer]
+    if answer.explanation:
+        lines += ["", answer.explanation]
+    for n in answer.notices:
+        lines += ["", f"Note: {n}"]
+    if answer.citations:
+        lines += ["", "References:"]
+        for c in answer.citations:
+            lines.append(f"  [{c.n}] {c.title}, version {c.version}, page {c.page}"
+                         f"{', ' + c.section if c.section else ''} (chunk {c.chunk_id}, chars {c.start}-{c.end})")
+    if answer.closest_documents:
+        lines += ["", "Closest documents found:"]
+        lines += [f"  - {d.title} (page {d.page})" for d in answer.closest_documents]
+    lines += ["", f"[{answer.status}; {answer.generator}; corpus {answer.corpus_version}; trace {answer.trace_id}]"]
+    return "\n".join(lines)
+
+
+def cmd_letter(args) -> int:
+    from pathlib import Path
+
+    from assistant.contract import InvalidQuestion
+    from assistant.letters import draft_letter
+    from assistant.letters.formats import render
+
+    try:
+        answer, letter = draft_letter(_assistant(args), args.question, args.requester, args.product, _requester())
+    except InvalidQuestion as exc:
+        return fail(str(exc), args.json, EXIT_USAGE)
+    Path(args.out).write_bytes(render(letter, args.format))
+    summary = {"out": args.out, "format": args.format, "reference": letter.reference, "status": answer.status,
+               "trace_id": answer.trace_id, "references": len(letter.references)}
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"wrote {args.out} ({args.format}, {letter.reference}, {answer.status}, "
+              f"{len(letter.references)} references)")
+    return EXIT_OK
+
+
+def llm_flags(sp) -> None:
+    sp.add_argument("--generator", choices=["extractive", "llm"], help="default: $MEDINFO_GENERATOR or extractive")
+    sp.add_argument("--llm-base-url", help="OpenAI-compatible endpoint (default: $MEDINFO_LLM_BASE_URL)")
+    sp.add_argument("--llm-model", help="model name at the endpoint (default: $MEDINFO_LLM_MODEL)")
+
+
+def register(sub, add) -> None:
+    from assistant.contract import DEFAULT_TOP_K
+
+    sp = add("ask", "Answer a question from the stored evidence, with citations.", cmd_ask)
+    sp.add_argument("question")
+    sp.add_argument("--product", help="restrict to one product (name or alias)")
+    sp.add_argument("--top-k", type=int, default=None, help=f"passages to retrieve (default {DEFAULT_TOP_K})")
+    sp.add_argument("--audience", choices=["hcp", "patient", "consumer"], default=None)
+    sp.add_argument("--source-type", choices=["approved", "literature"], default=None)
+    llm_flags(sp)
+
+    sp = add("letter", "Draft a standard response letter (MSL) from the verified answer.", cmd_letter)
+    sp.add_argument("question")
+    sp.add_argument("--requester", help="name for the salutation")
+    sp.add_argument("--product")
+    sp.add_argument("--format", choices=["md", "docx", "pdf"], required=True)
+    sp.add_argument("--out", required=True)

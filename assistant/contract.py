@@ -1,0 +1,124 @@
+"""The contract every surface shares (CLI --json, HTTP, Python): the answer types, the requester, the
+roles, the statuses and the limits. Nothing here imports the rest of medinfo.
+
+See DESIGN.md: every field is public; fields are added, never renamed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["answered", "insufficient_evidence", "refused"]
+STATUSES = ("answered", "insufficient_evidence", "refused")
+SourceType = Literal["approved", "literature"]
+SOURCE_TYPES = ("approved", "literature")
+Audience = Literal["hcp", "patient", "consumer"]
+ROLES = ("physician", "msl", "reviewer", "admin")
+
+# Limits, in one place (the API, the CLI and the OpenAI-compatible route enforce the same).
+MAX_QUESTION_CHARS = 2000
+MAX_PRODUCT_CHARS = 100
+DEFAULT_TOP_K = 6
+MAX_TOP_K = 50
+MAX_BODY_BYTES = 64 * 1024
+
+NO_EVIDENCE = "The available content does not answer this question."
+
+
+class InvalidQuestion(ValueError):
+    """The request cannot be answered as asked (empty, too long, unknown filter)."""
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asked, as the audit log records it: a user (key name, CLI user...) and a role."""
+    user: str
+    role: str
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_question(question: str, top_k: int | None = None, source_type: str | None = None) -> str:
+    """The question as it will be answered (control characters and runs of spaces removed), or
+    InvalidQuestion with the reason."""
+    if not isinstance(question, str) or not question.strip():
+        raise InvalidQuestion("the question is empty")
+    # Control characters and lone surrogates carry no meaning and break XML (letters) and logs.
+    question = " ".join(_CONTROL.sub(" ", question).split())
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+    if not re.search(r"[A-Za-z\u00C0-\uFFFF]{2,}", question):
+        raise InvalidQuestion("the question has no words")
+    if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
+        raise InvalidQuestion(f"top_k must be between 1 and {MAX_TOP_K}")
+    if source_type is not None and source_type not in SOURCE_TYPES:
+        raise InvalidQuestion("source_type must be 'approved' or 'literature'")
+    return question
+
+
+class Citation(BaseModel):
+    n: int = Field(description="the [n] marker in the answer text")
+    chunk_id: str = Field(description="stored passage; resolvable with `medinfo source` or GET /v1/sources/{id}")
+    document_id: str
+    title: str
+    version: str
+    source_type: SourceType
+    page: int = Field(description="1-based page of the document")
+    start: int = Field(description="start character offset into the page text")
+    end: int = Field(description="end character offset into the page text")
+    quote: str = Field(description="exactly page_text[start:end]")
+    section: str = Field(default="", description="label section the passage sits in, when known")
+
+
+class Claim(BaseModel):
+    text: str
+    citations: list[int]
+    supported: bool
+    support: float = Field(ge=0.0, le=1.0)
+    reason: str | None = Field(default=None, description="why a claim was not supported")
+
+
+class Flags(BaseModel):
+    adverse_event: bool = False
+    off_label: bool = False
+    product_complaint: bool = False
+    personal_data_redacted: bool = False
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ClosestDocument(BaseModel):
+    document_id: str
+    title: str
+    page: int
+    score: float
+
+
+class RetrievedPassage(BaseModel):
+    chunk_id: str
+    document_id: str
+    page: int
+    score: float
+
+
+class Answer(BaseModel):
+    question: str
+    status: Status
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    flags: Flags = Field(default_factory=Flags)
+    trace_id: str
+    generator: str
+    corpus_version: str
+    # Additions to the contract (never renamed, only added):
+    explanation: str | None = Field(default=None, description="why the evidence was insufficient or refused")
+    notices: list[str] = Field(default_factory=list, description="e.g. sources that differ, off-label notice")
+    closest_documents: list[ClosestDocument] = Field(default_factory=list)
+    removed_claims: list[Claim] = Field(default_factory=list, description="claims the verifier rejected")
+    retrieved: list[RetrievedPassage] = Field(default_factory=list, description="passages retrieved, best first")
+    prompt_version: str | None = None
+    latency_ms: float | None = None

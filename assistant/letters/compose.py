@@ -1,0 +1,117 @@
+"""MSL response letters built from a verified answer: reference line and date, salutation, the
+unsolicited-request statement, the question, a summary, evidence grouped by source type (approved
+labelling first, then literature), numbered references (title, version and date, page), and a closing
+with the reviewer-approval placeholder. Every evidence sentence is a verified claim of the answer with
+its references; the framing text comes from prompts/letter_v1.yaml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.contract import Answer
+from assistant.prompts import template
+
+
+@dataclass
+class Reference:
+    n: int
+    title: str
+    version: str
+    effective: str | None
+    pages: list[int]
+    source_type: str
+    document_id: str
+
+    def text(self) -> str:
+        pages = ", ".join(str(p) for p in sorted(self.pages))
+        dated = f", effective {self.effective}" if self.effective else ""
+        return f"{self.title}. Version {self.version}{dated}. Page{'s' if len(self.pages) > 1 else ''} {pages}."
+
+
+@dataclass
+class Sentence:
+    text: str
+    refs: list[int]
+
+    def render(self) -> str:
+        return self.text + " " + "".join(f"[{n}]" for n in self.refs)
+
+
+@dataclass
+class Letter:
+    reference: str
+    date: str
+    salutation: str
+    question: str
+    status: str
+    summary: list[Sentence]
+    sections: list[tuple[str, list[Sentence]]]
+    references: list[Reference]
+    notices: list[str] = field(default_factory=list)
+    template: dict = field(default_factory=dict)
+    trace_id: str = ""
+
+
+def build(answer: Answer, requester: str | None = None, effective_dates: dict[str, str | None] | None = None,
+          today: date | None = None) -> Letter:
+    t = template("letter_v1")
+    today = today or date.today()
+    dates = effective_dates or {}
+    # One reference per document, approved labelling first, in order of first citation.
+    cites = sorted(answer.citations, key=lambda c: (c.source_type != "approved", c.n))
+    refs: dict[str, Reference] = {}
+    for c in cites:
+        ref = refs.get(c.document_id)
+        if ref is None:
+            ref = refs[c.document_id] = Reference(len(refs) + 1, c.title, c.version, dates.get(c.document_id), [],
+                                                  c.source_type, c.document_id)
+        if c.page not in ref.pages:
+            ref.pages.append(c.page)
+    by_n = {c.n: c for c in answer.citations}
+    sentences: list[tuple[Sentence, str]] = []
+    for claim in answer.claims:
+        if not claim.supported:
+            continue
+        ns = list(dict.fromkeys(refs[by_n[n].document_id].n for n in claim.citations if n in by_n))
+        kinds = {by_n[n].source_type for n in claim.citations if n in by_n}
+        sentences.append((Sentence(_sentence(claim.text), ns), "approved" if "approved" in kinds else "literature"))
+    summary = [sentences[0][0]] if sentences else []
+    rest = sentences[1:] if len(sentences) > 1 else sentences
+    sections = []
+    for kind, heading in (("approved", t["approved_heading"]), ("literature", t["literature_heading"])):
+        items = [s for s, k in rest if k == kind]
+        if items:
+            sections.append((heading, items))
+    notices = list(answer.notices)
+    if answer.status != "answered":
+        notices.insert(0, " ".join(x for x in (t["no_evidence"], answer.explanation or "") if x))
+    salutation = t["salutation"].format(requester=requester) if requester else t["salutation_default"]
+    return Letter(reference=f"MI-{today:%Y%m%d}-{answer.trace_id[:8].upper()}", date=today.isoformat(),
+                  salutation=salutation, question=answer.question, status=answer.status, summary=summary,
+                  sections=sections, references=sorted(refs.values(), key=lambda r: r.n), notices=notices,
+                  template=t, trace_id=answer.trace_id)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if re.search(r"[.!?:]$", text) else text + "."
+
+
+def to_markdown(letter: Letter) -> str:
+    t = letter.template
+    out = [f"# {t['title']}", "", t["reference"].format(reference=letter.reference) + "  ",
+           t["date"].format(date=letter.date), "", letter.salutation, "", " ".join(t["unsolicited"].split()), "",
+           t["question"].format(question=letter.question), ""]
+    for n in letter.notices:
+        out += [f"> {n}", ""]
+    if letter.summary:
+        out += [f"## {t['summary_heading']}", "", " ".join(s.render() for s in letter.summary), ""]
+    for heading, items in letter.sections:
+        out += [f"## {heading}", ""] + [f"- {s.render()}" for s in items] + [""]
+    if letter.references:
+        out += [f"## {t['references_heading']}", ""] + [f"{r.n}. {r.text()}" for r in letter.references] + [""]
+    out += [" ".join(t["closing"].split()), "", *t["signoff"].split("\n"), "", "---", "", t["approval"], "",
+            f"<sub>Trace {letter.trace_id}</sub>", ""]
+    return "\n".join(out)

@@ -1,0 +1,95 @@
+"""Question intents mapped to label structure: "boxed warning" lives under "WARNING: ...", a starting
+dose under "DOSAGE AND ADMINISTRATION", a mechanism under "12.1 Mechanism of Action".
+
+Most retrieval misses on real labels are the right drug and the wrong section; an intent boosts
+passages of the matching sections, and lets the section heading vouch for the words of the question
+that name the section (a sentence under "4 CONTRAINDICATIONS" rarely repeats "contraindication").
+Formulation words (extended-release, immediate-release) pick between labels of one product.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.question.terms import stem_tokens
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    question: re.Pattern
+    section: re.Pattern
+    words: tuple[str, ...]  # question words the section heading accounts for
+
+
+def _i(name: str, q: str, sec: str, words: str) -> Intent:
+    return Intent(name, re.compile(q, re.I), re.compile(sec, re.I), tuple(words.split()))
+
+
+INTENTS = [
+    _i("boxed_warning", r"boxed warning|black[- ]box", r"^(?:boxed )?warning\b|boxed warning|^fetal toxicity$",
+       "boxed box warning warnings"),
+    _i("contraindications", r"contraindicat|should not (be )?(use|take|given)", r"contraindications|do not use",
+       "contraindications contraindicated contraindication"),
+    _i("dosing", r"\bdos(e|es|age|ing|ed)\b|how much|regimen|how (should|do) .* (take|taken|given|dosed)",
+       r"dosage and administration|^2(\.\d+)?\s|directions|dosing|dosage", "dose doses dosage dosing dosed regimen"),
+    _i("adverse_reactions", r"side effect|adverse|common reactions?", r"adverse reactions|side effects",
+       "side effects effect adverse reactions reaction common"),
+    _i("interactions", r"interact|given with|taken with|together with|combined with|co-?administ",
+       r"drug interactions|^7(\.\d+)?\s|interaction", "interactions interaction interact"),
+    _i("pregnancy", r"pregnan", r"pregnancy|^8\.1\s", "pregnancy pregnant"),
+    _i("lactation", r"breast|lactat|nursing", r"lactation|^8\.2\s|nursing mothers|breast", "breastfeeding lactation"),
+    _i("pediatric", r"child|pediatric|paediatric|infant|neonat", r"pediatric|^8\.4\s|children",
+       "children pediatric"),
+    _i("geriatric", r"elderly|geriatric|older adults", r"geriatric|^8\.5\s", "elderly geriatric"),
+    _i("renal", r"renal|kidney|egfr|creatinine clearance", r"renal", "renal kidney"),
+    _i("hepatic", r"hepatic|liver (disease|impairment|problems)", r"hepatic|liver", "hepatic"),
+    _i("mechanism", r"how does .* work|mechanism|how .* works", r"mechanism of action|^12\.1\s",
+       "work works mechanism action"),
+    _i("overdose", r"overdos", r"overdosage|overdose", "overdose overdosage"),
+    _i("storage", r"\bstor(e|age|ed)\b|shelf life", r"storage|how supplied|^16", "store storage stored"),
+    _i("strengths", r"strengths?|dosage forms?|come in|tablet sizes", r"dosage forms and strengths|^3\s",
+       "strengths strength come forms"),
+    # Patient and HCP information pages (MedQuAD-style topics): the section names the question type.
+    _i("symptoms", r"symptom|signs? of", r"symptom|signs", "symptoms symptom signs"),
+    _i("diagnosis", r"diagnos|tests? (for|to)|exams?\b", r"exams and tests|diagnos", "diagnose diagnosis tests exams"),
+    _i("outlook", r"outlook|prognosis", r"outlook|prognosis", "outlook prognosis"),
+    _i("causes", r"what causes|causes? of|cause\b", r"causes|cause", "causes cause"),
+    _i("treatment", r"treatments?\b|treated|therap(y|ies) for", r"treatment", "treatments treatment treated"),
+    _i("prevention", r"prevent", r"prevention", "prevent prevention"),
+    _i("susceptibility", r"at risk|risk factors?|who gets", r"susceptibility|risk factors", "risk"),
+    _i("inheritance", r"inherit|hereditary|genetic", r"inheritance|genetic changes", "inherited inheritance genetic"),
+    _i("frequency", r"how many people|how common|frequen", r"frequency", "many people common frequency"),
+    _i("research", r"research|clinical trials", r"research|clinical trials", "research trials"),
+    _i("stages", r"stages?\b", r"stages", "stages stage"),
+    _i("indications", r"indicat(ed|ion)s?\b|used for|approved for|\buses\b", r"indications|^1(\.\d+)?\s|^uses$",
+       "indications indication indicated used approved uses"),
+]
+
+EXTENDED = re.compile(r"extended[- ]release|\bER\b|\bXR\b|\bXL\b|once[- ]daily formulation", re.I)
+IMMEDIATE = re.compile(r"immediate[- ]release|\bIR\b", re.I)
+
+
+def intents_of(question: str) -> list[Intent]:
+    return [i for i in INTENTS if i.question.search(question)]
+
+
+def vouched_stems(intents: list[Intent]) -> set[str]:
+    """Stems of the question words a matching section heading accounts for."""
+    return {t for i in intents for w in i.words for t in stem_tokens(w)}
+
+
+def section_matches(intents: list[Intent], section: str) -> bool:
+    if not section:
+        return False
+    parts = [p.strip() for p in section.split(">")]
+    return any(i.section.search(p) for i in intents for p in parts)
+
+
+def formulation_filter(question: str, titles: dict[str, str]) -> set[str] | None:
+    """Documents to exclude when the question names a formulation (doc_id -> title given)."""
+    wants_er, wants_ir = bool(EXTENDED.search(question)), bool(IMMEDIATE.search(question))
+    if wants_er == wants_ir:
+        return None
+    is_er = {d for d, t in titles.items() if EXTENDED.search(t)}
+    return set(titles) - is_er if wants_er else is_er

@@ -1,0 +1,59 @@
+"""Off-label signal: the question asks about a use of a product that its approved labelling does not cover.
+
+The use is the phrase after "for", "to treat", "in the treatment of", "to prevent"... ("Can metformin be
+used for weight loss?" -> "weight loss"). It is on-label when the key words of that use appear in the
+product's approved indications (the INDICATIONS AND USAGE / Uses sections of its current labels).
+An off-label question is answered from literature only, with a visible notice, and recorded as an
+unsolicited request.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.question.terms import stem_tokens
+from assistant.question.wordlists import words
+
+USE = re.compile(r"\b(?:for|to treat|treating|treatment of|in the treatment of|to prevent|prevention of|"
+                 r"as (?:a )?(?:treatment|therapy|prophylaxis) for|to manage|management of|indicated for|"
+                 r"approved for|used in|work for|effective (?:for|in|against)|help (?:with)?)\s+"
+                 r"(?P<use>[^?.;,]{3,80})", re.I)
+NOT_A_USE = words("not_a_use.txt")
+# A use is on-label when at least this share of its words (stemmed) are in the product's indications.
+MIN_USE_COVERAGE = 0.5
+INDICATION_SECTION = re.compile(r"indications|^1(\.\d+)?\s|^uses$|indicated", re.I)
+
+
+def asked_use(question: str) -> str | None:
+    m = USE.search(question)
+    if not m:
+        return None
+    use = re.split(r"\b(?:in (?:adults|children|patients|people|women|men)|with|while|during|at|who)\b",
+                   m.group("use"), maxsplit=1)[0].strip()
+    kept = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", use) if w.lower() not in NOT_A_USE]
+    return " ".join(kept) if kept else None
+
+
+def is_indication(section: str, text: str) -> bool:
+    """Does a passage state indications (its section, or "indicated for ...")?"""
+    return bool(INDICATION_SECTION.search(section or "") or re.search(r"\bindicated (?:for|as|in)\b", text))
+
+
+def check(question: str, products: list[str], indications: Callable[[str], str]) -> dict | None:
+    """{"product", "use"} when the question asks about a use not in the product's approved labelling;
+    indications(product) gives the text of that product's approved indications."""
+    use = asked_use(question)
+    if not use or not products:
+        return None
+    terms = {t for t in stem_tokens(use) if len(t) > 2}
+    if not terms:
+        return None
+    for product in products:
+        text = indications(product)
+        if not text:
+            continue
+        have = set(stem_tokens(text))
+        covered = len(terms & have) / len(terms)
+        if covered < MIN_USE_COVERAGE:
+            return {"product": product, "use": use, "unsolicited": True}
+    return None

@@ -1,0 +1,168 @@
+"""Adverse-event and product-complaint signals in a question, for pharmacovigilance follow-up.
+
+Tuned for recall (a missed adverse event is worse than a false alarm): an adverse event is flagged when
+a question mentions a product and an event that happened (or is happening) to someone, unless every
+event it mentions is negated ("no side effects were seen"). General questions about what a drug *can*
+do are not reports. A product complaint is a product plus a defect (broken, discoloured, mislabelled,
+a foreign particle, a lot number...). Extracted: drug, event, timing, seriousness cues, the four
+minimum criteria of a valid report (patient, reporter, product, event) and day 0 (time of receipt).
+"""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from assistant.question.products import drugs_in
+
+SYMPTOMS = (
+    r"rash(?:es)?|hives|itch\w*|swell\w*|angioedema|anaphyla\w*|bleed\w*|bruis\w*|blood in|black stools?|"
+    r"hemorrhag\w*|haemorrhag\w*|nausea|nauseous|vomit\w*|diarrh\w*|constipat\w*|dizz\w*|faint\w*|syncope|"
+    r"headaches?|migraines?|jaundice|yellow\w* (?:skin|eyes)|liver (?:damage|injury|failure|enzymes?)|"
+    r"pain\w*|ache\w*|cramp\w*|tendon\w*|tendinitis|rupture\w*|lactic acidosis|acidosis|hypoglyc\w*|"
+    r"low blood sugar|seizures?|convuls\w*|confus\w*|halluc\w*|insomnia|palpitations?|arrhythmi\w*|"
+    r"chest pain|short(?:ness)? of breath|breathless\w*|wheez\w*|cough\w*|fever\w*|infection|kidney (?:injury|failure)|"
+    r"renal failure|muscle (?:pain|weakness)|myalgia|weakness|fatigue|tired\w*|numb\w*|tingl\w*|neuropath\w*|"
+    r"blister\w*|peeling|stevens|necrosis|hair loss|weight (?:gain|loss)|depress\w*|suicid\w*|anxiety|"
+    r"stroke|heart attack|myocardial infarction|clots?|thrombo\w*|embol\w*|side[- ]effects?|adverse (?:event|reaction)s?|"
+    r"reactions?|(?:elevated|high|raised) (?:inr|potassium|liver|lft|creatinine)|inr (?:of|was|went|rose|came back)|"
+    r"abnormal|birth defects?|malformation\w*|miscarriage|stopped working|not working|no longer work\w*|"
+    r"lack of (?:effect|efficacy)|overdos\w*|took too many|double dose|extra dose|wrong dose|medication error|"
+    r"died|death|passed away|swallowed|ingested|accidental\w*|nose ?bleeds?|became pregnant|pregnant while|"
+    r"exposed during pregnancy|turned yellow|yellowing|went up|rose again|spots|bumps|redness|welts|lesions|"
+    r"(?:potassium|inr|glucose|blood sugar|sugar|creatinine|alt|ast|enzymes?|lfts?|liver tests?|bilirubin|"
+    r"platelets?|ha?emoglobin|ldl|sodium|blood pressure|bp)\s+(?:rose|went up|dropped|fell|increased|decreased|"
+    r"(?:is|was|are|were|came back) (?:now )?(?:abnormal|high|low|elevated|raised|up|down)|of \d)|"
+    r"swoll\w*|hurts?|hurting|sore\w*|can'?t (?:walk|sleep|breathe|stand|move)|whole (?:tablets?|pills?|capsules?) "
+    r"in (?:his|her|the|my) stools?|instead of|dispensed (?:the )?wrong|given (?:the )?wrong|made (?:him|her|me|them) \w+"
+)
+OCCURRENCE = re.compile(
+    r"\b(?:developed|develops|experienced|experiencing|experiences|had|has had|have had|got|gets|suffered|suffering|"
+    r"presented|presenting|came in|complain\w*|reported|reports|noticed|noticing|ended up|was (?:hospitali[sz]ed|"
+    r"admitted|found)|went to|died|passed away|fainted|collapsed|broke out|started (?:to )?\w+ing|is having|"
+    r"was having|now has|now have|began|begun|showed|shows|turned|became|becoming|took|taken|gave|given|"
+    r"i have|i had|i am having|i've had|i developed|i got|i took|says|said|told me|started|felt|feels|feeling|"
+    r"swallowed|ingested|went up|rose|get|gets|getting|whenever|dropped|fell)\b", re.I)
+TEMPORAL = re.compile(
+    r"\b(?:after|since|within|following|while|when)\s+(?:taking|starting|started|switching|increasing|using|on|"
+    r"being|the (?:first|second|third)|\d+|a|an|one|two|three|four|five|six|seven|several|few|his|her|their|"
+    r"my)\b|\b(?:yesterday|today|this morning|last (?:night|week|month)|days? later|weeks? later|ago)\b", re.I)
+STRONG_OCCURRENCE = re.compile(
+    r"\b(?:developed|experienced|experiencing|had|has had|have had|got|suffered|suffering|presented|came in|"
+    r"complain\w*|reported|reports|noticed|noticing|ended up|was (?:hospitali[sz]ed|admitted|found|rushed)|"
+    r"went to|died|passed away|fainted|collapsed|broke out|is having|was having|now has|now have|began|became|"
+    r"turned|mixed up|mix-up|swallowed|ingested|keeps|kept|has been|have been|'s been|'ve been|since|"
+    r"i have|i had|i am having|i've had|i developed|i got|i think|born)\b", re.I)
+SPECIFIC_PERSON = re.compile(
+    r"\b(?:(?:my|our|this|his|her|one of my) (?:patients?|pt|client|resident|wife|husband|partner|son|daughter|"
+    r"mother|father|mom|dad|child|kid|baby|friend|colleague|brother|sister|grandmother|grandfather)|"
+    r"\d{1,3}[- ](?:year|yr|month|week|day)s?[- ]old|\d{1,3} ?(?:yo|y/o)|he|she|him|his|her|i|me|\[NAME\]|"
+    r"(?:the )?(?:baby|mother|newborn|infant)|"
+    r"(?:a|the) (?:man|woman|boy|girl|baby|infant|resident|teenager|toddler|patient) (?:who|on|taking|with|was|is|"
+    r"had|has))\b", re.I)
+HYPOTHETICAL = re.compile(r"\b(?:what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she)\b[^.?]*?\b"
+                          r"(?:develops?|gets?|has|experiences?|misses|forgets|takes|stops)|can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
+                          r"risk of|how common|how often|is it (?:common|normal)|what are the (?:side effects|"
+                          r"adverse)|does \w+ cause|do \w+ cause|likely to)", re.I)
+PATIENT = re.compile(
+    r"\b(?:(?:my|a|our|the|one of my|this|his|her) (?:patient|pt|client|resident|wife|husband|partner|son|"
+    r"daughter|mother|father|mom|dad|child|kid|baby|infant|neonate|friend|colleague|brother|sister|grandmother|"
+    r"grandfather)s?|\d{1,3}[- ](?:year|yr|month|week|day)s?[- ]old|\d{1,3} ?(?:yo|y/o)\b|he|she|him|his|her|"
+    r"man|woman|boy|girl|male|female|toddler|teenager|i|me|my|\[NAME\]|patient (?:of mine|in my))\b", re.I)
+# A negation governs the rest of its clause: "no cough or swelling", up to a full stop, "but" or "then".
+NEGATION_SCOPE = re.compile(
+    r"\b(?:no|not|never|without|didn'?t|did not|hasn'?t|has not|haven'?t|have not|wasn'?t|was not|denies|denied|"
+    r"free of|nor)\b(?:(?!\bbut\b|\bthen\b|\bhowever\b)[^.?!;]){0,60}", re.I)
+TOLERATED = re.compile(r"\b(?:tolerat\w* (?:it |them |the \w+ )?(?:well|fine)|no (?:problems|issues|complaints)|"
+                       r"doing (?:well|fine))\b", re.I)
+SERIOUS = re.compile(r"\b(?:hospitali[sz]\w*|admitted|icu|intensive care|emergency|er\b|a&e|died|death|fatal|"
+                     r"passed away|life[- ]threatening|intubat\w*|transfus\w*|disabilit\w*|birth defect|"
+                     r"malformation|anaphyla\w*|resuscitat\w*|seizure)", re.I)
+DEFECT = re.compile(
+    r"\b(?:broken|crumbl\w*|embedded|(?:found|was|were) (?:a |an )?(?:hair|insect|bug|piece of \w+) in|chipped|cracked|split tablets?|discolou?r\w*|(?:wrong|different|odd|strange) "
+    r"colou?r|looks? (?:different|odd|strange)|(?:bad|strange|odd|funny) (?:smell|odou?r|taste)|smells?|odou?r|"
+    r"smell(?:ed|t|s)? (?:off|bad|funny|strange|odd)|clump\w*|lumps?|cloudy|separated|half[- ]empty|"
+    r"(?:pink|white|yellow|blue|green|orange|peach|tan|brown|red|purple|grey|gray|beige) instead of|"
+    r"(?:different|odd|strange|wrong|unusual) (?:shape|size|markings?|imprint|texture)|specks?|"
+    r"instead of (?:pink|white|yellow|blue|green|orange|peach|tan|brown|red|purple|grey|gray|beige)|"
+    r"whole (?:tablets?|pills?|capsules?) in (?:his|her|the|my) stools?|"
+    r"(?:blister|pocket|bottle|box|pack)\w*[^.?!]{0,30}\bempty|"
+    r"foreign (?:object|particle|matter|body)|particles?|specks?|mou?ld\w*|contaminat\w*|tamper\w*|seal (?:was |is )?"
+    r"(?:broken|missing|open)|damaged|leak\w*|empty (?:capsule|bottle|blister)s?|missing (?:tablets?|pills?)|"
+    r"wrong (?:tablets?|pills?|strength|label)|mislabel\w*|label(?:l?ed)? (?:wrong|incorrect\w*)|counterfeit|fake|"
+    r"expired|lot (?:number|no\.?|#)|batch (?:number|no\.?)|didn'?t dissolve|does(?:n'?t| not) dissolve|"
+    r"stuck together|melted|sticky|powdery|cap (?:was )?(?:broken|loose)|blister pack (?:was )?(?:empty|torn)|"
+    r"label+ed [^.?!]{0,25} but (?:it )?contain\w*|contained the wrong \w+)\b",
+    re.I)
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple of)"
+TIMING = re.compile(
+    rf"\b(?:{_NUM}\s+(?:hours?|days?|weeks?|months?|years?|doses?)\s+(?:after|later|ago|into)"
+    rf"(?:\s+(?:starting|taking|switching|increasing|the first dose|the dose|(?:his|her|their|the) \w+))?|"
+    rf"(?:after|within|for|over|about|around|nearly|almost)\s+{_NUM}\s+(?:hours?|days?|weeks?|months?|years?|doses?)|"
+    r"(?:yesterday|today|last night|last week|this morning)|"
+    r"(?:after|since)\s+(?:starting|taking|switching|increasing|the first dose|the dose))\b", re.I)
+LOT = re.compile(r"\b(?:lot|batch)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{2,})", re.I)
+
+
+BODY = (r"tongue|urine|ears?|skin|eyes?|stools?|heart|liver|kidneys?|legs?|feet|foot|ankles?|heels?|chest|stomach|"
+        r"belly|abdomen|head|mouth|lips?|face|hair|nails?|joints?|muscles?|vision|sight|hearing|weight|sleep|mood|"
+        r"memory|breath\w*|throat|gums?|nose|hands?|arms?|back|bones?|teeth")
+CHANGE = (r"turned|dark|black|red|yellow|purple|swollen|swelling|losing|lost|gaining|gained|ringing|defects?|"
+          r"blurr\w*|keeps?|can'?t|won'?t|furry|hairy|bleeding|numb|burning|falling out|changed|worse|weird|funny")
+EVENT_CUES = re.compile(
+    rf"\b(?:{BODY})\b[^.?!;]{{0,30}}\b(?:{CHANGE})\b|\b(?:{CHANGE})\b[^.?!;]{{0,30}}\b(?:{BODY})\b|"
+    r"\b(?:gave (?:me|him|her|them)|made (?:me|him|her|them)|caused|causing|due to the|because of the|"
+    r"born with|already on it|twice the|too much|double (?:dose|anticoagulation|\w+)|extra (?:dose|tablet))\b", re.I)
+
+
+def _events(text: str) -> list[str]:
+    """Event terms that are not negated."""
+    found = []
+    negated_spans = [m.span() for m in NEGATION_SCOPE.finditer(text)]
+    for m in re.finditer(rf"\b(?:{SYMPTOMS})\b", text, re.I):
+        if any(s <= m.start() < e for s, e in negated_spans):
+            continue
+        found.append(m.group(0).lower())
+    for m in EVENT_CUES.finditer(text):
+        if not any(s <= m.start() < e for s, e in negated_spans):
+            found.append(m.group(0).lower())
+    return list(dict.fromkeys(found))
+
+
+def analyse(question: str, known_products: list[str]) -> dict:
+    """Adverse-event and product-complaint signals of a question: {"adverse_event": {...} | None, ...}."""
+    text = question
+    products = list(dict.fromkeys([p for p in known_products] + drugs_in(text)))
+    received = datetime.now(UTC).isoformat(timespec="seconds")
+    out: dict = {"adverse_event": None, "product_complaint": None}
+    events = _events(text)
+    occurrence = bool(OCCURRENCE.search(text) or TEMPORAL.search(text))
+    hypothetical = bool(HYPOTHETICAL.search(text)) and not re.search(
+        r"\b(?:my|our|this|a \d+|[Hh]e|[Ss]he)\b[^.?]{0,40}\b(?:developed|had|has had|experienced|was|is having)\b",
+        text)
+    patient = bool(PATIENT.search(text))
+    specific = bool(SPECIFIC_PERSON.search(text))
+    strong = bool(STRONG_OCCURRENCE.search(text))
+    general = bool(re.match(r"\s*(?:what|which|how|can|could|does|do|is|are|should|when|why|where|will|would|may)\b",
+                            text, re.I)) and not specific and not strong
+    # Recall first: a specific person (or something that happened) with a product is reported unless the
+    # question is general, hypothetical, or says nothing went wrong; event words are extracted, not required.
+    reassured = bool(TOLERATED.search(text) or NEGATION_SCOPE.search(text)) and not events
+    if products and (specific or occurrence or strong) and not hypothetical and not general and not reassured:
+        serious = sorted({m.group(0).lower() for m in SERIOUS.finditer(text)})
+        timing = [m.group(0) for m in TIMING.finditer(text)]
+        out["adverse_event"] = {
+            "drug": products[0], "products": products, "event": ", ".join(events[:5]) or "unspecified: " + text[:200],
+            "timing": timing[0] if timing else None, "seriousness_cues": serious, "serious": bool(serious),
+            "criteria": {"identifiable_patient": patient, "identifiable_reporter": True, "suspect_product": True,
+                         "event": True},
+            "valid_report": patient, "day0": received,
+            "action": "forward to pharmacovigilance within one working day",
+        }
+    defects = [] if general else [m.group(0).lower() for m in DEFECT.finditer(text)
+               if not re.search(r"\b(?:no|not|never|without)\b[^.?!]{0,20}$", text[:m.start()], re.I)]
+    if products and defects:
+        lot = LOT.search(text)
+        out["product_complaint"] = {"product": products[0], "problem": ", ".join(dict.fromkeys(defects)),
+                                    "lot_number": lot.group(1) if lot else None, "day0": received,
+                                    "action": "record the complaint and request a sample for quality assurance"}
+    return out

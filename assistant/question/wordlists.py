@@ -1,0 +1,29 @@
+"""Word lists as data files under assistant/question/data/, each entry with where it came from.
+
+Format: one entry per line (a word, or for groups several words separated by spaces); `#` starts a
+comment, on its own line or after an entry.
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+@cache
+def lines(name: str) -> tuple[str, ...]:
+    out = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return tuple(out)
+
+
+def words(name: str) -> frozenset[str]:
+    return frozenset(w for line in lines(name) for w in line.split())
+
+
+def groups(name: str) -> list[tuple[str, ...]]:
+    return [tuple(line.split()) for line in lines(name)]

@@ -1,0 +1,73 @@
+"""Reviewers' verdicts on citations, and the safety reports filed for pharmacovigilance."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import time
+
+SAFETY_COLUMNS = ["report_id", "kind", "time", "trace_id", "user", "drug_or_product", "event_or_problem", "timing",
+                  "serious", "lot_number", "question", "status"]
+
+
+class Reviews:
+    conn: sqlite3.Connection
+    SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviews (
+    review_id INTEGER PRIMARY KEY AUTOINCREMENT, trace_id TEXT NOT NULL, citation INTEGER NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('correct', 'wrong')), comment TEXT NOT NULL DEFAULT '',
+    reviewer TEXT NOT NULL, time REAL NOT NULL
+);
+"""
+
+    def add_review(self, trace_id: str, citation: int, verdict: str, comment: str, reviewer: str) -> dict:
+        cur = self.conn.execute("INSERT INTO reviews (trace_id, citation, verdict, comment, reviewer, time) "
+                                "VALUES (?,?,?,?,?,?)", (trace_id, citation, verdict, comment, reviewer, time.time()))
+        return dict(self.conn.execute("SELECT * FROM reviews WHERE review_id=?", (cur.lastrowid,)).fetchone())
+
+    def reviews(self, trace_id: str | None = None) -> list[dict]:
+        if trace_id:
+            rows = self.conn.execute("SELECT * FROM reviews WHERE trace_id=? ORDER BY review_id", (trace_id,))
+        else:
+            rows = self.conn.execute("SELECT * FROM reviews ORDER BY review_id DESC LIMIT 1000")
+        return [dict(r) for r in rows]
+
+
+class SafetyReports:
+    conn: sqlite3.Connection
+    SCHEMA = """
+CREATE TABLE IF NOT EXISTS safety_reports (
+    report_id INTEGER PRIMARY KEY AUTOINCREMENT, trace_id TEXT NOT NULL, kind TEXT NOT NULL, time REAL NOT NULL,
+    user TEXT NOT NULL, details TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open'
+);
+"""
+
+    def add_safety_report(self, trace_id: str, kind: str, user: str, details: dict) -> None:
+        self.conn.execute("INSERT INTO safety_reports (trace_id, kind, time, user, details) VALUES (?,?,?,?,?)",
+                          (trace_id, kind, time.time(), user, json.dumps(details, default=str)))
+
+    def safety_reports(self, since: float | None = None, kind: str | None = None) -> list[dict]:
+        sql, args = "SELECT * FROM safety_reports WHERE 1=1", list[object]()
+        if since is not None:
+            sql += " AND time >= ?"
+            args.append(since)
+        if kind:
+            sql += " AND kind = ?"
+            args.append(kind)
+        return [dict(r) | {"details": json.loads(r["details"])}
+                for r in self.conn.execute(sql + " ORDER BY report_id DESC", args)]
+
+    def export_safety(self, fmt: str, rows: list[dict]) -> str:
+        """Reports as JSONL, or as CSV with one column per field pharmacovigilance reads."""
+        if fmt == "jsonl":
+            return "".join(json.dumps(r, default=str) + "\n" for r in rows)
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(SAFETY_COLUMNS)
+        for r in rows:
+            d = r["details"]
+            w.writerow([r["report_id"], r["kind"], r["time"], r["trace_id"], r["user"],
+                        d.get("drug") or d.get("product"), d.get("event") or d.get("problem"), d.get("timing"),
+                        d.get("serious"), d.get("lot_number"), d.get("question"), r["status"]])
+        return buf.getvalue()

@@ -1,0 +1,1 @@
+"""HTTP routes by concern; each module holds one APIRouter."""

@@ -1,0 +1,25 @@
+"""GET /v1/sources/{chunk_id} (what a citation resolves to) and GET /v1/documents."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+from assistant.contract import Requester
+from assistant.server.guards import require
+
+router = APIRouter(tags=["sources"])
+
+
+@router.get("/v1/sources/{chunk_id}")
+def source(chunk_id: str, request: Request, who: Requester = Depends(require())) -> dict:
+    if len(chunk_id) > 64:
+        raise HTTPException(422, "chunk id too long")
+    found = request.app.state.assistant.source(chunk_id)
+    if found is None:
+        raise HTTPException(404, f"no passage {chunk_id!r} in the store")
+    return found
+
+
+@router.get("/v1/documents")
+def documents(request: Request, who: Requester = Depends(require())) -> dict:
+    cat = request.app.state.assistant.store.catalog
+    return {"documents": cat.documents(), "store": cat.stats()}

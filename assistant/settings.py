@@ -1,0 +1,200 @@
+"""Settings: one typed object, built once at the edge (CLI, server, Python API) and passed down.
+
+Sources, later ones winning: defaults; the named preset (`extractive`, `llm`); a YAML file
+(MEDINFO_CONFIG, else <data-dir>/medinfo.yaml); environment variables with the MEDINFO_ prefix
+(nested groups with "__": MEDINFO_THRESHOLDS__MIN_COVERAGE=0.4); command-line flags / keyword arguments.
+
+This is the only module of medinfo that reads the environment (ingest/offline.py only writes to it,
+to turn telemetry off). Every threshold that decides refusal or evidence lives in `Thresholds`, named
+and described with the value chosen and the data it was chosen on.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_DATA_DIR = "~/.medinfo"
+CONFIG_NAME = "medinfo.yaml"
+
+
+class ConfigError(ValueError):
+    """The settings are invalid; the message says which and why."""
+
+
+class Thresholds(BaseModel):
+    """The numbers that decide whether a question is answered and which sentences are evidence."""
+    model_config = ConfigDict(extra="forbid")
+
+    # --- answerability (refuse rather than guess) ---------------------------------------------
+    min_coverage: float = Field(
+        0.5, ge=0, le=1, description="Share of the question's key terms "
+        "(IDF-weighted) the evidence must contain. Hand-set on eval/golden/labels.jsonl (the bundled set).")
+    min_dense: float = Field(
+        0.35, ge=-1, le=1, description="Cosine of the best retrieved passage below "
+        "which nothing is relevant enough. Hand-set on eval/golden/labels.jsonl.")
+    min_surviving: float = Field(
+        0.5, ge=0, le=1, description="Share of a draft's claims that must survive verification, else the "
+        "answer is withdrawn. Hand-set (a design choice: an answer that is mostly unsupported is not shown).")
+    # --- evidence selection -------------------------------------------------------------------
+    max_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences in an answer at most.")
+    max_hits: int = Field(6, ge=1, le=50, description="Retrieved passages whose sentences are candidates.")
+    rank_decay: float = Field(0.35, ge=0, description="Prior of a passage's sentences: 1/(1 + decay*rank). "
+                              "Hand-set on eval/golden/labels.jsonl.")
+    overlap_weight: float = Field(0.65, ge=0, le=1, description="Weight of key-term overlap against the rank "
+                                  "prior in a sentence's score. Hand-set on eval/golden/labels.jsonl.")
+    low_value_damp: float = Field(0.6, ge=0, le=1, description="Score factor for sentences of tables of contents "
+                                  "and carton text. Hand-set on eval/golden/labels.jsonl.")
+    other_label_damp: float = Field(0.85, ge=0, le=1, description="Score factor for a sentence of another label of "
+                                    "the lead's product (keeps an answer to one label). Hand-set.")
+    min_relative_score: float = Field(0.6, ge=0, le=1, description="A sentence scoring under this share of the "
+                                      "lead's score is not evidence. Hand-set on eval/golden/labels.jsonl.")
+    min_overlap: float = Field(0.2, ge=0, le=1, description="A supporting sentence must hold this share of the "
+                               "key terms. Hand-set on eval/golden/labels.jsonl.")
+    duplicate_ratio: int = Field(90, ge=50, le=100, description="rapidfuzz token-set ratio at which two evidence "
+                                 "sentences (e.g. two manufacturers' labels) are the same statement.")
+    # --- verification ------------------------------------------------------------------------
+    lexical_min: float = Field(0.8, ge=0, le=1, description="Share of a claim's words that must be in its cited "
+                               "text (no embedder). Hand-set; the LLM tests' unfaithful sentences fall below it.")
+    lexical_with_semantic: float = Field(0.6, ge=0, le=1, description="Looser word overlap accepted when the "
+                                         "embedding similarity is at least semantic_min. Hand-set.")
+    semantic_min: float = Field(0.85, ge=-1, le=1, description="Embedding cosine of claim and best cited sentence "
+                                "that vouches for looser wording. Hand-set on the LLM tests' answers.")
+    semantic_with_lexical: float = Field(0.6, ge=-1, le=1, description="Embedding cosine required beside "
+                                         "lexical_min word overlap. Hand-set.")
+
+
+class RetrievalWeights(BaseModel):
+    """How the retrievers are fused (reciprocal-rank fusion)."""
+    model_config = ConfigDict(extra="forbid")
+
+    dense: float = Field(1.0, ge=0, description="Weight of the MiniLM dense ranking in RRF.")
+    bm25: float = Field(0.7, ge=0, description="Weight of the BM25 ranking in RRF (bench/RESULTS.md, retrieval).")
+    rrf_k: int = Field(60, ge=1, description="RRF constant.")
+    focus: float = Field(1.0, ge=0, description="Boost for passages of the document whose title the question names.")
+    section: float = Field(1.0, ge=0, description="Weight of BM25 among passages of the sections the question "
+                           "names (the structure retriever).")
+    low_value: float = Field(0.5, ge=0, le=1, description="Score factor for tables of contents and carton text.")
+    candidates: int = Field(60, ge=1, description="Candidates each retriever contributes before fusion.")
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "extractive": {"generator": "extractive"},
+    "llm": {"generator": "llm", "llm_fallback": "extractive", "prompt": "answer_v1"},
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEDINFO_", env_nested_delimiter="__", extra="ignore",
+                                      validate_default=True)
+
+    preset: Literal["extractive", "llm"] | None = Field(None, description="named preset applied under the rest")
+    data_dir: Path = Field(Path(DEFAULT_DATA_DIR), description="store directory")
+    config: Path | None = Field(None, description=f"YAML settings file (default <data-dir>/{CONFIG_NAME})")
+    embedder: str = Field("minilm-int8", description="minilm-int8, minilm, or a local sentence-transformers dir")
+    chroma_url: str | None = Field(None, description="a Chroma server instead of the embedded store")
+    generator: Literal["extractive", "llm"] = "extractive"
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://vllm:8000/v1")
+    llm_model: str = "default"
+    llm_api_key: str | None = None
+    llm_path: str | None = Field(None, description="a local transformers model directory instead of an endpoint")
+    llm_timeout: float = 30.0
+    llm_retries: int = 2
+    llm_fallback: Literal["extractive", "none"] = "extractive"
+    prompt: str = "answer_v1"
+    redact: bool = Field(True, description="replace personal data in questions before logging (MEDINFO_REDACT=0: off)")
+    no_auth: bool = Field(False, description="serve without API keys (loopback only)")
+    judge_base_url: str | None = Field(None, description="judge LLM for ragas' LLM metrics in `medinfo eval`")
+    judge_model: str = "judge"
+    judge_api_key: str | None = None
+    api_key: str | None = Field(None, description="the key `medinfo eval --base-url` sends")
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    retrieval: RetrievalWeights = Field(default_factory=RetrievalWeights)
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        self.data_dir = Path(self.data_dir).expanduser().resolve()
+        if self.generator == "llm" and not (self.llm_base_url or self.llm_path):
+            raise ValueError("the llm generator needs MEDINFO_LLM_BASE_URL (an OpenAI-compatible endpoint) "
+                             "or MEDINFO_LLM_PATH (a local model directory)")
+        return self
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        file_source = _YamlSource(settings_cls, init_settings, env_settings)
+        return init_settings, env_settings, file_source, _PresetSource(settings_cls, init_settings, env_settings,
+                                                                       file_source)
+
+    @classmethod
+    def load(cls, data_dir: str | Path | None = None, **overrides: Any) -> Settings:
+        """Settings from every source; overrides (flags) that are None are not given."""
+        values = {k: v for k, v in overrides.items() if v is not None}
+        if data_dir is not None:
+            values["data_dir"] = data_dir
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise ConfigError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}"
+                                        for e in exc.errors())) from None
+
+    def public(self) -> dict[str, Any]:
+        """The settings without secrets (for `medinfo settings`, logs and health checks)."""
+        d = self.model_dump(mode="json")
+        for k in ("llm_api_key", "judge_api_key", "api_key"):
+            if d.get(k):
+                d[k] = "***"
+        return d
+
+
+class _YamlSource(PydanticBaseSettingsSource):
+    """The YAML settings file: MEDINFO_CONFIG (or the `config` argument), else <data-dir>/medinfo.yaml."""
+
+    def __init__(self, settings_cls, init_settings, env_settings):
+        super().__init__(settings_cls)
+        self.init, self.env = init_settings, env_settings
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - __call__ does the work
+        return None, field_name, False
+
+    def path(self) -> Path:
+        given = self.init.init_kwargs
+        env = self.env()
+        if given.get("config") or env.get("config"):
+            return Path(str(given.get("config") or env.get("config"))).expanduser()
+        data_dir = given.get("data_dir") or env.get("data_dir") or DEFAULT_DATA_DIR
+        return Path(str(data_dir)).expanduser() / CONFIG_NAME
+
+    def __call__(self) -> dict[str, Any]:
+        path = self.path()
+        if not path.is_file():
+            return {}
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read settings: {exc}") from None
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: settings must be a mapping")
+        return {k: v for k, v in raw.items() if k in self.settings_cls.model_fields}
+
+
+class _PresetSource(PydanticBaseSettingsSource):
+    def __init__(self, settings_cls, init_settings, env_settings, file_source):
+        super().__init__(settings_cls)
+        self.sources = (init_settings, env_settings, file_source)
+
+    def get_field_value(self, field, field_name):  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        for source in self.sources:
+            values = source.init_kwargs if hasattr(source, "init_kwargs") else source()
+            if values.get("preset"):
+                name = str(values["preset"])
+                if name not in PRESETS:
+                    raise ConfigError(f"preset must be one of {', '.join(PRESETS)}, not {name!r}")
+                return dict(PRESETS[name])
+        return {}
