@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export MEDINFO_DATA_DIR ?= $(HOME)/.medinfo
 
-.PHONY: venv demo serve test gate clean
+.PHONY: venv demo serve test test-fast lint gate eval-full clean
 
 venv: $(VENV)/.installed
 
@@ -29,9 +29,18 @@ demo: venv
 serve: venv
 	$(BIN)/medinfo serve
 
+# All tiers (unit, integration, system), then the release gate.
 test: venv
 	$(BIN)/python -m pytest -q tests
 	$(MAKE) gate
+
+# The unit tier alone: no store, no subprocess (under a minute).
+test-fast: venv
+	$(BIN)/python -m pytest -q -m "not slow" tests
+
+lint: venv
+	$(BIN)/ruff check assistant ingest eval tests bench
+	$(BIN)/mypy
 
 # The release gate: the bundled golden sets against eval/thresholds.yaml, on the offline default.
 GATE_DIR ?= .medinfo-gate

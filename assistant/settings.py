@@ -73,7 +73,7 @@ class RetrievalWeights(BaseModel):
 
     dense: float = Field(1.0, ge=0, description="Weight of the MiniLM dense ranking in RRF.")
     bm25: float = Field(0.7, ge=0, description="Weight of the BM25 ranking in RRF (bench/RESULTS.md, retrieval).")
-    rrf_k: int = Field(60, ge=1, description="RRF constant.")
+    rrf_k: int = Field(60, ge=1, description="RRF constant k in weight / (k + rank): the usual 60 of Cormack et al.")
     focus: float = Field(1.0, ge=0, description="Boost for passages of the document whose title the question names.")
     section: float = Field(1.0, ge=0, description="Weight of BM25 among passages of the sections the question "
                            "names (the structure retriever).")

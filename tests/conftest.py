@@ -1,34 +1,33 @@
-"""Shared fixtures: a real store of the whole bundled corpus (built once per session), CLI runner."""
+"""Fixtures and tiers.
+
+Tiers, by directory: tests/unit (no store, no subprocess: `pytest -m "not slow"`, under a minute),
+tests/integration (real stores on disk: two labels, or the whole bundled corpus; marked integration and
+slow) and tests/system (a real server, the CLI as a subprocess, a browser, fuzzing, scale-out; marked
+system and slow). `make test` runs them all, then the gate.
+
+Stores: the bundled corpus and a two-label corpus are each ingested once per session into a template;
+every test that uses one gets its own copy of the data directory (its writes, audit records included,
+stay its own).
+"""
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import CORPUS, TWO_LABELS, Server, copy_store, make_corpus, make_keys
 
 from ingest import offline  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
-LABELS = CORPUS / "fda_labels"
-BIN = Path(sys.executable).parent
+TIERS = {"unit": (), "integration": ("integration", "slow"), "system": ("system", "slow")}
 
 
-def run_cli(*args: str, data_dir: Path | None = None, env: dict | None = None, timeout: int = 600,
-            check_json: bool = True):
-    """Run `medinfo ...` as a user would; returns (exit code, parsed JSON or stdout, stderr)."""
-    cmd = [str(BIN / "medinfo"), *args]
-    if data_dir is not None:
-        cmd += ["--data-dir", str(data_dir)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
-    out = proc.stdout
-    if check_json and "--json" in args:
-        out = json.loads(proc.stdout) if proc.stdout.strip() else None
-    return proc.returncode, out, proc.stderr
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tier = Path(str(item.fspath)).parent.name
+        for marker in TIERS.get(tier, ("slow",)):
+            item.add_marker(getattr(pytest.mark, marker))
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -61,37 +60,63 @@ def embedder():
     return Embedder()
 
 
-@pytest.fixture(scope="session")
-def corpus_dir(tmp_path_factory, embedder) -> Path:
-    """The whole bundled corpus ingested once into a real chromadb + sqlite store on disk."""
+def _build(data: Path, roots: list[Path], embedder) -> dict:
     from ingest.pipeline import ingest
     from ingest.store import Store
 
-    data = tmp_path_factory.mktemp("corpus-store")
     store = Store(data, embedder)
-    summary, code = ingest([CORPUS], data_dir=data, store=store)
+    summary, code = ingest(roots, store=store)
     store.close()
     assert code == 0, summary["skipped"]
+    return summary
+
+
+@pytest.fixture(scope="session")
+def corpus_template(tmp_path_factory, embedder) -> Path:
+    """The whole bundled corpus ingested once into a real chromadb + sqlite store on disk (never written to)."""
+    data = tmp_path_factory.mktemp("corpus-template")
+    summary = _build(data, [CORPUS], embedder)
     assert summary["documents"]["added"] == 512
     return data
 
 
+@pytest.fixture()
+def corpus_dir(corpus_template, tmp_path) -> Path:
+    """This test's own copy of the bundled-corpus store."""
+    return copy_store(corpus_template, tmp_path / "store")
+
+
 @pytest.fixture(scope="session")
-def assistant(corpus_dir, embedder):
+def two_labels_template(tmp_path_factory, embedder) -> Path:
+    """Two labels (warfarin, metformin) ingested once: the small store of the integration tier."""
+    root = make_corpus(tmp_path_factory.mktemp("two-labels-corpus"), TWO_LABELS)
+    data = tmp_path_factory.mktemp("two-labels-template")
+    _build(data, [root], embedder)
+    return data
+
+
+@pytest.fixture()
+def two_labels(two_labels_template, tmp_path) -> Path:
+    return copy_store(two_labels_template, tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_template, tmp_path_factory, embedder):
+    """An assistant over its own copy of the bundled corpus (read-only questions; its audit log is its own)."""
     from assistant.answering.assistant import Assistant
     from ingest.store import Store
 
-    a = Assistant(store=Store(corpus_dir, embedder))
+    data = copy_store(corpus_template, tmp_path_factory.mktemp("assistant") / "store")
+    a = Assistant(store=Store(data, embedder))
     a.warm_up()
     return a
 
 
-@pytest.fixture(scope="session")
-def api(corpus_dir):
-    """A real `medinfo serve` (uvicorn) over the bundled corpus on a free loopback port, and a key per role."""
-    from server import Server, make_keys
-
-    keys = make_keys(corpus_dir)
-    server = Server(corpus_dir)
+@pytest.fixture(scope="module")
+def api(corpus_template, tmp_path_factory):
+    """A real `medinfo serve` (uvicorn) over its own copy of the bundled corpus, and a key per role."""
+    data = copy_store(corpus_template, tmp_path_factory.mktemp("api") / "store")
+    keys = make_keys(data)
+    server = Server(data)
     yield server, keys
     server.stop()

@@ -14,7 +14,7 @@ import time
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from server import free_port
+from helpers import free_port
 
 app = FastAPI()
 STATE = {"mode": "faithful", "requests": []}

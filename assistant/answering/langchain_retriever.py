@@ -19,6 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.answering.retrieval import Filters, Retriever
+from assistant.contract import DEFAULT_TOP_K
 from assistant.question.intents import intents_of
 
 
@@ -26,7 +27,7 @@ class MedinfoRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     retriever: Any
-    k: int = 6
+    k: int = DEFAULT_TOP_K
     product: str | None = None
     source_type: str | None = None
 

@@ -1,15 +1,11 @@
-"""Cited answers on the bundled corpus: right label and page, honest refusals, verbatim quotes, and a
-verifier that rejects what its citations do not say."""
+"""Cited answers on the bundled corpus: right label and page, honest refusals, verbatim quotes."""
 from __future__ import annotations
 
 import json
 
 import pytest
 import yaml
-from conftest import CORPUS, run_cli
-
-from assistant.answering.verify import Verifier
-from assistant.contract import Citation
+from helpers import CORPUS, ROOT
 
 ANSWERABLE = [
     ("What is the recommended starting dose of warfarin?", {"warfarin-amneal-2022", "warfarin-goldenstate-2022"}, 6),
@@ -21,6 +17,8 @@ ANSWERABLE = [
     ("What is the recommended initial dose of lisinopril for hypertension?", {"lisinopril-legacy-2021"}, 5),
     ("What is the boxed warning for lisinopril?", {"lisinopril-legacy-2021"}, None),
 ]
+
+
 UNANSWERABLE = ["What is the recommended dose of apixaban for atrial fibrillation?",
                 "Can rivaroxaban be used during pregnancy?", "What is the half-life of adalimumab?",
                 "What is the capital of France?"]
@@ -50,7 +48,6 @@ def test_label_questions_are_answered_from_the_right_label_and_page(assistant, q
     assert {int(n) for n in __import__("re").findall(r"\[(\d+)\]", a.answer)} == {c.n for c in a.citations}
 
 
-
 def test_highlights_line_leads_when_it_is_the_crisp_answer(assistant):
     # The Highlights page also holds the start of the table of contents; only the TOC part of that page is
     # demoted, so the Highlights line ("Most common adverse reactions (incidence >= 5%) are ...") leads.
@@ -68,6 +65,7 @@ def test_a_table_of_contents_is_not_the_answer(assistant):
     assert a.status == "answered", (a.explanation, a.retrieved)
     assert "inhibiting the synthesis of vitamin K" in a.answer.splitlines()[0]
     assert a.citations[0].section.startswith("12.1 Mechanism of Action")
+
 
 def test_the_right_formulation_is_cited(assistant):
     a = assistant.ask("What is the starting dose of metformin extended-release tablets?")
@@ -107,71 +105,9 @@ def test_product_filter_and_unknown_product(assistant):
     assert b.status == "insufficient_evidence" and "apixaban" in b.explanation
 
 
-# --- the verifier -------------------------------------------------------------------------------
-
-QUOTE = "If the patient's CYP2C9 and VKORC1 genotypes are not known, the initial dose of\nwarfarin sodium is " \
-        "usually 2 to 5 mg once daily."
-
-
-def _cite(n=1, quote=QUOTE):
-    return Citation(n=n, chunk_id="c_x", document_id="d", title="t", version="1", source_type="approved", page=6,
-                    start=0, end=len(quote), quote=quote)
-
-
-@pytest.mark.parametrize("claim, ok, reason", [
-    ("If the patient's CYP2C9 and VKORC1 genotypes are not known, the initial dose of warfarin sodium is usually "
-     "2 to 5 mg once daily. [1]", True, None),
-    ("The initial dose of warfarin sodium is usually 2 to 5 mg once daily. [1]", True, None),
-    ("If the patient's CYP2C9 and VKORC1 genotypes are not known, the initial dose of warfarin sodium is usually "
-     "2 to 10 mg once daily. [1]", False, "number 10"),
-    ("The initial dose of warfarin sodium is usually 2 to 5 mcg once daily. [1]", False, "unit"),
-    ("The initial dose of warfarin sodium is not usually 2 to 5 mg once daily. [1]", False, "negation"),
-    ("Warfarin sodium is usually started at 2 to 5 mg once daily. [2]", False, "not given"),
-    ("Warfarin sodium is usually started at 2 to 5 mg once daily.", False, "cites no passage"),
-    ("Warfarin is safe in pregnancy and needs no monitoring. [1]", False, ""),
-    ("Warfarin is safe in pregnancy and requires careful dosing. [1]", False, "not supported"),
-])
-def test_verifier_rejects_what_the_citation_does_not_say(claim, ok, reason):
-    kept, removed = Verifier().verify(claim, [_cite()])
-    assert (len(kept) == 1) is ok
-    if not ok:
-        assert reason in removed[0].reason
-        assert removed[0].supported is False
-
-
-def test_an_answer_with_one_bad_sentence_keeps_only_the_good_one(assistant):
-    from assistant.answering.claims import prune as _prune
-
-    text = ("The initial dose of warfarin sodium is usually 2 to 5 mg once daily. [1]\n\n"
-            "- Typical maintenance doses are 20 to 100 mg once daily. [1]")
-    kept, removed = Verifier().verify(text, [_cite()])
-    assert len(kept) == 1 and len(removed) == 1 and "20" in removed[0].reason
-    pruned, cites, claims = _prune(text, [_cite()], kept, removed)
-    assert "20 to 100" not in pruned and "[1]" in pruned and len(cites) == 1
-
-
-# --- surfaces -----------------------------------------------------------------------------------
-
-def test_cli_ask_json_is_the_contract(corpus_dir):
-    code, a, err = run_cli("ask", "Can ciprofloxacin cause tendon rupture?", "--json", data_dir=corpus_dir)
-    assert code == 0, err
-    assert set(a) >= {"question", "status", "answer", "citations", "claims", "flags", "trace_id", "generator",
-                      "corpus_version"}
-    assert a["status"] == "answered" and a["generator"] == "extractive"
-    c = a["citations"][0]
-    assert set(c) >= {"n", "chunk_id", "document_id", "title", "version", "source_type", "page", "start", "end",
-                      "quote"}
-    code, src, _ = run_cli("source", c["chunk_id"], "--json", data_dir=corpus_dir)
-    assert src["page_text"][c["start"]:c["end"]] == c["quote"]
-    code, a, _ = run_cli("ask", "What is the dose of apixaban?", "--json", "--top-k", "3", data_dir=corpus_dir)
-    assert code == 0 and a["status"] == "insufficient_evidence"
-    code, out, err = run_cli("ask", "   ", data_dir=corpus_dir)
-    assert code == 2 and "empty" in err
-
-
 def test_langchain_retriever(corpus_dir, embedder):
-    from assistant.answering.retrieval import Retriever
     from assistant.answering.langchain_retriever import MedinfoRetriever
+    from assistant.answering.retrieval import Retriever
     from ingest.store import Store
 
     r = MedinfoRetriever(retriever=Retriever(Store(corpus_dir, embedder)), k=4)
@@ -204,3 +140,46 @@ def test_withdrawn_content_is_never_cited(tmp_path, embedder):
     assert b.status == "insufficient_evidence"
     assert all(c.document_id != "acetaminophen-325mg-reliable1-2025" for c in b.citations)
     store.close()
+
+
+def _labelled(name: str) -> list[dict]:
+    return [json.loads(x) for x in (ROOT / "eval/golden" / name).read_text().splitlines() if x]
+
+
+def test_adverse_events_and_complaints_on_the_labelled_set(assistant):
+    """The labelled set (70 questions, 32 adverse events incl. subtle ones, negations among the rest), run
+    through the assistant as a user would: recall >= 0.95 and precision >= 0.8 for each signal."""
+    items = _labelled("safety.jsonl")
+    assert len(items) >= 60 and sum(i["adverse_event"] for i in items) >= 30
+    counts = {k: {"tp": 0, "fp": 0, "fn": 0} for k in ("adverse_event", "product_complaint")}
+    for it in items:
+        flags = assistant.ask(it["question"]).flags
+        for k in counts:
+            got, want = getattr(flags, k), it[k]
+            counts[k]["tp"] += got and want
+            counts[k]["fp"] += got and not want
+            counts[k]["fn"] += want and not got
+    for k, c in counts.items():
+        recall = c["tp"] / (c["tp"] + c["fn"])
+        precision = c["tp"] / (c["tp"] + c["fp"])
+        assert recall >= 0.95 and precision >= 0.8, (k, c)
+
+
+def test_general_questions_and_negations_are_not_reports(assistant):
+    for q in ("What are the most common side effects of atorvastatin?",
+              "My patient has been on lisinopril for a year and no side effects were seen. Can the dose be increased?"):
+        flags = assistant.ask(q).flags
+        assert not flags.adverse_event and not flags.product_complaint, q
+
+
+def test_off_label_use_is_answered_from_literature_only_with_a_notice(assistant):
+    a = assistant.ask("Is metformin effective for polycystic ovary syndrome?")
+    assert a.flags.off_label and a.flags.details["off_label"]["product"] == "metformin"
+    assert a.flags.details["off_label"]["unsolicited"] is True
+    assert any(n.startswith("Off-label") for n in a.notices)
+    assert a.status == "answered" and a.citations
+    assert all(c.source_type == "literature" for c in a.citations)
+    on = assistant.ask("Is warfarin indicated for atrial fibrillation?")
+    assert not on.flags.off_label and on.citations[0].source_type == "approved"
+    dose = assistant.ask("What is the dose of amoxicillin for renal impairment?")
+    assert not dose.flags.off_label

@@ -7,17 +7,13 @@ import re
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
-from conftest import run_cli
+from checks import states_warfarin_starting_dose
+from helpers import Server, copy_store, h, run_cli
 
 QUESTION = "What is the recommended starting dose of warfarin?"
-
-
-def h(key: str) -> dict:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def test_health_needs_no_key_and_reports_the_store(api):
@@ -35,7 +31,7 @@ def test_ask_returns_the_answer_contract_and_needs_a_key(api):
     a = r.json()
     assert set(a) >= {"question", "status", "answer", "citations", "claims", "flags", "trace_id", "generator",
                       "corpus_version"}
-    assert a["status"] == "answered" and "2 to 5 mg" in a["answer"] or "2 mg to 5 mg" in a["answer"]
+    states_warfarin_starting_dose(a)
     c = a["citations"][0]
     src = httpx.get(server.url + f"/v1/sources/{c['chunk_id']}", headers=h(keys["physician"])).json()
     assert src["page_text"][c["start"]:c["end"]] == c["quote"]
@@ -151,15 +147,27 @@ def test_metrics_are_prometheus_text(api):
     assert "medinfo_searchable_chunks" in text
 
 
-def test_concurrent_questions_while_an_ingest_runs(api, tmp_path):
-    server, keys = api
+def test_concurrent_questions_while_an_ingest_runs(corpus_template, tmp_path):
+    # Its own server over its own store: the document it adds is seen by no other test.
+    from helpers import make_keys
+
+    data_dir = copy_store(corpus_template, tmp_path / "store")
+    keys = make_keys(data_dir)
+    server = Server(data_dir)
+    try:
+        _questions_while_ingesting(server, keys, tmp_path)
+    finally:
+        server.stop()
+
+
+def _questions_while_ingesting(server, keys, tmp_path):
     note = tmp_path / "storage.md"
     note.write_text("# Storage of warfarin tablets\n\nStore warfarin sodium tablets at 20 to 25 C in a tight, "
                     "light-resistant container.\n")
     (tmp_path / "manifest.yaml").write_text(
         "documents:\n  - path: storage.md\n    id: warfarin-storage-note\n    kind: approved\n"
         "    product: warfarin\n    version: '1'\n")
-    data_dir = Path(server.proc.args[3])
+    data_dir = server.data_dir
     results: list[int] = []
     ingest_result = {}
 
@@ -186,7 +194,7 @@ def test_audit_chain_detects_edits_and_deletions(api, tmp_path):
     server, keys = api
     for q in (QUESTION, "What is the boxed warning for warfarin?"):
         httpx.post(server.url + "/v1/ask", json={"question": q}, headers=h(keys["physician"]), timeout=30)
-    data_dir = Path(server.proc.args[3])
+    data_dir = server.data_dir
     code, out, _ = run_cli("audit", "verify", "--json", data_dir=data_dir)
     assert code == 0 and out["ok"] and out["records"] >= 2
     # Appending is the only way in: the database refuses edits.

@@ -3,7 +3,6 @@ transformers model: the verifier stays in charge of every sentence."""
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli
 from fake_llm import FakeLLM
 
 QUESTION = "What is the recommended starting dose of warfarin?"
@@ -17,7 +16,7 @@ def llm():
 
 
 @pytest.fixture()
-def llm_assistant(corpus_dir, embedder, llm, monkeypatch):
+def llm_assistant(two_labels, embedder, llm, monkeypatch):
     from assistant.answering.assistant import Assistant
     from ingest.store import Store
 
@@ -25,7 +24,7 @@ def llm_assistant(corpus_dir, embedder, llm, monkeypatch):
     monkeypatch.setenv("MEDINFO_LLM_BASE_URL", llm.url)
     monkeypatch.setenv("MEDINFO_LLM_MODEL", "scripted")
     monkeypatch.setenv("MEDINFO_LLM_RETRIES", "1")
-    a = Assistant(store=Store(corpus_dir, embedder))  # settings from the environment; shares the loaded model
+    a = Assistant(store=Store(two_labels, embedder))  # settings from the environment; shares the loaded model
     assert a.verifier.embedder is embedder
     return a
 
@@ -87,26 +86,6 @@ def test_an_injected_instruction_in_a_document_changes_nothing(tmp_path, embedde
     assert all(c.document_id != "injected-note" for c in answer.citations)
 
 
-def test_a_dead_endpoint_gives_the_fallback_or_a_clear_error(corpus_dir, llm, monkeypatch):
-    from server import free_port
-
-    dead = f"http://127.0.0.1:{free_port()}/v1"
-    env = {"MEDINFO_GENERATOR": "llm", "MEDINFO_LLM_BASE_URL": dead, "MEDINFO_LLM_RETRIES": "1",
-           "MEDINFO_LLM_TIMEOUT": "3"}
-    code, a, err = run_cli("ask", QUESTION, "--json", data_dir=corpus_dir, env=env)
-    assert code == 0 and a["status"] == "answered" and a["generator"] == "extractive"
-    assert any("unavailable" in n and dead in n for n in a["notices"])
-    code, out, err = run_cli("ask", QUESTION, "--json", data_dir=corpus_dir,
-                             env=env | {"MEDINFO_LLM_FALLBACK": "none"})
-    assert code == 1 and "failed after 2 attempt(s)" in out["error"] and dead in out["error"]
-    llm.mode("error")
-    code, out, err = run_cli("ask", QUESTION, "--json", data_dir=corpus_dir,
-                             env=env | {"MEDINFO_LLM_BASE_URL": llm.url, "MEDINFO_LLM_FALLBACK": "none"})
-    assert code == 1 and "InternalServerError" in out["error"]
-    code, out, err = run_cli("ask", QUESTION, "--json", data_dir=corpus_dir, env={"MEDINFO_GENERATOR": "llm"})
-    assert code == 2 and "MEDINFO_LLM_BASE_URL" in out["error"]
-
-
 def _tiny_random_model(path) -> None:
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
@@ -122,7 +101,7 @@ def _tiny_random_model(path) -> None:
     GPT2LMHeadModel(cfg).save_pretrained(path)  # randomly initialised: its output is gibberish
 
 
-def test_a_local_transformers_model_is_used_and_its_gibberish_refused(corpus_dir, embedder, tmp_path, monkeypatch):
+def test_a_local_transformers_model_is_used_and_its_gibberish_refused(two_labels, embedder, tmp_path, monkeypatch):
     from assistant.answering.assistant import Assistant
     from ingest.store import Store
 
@@ -130,7 +109,7 @@ def test_a_local_transformers_model_is_used_and_its_gibberish_refused(corpus_dir
     _tiny_random_model(model_dir)
     monkeypatch.setenv("MEDINFO_GENERATOR", "llm")
     monkeypatch.setenv("MEDINFO_LLM_PATH", str(model_dir))
-    a = Assistant(store=Store(corpus_dir, embedder))
+    a = Assistant(store=Store(two_labels, embedder))
     answer = a.ask(QUESTION)
     # Whatever the random model wrote, none of it is shown as supported.
     assert answer.generator in ("extractive", "llm:tiny-gpt2")

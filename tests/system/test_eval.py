@@ -7,10 +7,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from helpers import ROOT, run_cli
 
 LABELS = str(ROOT / "eval/golden/labels.jsonl")
+
+
 THRESHOLDS = str(ROOT / "eval/thresholds.yaml")
+
 
 FACTORIES = textwrap.dedent('''
     """Broken configurations of the assistant, to prove the gate fails."""

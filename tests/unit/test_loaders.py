@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CORPUS, ROOT
+from helpers import CORPUS, ROOT
 
 from ingest.chunking import chunk_document
 from ingest.loaders import LoadError, load

@@ -8,8 +8,7 @@ import time
 
 import httpx
 import pytest
-from conftest import BIN, LABELS, run_cli
-from server import Server, free_port, make_keys
+from helpers import BIN, LABELS, Server, free_port, make_keys, run_cli
 
 
 @pytest.fixture(scope="module")

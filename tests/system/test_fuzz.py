@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import BIN
+from helpers import BIN
 
 
 @pytest.mark.parametrize("role", ["admin", "physician"])

@@ -1,0 +1,47 @@
+"""The verifier rejects what a citation does not say; rejected claims are pruned from the answer."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.verify import Verifier
+from assistant.contract import Citation
+
+QUOTE = "If the patient's CYP2C9 and VKORC1 genotypes are not known, the initial dose of\nwarfarin sodium is " \
+        "usually 2 to 5 mg once daily."
+
+
+def _cite(n=1, quote=QUOTE):
+    return Citation(n=n, chunk_id="c_x", document_id="d", title="t", version="1", source_type="approved", page=6,
+                    start=0, end=len(quote), quote=quote)
+
+
+@pytest.mark.parametrize("claim, ok, reason", [
+    ("If the patient's CYP2C9 and VKORC1 genotypes are not known, the initial dose of warfarin sodium is usually "
+     "2 to 5 mg once daily. [1]", True, None),
+    ("The initial dose of warfarin sodium is usually 2 to 5 mg once daily. [1]", True, None),
+    ("If the patient's CYP2C9 and VKORC1 genotypes are not known, the initial dose of warfarin sodium is usually "
+     "2 to 10 mg once daily. [1]", False, "number 10"),
+    ("The initial dose of warfarin sodium is usually 2 to 5 mcg once daily. [1]", False, "unit"),
+    ("The initial dose of warfarin sodium is not usually 2 to 5 mg once daily. [1]", False, "negation"),
+    ("Warfarin sodium is usually started at 2 to 5 mg once daily. [2]", False, "not given"),
+    ("Warfarin sodium is usually started at 2 to 5 mg once daily.", False, "cites no passage"),
+    ("Warfarin is safe in pregnancy and needs no monitoring. [1]", False, ""),
+    ("Warfarin is safe in pregnancy and requires careful dosing. [1]", False, "not supported"),
+])
+def test_verifier_rejects_what_the_citation_does_not_say(claim, ok, reason):
+    kept, removed = Verifier().verify(claim, [_cite()])
+    assert (len(kept) == 1) is ok
+    if not ok:
+        assert reason in removed[0].reason
+        assert removed[0].supported is False
+
+
+def test_an_answer_with_one_bad_sentence_keeps_only_the_good_one():
+    from assistant.answering.claims import prune as _prune
+
+    text = ("The initial dose of warfarin sodium is usually 2 to 5 mg once daily. [1]\n\n"
+            "- Typical maintenance doses are 20 to 100 mg once daily. [1]")
+    kept, removed = Verifier().verify(text, [_cite()])
+    assert len(kept) == 1 and len(removed) == 1 and "20" in removed[0].reason
+    pruned, cites, claims = _prune(text, [_cite()], kept, removed)
+    assert "20 to 100" not in pruned and "[1]" in pruned and len(cites) == 1
