@@ -93,7 +93,7 @@ def test_no_import_cycles():
 
 def test_only_the_settings_module_reads_the_environment():
     readers = []
-    for mod, path in _modules().items():
+    for path in _modules().values():
         text = path.read_text()
         for n, line in enumerate(text.splitlines(), 1):
             if re.search(r"os\.environ\.get|os\.getenv|environ\[[^\]]+\](?!\s*=)|os\.environ\.setdefault", line):
