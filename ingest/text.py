@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-ABBREVIATIONS = {
-    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "fig", "no", "approx", "al", "inc", "ltd", "co", "corp",
-    "st", "u.s", "u.k", "ref", "vol", "min", "max", "hr", "hrs", "wk", "wks", "mo", "yr", "yrs", "pt", "pts", "dept",
-    "jr", "sr", "ca", "cf", "tab", "tabs", "cap", "caps", "resp", "incl", "p", "pp", "sec", "sect",
-}
-CONTINUATION_WORDS = {
-    "a", "an", "the", "of", "and", "or", "nor", "with", "without", "to", "in", "into", "for", "by", "on", "at",
-    "from", "as", "than", "that", "which", "who", "whose", "see", "including", "include", "includes", "such",
-    "is", "are", "was", "were", "be", "been", "if", "when", "while", "not", "no", "per", "between", "among",
-    "after", "before", "during", "under", "over", "versus", "via", "because", "both", "either", "neither",
-    "may", "can", "should", "must", "will", "has", "have", "had", "its", "their", "this", "these", "those",
-    "and/or", "whether", "about", "against", "within", "upon", "plus",
-}
-SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "without", "by", "at", "from",
-               "vs", "versus", "as", "per", "into", "during", "after", "before", "other", "not", "use"}
+
+def _words(name: str) -> frozenset[str]:
+    """A word list of ingest/data/ (one or more words a line; # starts a comment)."""
+    text = (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
+
+
+ABBREVIATIONS = _words("abbreviations.txt")
+CONTINUATION_WORDS = _words("continuation_words.txt")
+SMALL_WORDS = _words("small_words.txt")
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\s+([A-Z][^\n]{2,90})$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
