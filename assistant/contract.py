@@ -6,6 +6,7 @@ See DESIGN.md: every field is public; fields are added, never renamed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -47,8 +48,9 @@ def clean_question(question: str, top_k: int | None = None, source_type: str | N
     InvalidQuestion with the reason."""
     if not isinstance(question, str) or not question.strip():
         raise InvalidQuestion("the question is empty")
-    # Control characters and lone surrogates carry no meaning and break XML (letters) and logs.
-    question = " ".join(_CONTROL.sub(" ", question).split())
+    # Control characters and lone surrogates carry no meaning and break XML (letters) and logs; look-alike
+    # characters (full-width letters, ligatures) become their plain forms (NFKC), as the index spells them.
+    question = " ".join(unicodedata.normalize("NFKC", _CONTROL.sub(" ", question)).split())
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidQuestion(f"the question is longer than {MAX_QUESTION_CHARS} characters")
     if not re.search(r"[A-Za-z\u00C0-\uFFFF]{2,}", question):

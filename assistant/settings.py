@@ -17,6 +17,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from ingest import safe_yaml
+
 DEFAULT_DATA_DIR = "~/.medinfo"
 CONFIG_NAME = "medinfo.yaml"
 
@@ -173,7 +175,7 @@ class _YamlSource(PydanticBaseSettingsSource):
         if not path.is_file():
             return {}
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = safe_yaml.load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read settings: {exc}") from None
         if not isinstance(raw, dict):

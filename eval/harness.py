@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from eval.metrics import citation_metrics, ragas_metrics, retrieval_metrics
+from ingest import safe_yaml
 
 LLM_METRICS = ("faithfulness", "response_groundedness", "answer_relevancy")
 REGRESSION_TOLERANCE = 0.02
@@ -196,7 +195,7 @@ def judge_metrics(results: list[ItemResult], judge: Judge | None = None) -> dict
 def load_thresholds(path: Path | None) -> dict[str, dict[str, dict[str, float]]]:
     if path is None:
         return {}
-    raw: dict[str, Any] = yaml.safe_load(Path(path).read_text()) or {}
+    raw: dict[str, Any] = safe_yaml.load(Path(path).read_text()) or {}
     found: dict[str, dict[str, dict[str, float]]] = raw.get("thresholds", raw)
     return found
 

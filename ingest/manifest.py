@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from ingest import safe_yaml
 from ingest.types import DocumentMeta, MetadataError
 
 META_KEYS = {"id", "title", "kind", "product", "aliases", "audience", "version", "effective", "expiry", "status",
@@ -86,7 +87,7 @@ def load_manifest(path: Path | None) -> Manifest:
         return Manifest(None, {}, [])
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_yaml.load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ManifestError(f"{path}: unreadable: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

@@ -3,9 +3,7 @@ carries the hash of the previous one and its own hash over its content, and a he
 sequence number and hash, so `verify_audit()` detects an edited, deleted or truncated record."""
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import sqlite3
 import threading
@@ -14,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from assistant.contract import Answer, Requester
+from assistant.records.exports import csv_text, jsonl_text
 
 GENESIS = "0" * 64
 AUDIT_FIELDS = ("trace_id", "time", "user", "role", "question", "status", "retrieved", "cited", "generator",
@@ -105,16 +104,9 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
         return {"ok": not problems, "records": n, "problems": problems}
 
     def export_audit(self, fmt: str, rows: Iterable[dict]) -> str:
-        rows = list(rows)
         if fmt == "jsonl":
-            return "".join(json.dumps(r, default=str) + "\n" for r in rows)
-        buf = io.StringIO()
-        cols = ["seq", *AUDIT_FIELDS, "prev_hash", "hash"]
-        w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in r.items()})
-        return buf.getvalue()
+            return jsonl_text(rows)
+        return csv_text(rows, ["seq", *AUDIT_FIELDS, "prev_hash", "hash"])
 
 
 def record_hash(rec: dict) -> str:

@@ -1,11 +1,11 @@
 """Reviewers' verdicts on citations, and the safety reports filed for pharmacovigilance."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 import time
+
+from assistant.records.exports import csv_text, jsonl_text
 
 SAFETY_COLUMNS = ["report_id", "kind", "time", "trace_id", "user", "drug_or_product", "event_or_problem", "timing",
                   "serious", "lot_number", "question", "status"]
@@ -61,13 +61,11 @@ CREATE TABLE IF NOT EXISTS safety_reports (
     def export_safety(self, fmt: str, rows: list[dict]) -> str:
         """Reports as JSONL, or as CSV with one column per field pharmacovigilance reads."""
         if fmt == "jsonl":
-            return "".join(json.dumps(r, default=str) + "\n" for r in rows)
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(SAFETY_COLUMNS)
-        for r in rows:
-            d = r["details"]
-            w.writerow([r["report_id"], r["kind"], r["time"], r["trace_id"], r["user"],
-                        d.get("drug") or d.get("product"), d.get("event") or d.get("problem"), d.get("timing"),
-                        d.get("serious"), d.get("lot_number"), d.get("question"), r["status"]])
-        return buf.getvalue()
+            return jsonl_text(rows)
+        flat = [{"report_id": r["report_id"], "kind": r["kind"], "time": r["time"], "trace_id": r["trace_id"],
+                 "user": r["user"], "drug_or_product": r["details"].get("drug") or r["details"].get("product"),
+                 "event_or_problem": r["details"].get("event") or r["details"].get("problem"),
+                 "timing": r["details"].get("timing"), "serious": r["details"].get("serious"),
+                 "lot_number": r["details"].get("lot_number"), "question": r["details"].get("question"),
+                 "status": r["status"]} for r in rows]
+        return csv_text(flat, SAFETY_COLUMNS)
