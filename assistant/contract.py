@@ -74,6 +74,8 @@ class Citation(BaseModel):
     end: int = Field(description="end character offset into the page text")
     quote: str = Field(description="exactly page_text[start:end]")
     section: str = Field(default="", description="label section the passage sits in, when known")
+    document_status: str = Field(default="approved", description="approved, or unreviewed (ingested without an "
+                                 "approving manifest entry; cited only when include_unreviewed is set)")
 
 
 class Claim(BaseModel):

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     llm_retries: int = 2
     llm_fallback: Literal["extractive", "none"] = "extractive"
     prompt: str = "answer_v1"
+    include_unreviewed: bool = Field(False, description="also answer from content ingested without an approving "
+                                     "manifest entry (status unreviewed), with a notice")
+    audit_anchor_dir: Path = Field(Path("~/.config/medinfo/anchors"), description="where the audit key and the "
+                                   "signed checkpoint live: outside the store, out of reach of whoever can write it")
     redact: bool = Field(True, description="replace personal data in questions before logging (MEDINFO_REDACT=0: off)")
     no_auth: bool = Field(False, description="serve without API keys (loopback only)")
     judge_base_url: str | None = Field(None, description="judge LLM for ragas' LLM metrics in `medinfo eval`")

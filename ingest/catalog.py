@@ -8,6 +8,7 @@ Old revisions stay, so a citation given yesterday still resolves today.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -44,11 +45,22 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL, pid INTEGER, summary TEXT
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT PRIMARY KEY, doc_id TEXT NOT NULL, reason TEXT NOT NULL, created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS withdrawals (
+    doc_id TEXT PRIMARY KEY, reason TEXT NOT NULL, prior_status TEXT NOT NULL, withdrawn_at REAL NOT NULL
+);
 """
+# Columns added after the first release (added to older catalogues when they are opened).
+MIGRATIONS = [("documents", "origin", "TEXT NOT NULL DEFAULT 'manifest'")]
 
 def connect(path: Path) -> sqlite3.Connection:
     """A sqlite connection as every store file uses it: autocommit (explicit BEGINs), WAL, rows by name."""
+    new = not Path(path).exists()
     conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    if new:
+        os.chmod(path, 0o600)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -82,6 +94,10 @@ class Catalog(PerThreadConnection):
         conn = self.conn
         with conn:
             conn.executescript(SCHEMA)
+            for table, column, decl in MIGRATIONS:
+                have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     # --- transactions ----------------------------------------------------------------------
     def transaction(self):
@@ -114,10 +130,12 @@ class Catalog(PerThreadConnection):
                           [(ch.id, ch.rev_id, ch.doc_id, ch.page, ch.start, ch.end, ch.section) for ch in chunks])
             if old_rev and old_rev != doc.rev_id:
                 c.execute("UPDATE revisions SET superseded_at=? WHERE rev_id=?", (now, old_rev))
-            c.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            c.execute("INSERT OR REPLACE INTO documents (doc_id, rev_id, title, kind, product, aliases, audience, "
+                      "version, effective, expiry, status, source, path, sha256, meta_fp, n_pages, n_chunks, "
+                      "updated_at, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                       (m.id, doc.rev_id, m.title, m.kind, m.product, json.dumps(m.aliases), m.audience, m.version,
                        m.effective, m.expiry, m.status, m.source, doc.path, doc.sha256, meta_fp,
-                       len(doc.pages), len(chunks), now))
+                       len(doc.pages), len(chunks), now, m.origin))
             _bump(c)
         return old_rev if old_rev != doc.rev_id else None
 
@@ -125,12 +143,88 @@ class Catalog(PerThreadConnection):
         """Same content, new metadata (status, dates, product...): no re-chunking, no re-embedding."""
         with self.transaction() as c:
             c.execute("""UPDATE documents SET title=?, kind=?, product=?, aliases=?, audience=?, effective=?,
-                         expiry=?, status=?, source=?, meta_fp=?, updated_at=? WHERE doc_id=?""",
+                         expiry=?, status=?, source=?, meta_fp=?, updated_at=?, origin=? WHERE doc_id=?""",
                       (meta.title, meta.kind, meta.product, json.dumps(meta.aliases), meta.audience, meta.effective,
-                       meta.expiry, meta.status, meta.source, meta_fp, time.time(), doc_id))
+                       meta.expiry, meta.status, meta.source, meta_fp, time.time(), meta.origin, doc_id))
             c.execute("UPDATE revisions SET meta=? WHERE rev_id=(SELECT rev_id FROM documents WHERE doc_id=?)",
                       (json.dumps(meta.to_dict()), doc_id))
             _bump(c)
+
+    # --- withdrawal and identity -----------------------------------------------------------
+    def canonical(self, doc_id: str) -> str:
+        """The document an id stands for (an old id renamed in the manifest is an alias of the new one)."""
+        seen = {doc_id}
+        while True:
+            row = self.conn.execute("SELECT doc_id FROM aliases WHERE alias=?", (doc_id,)).fetchone()
+            if row is None or row[0] in seen:
+                return doc_id
+            doc_id = row[0]
+            seen.add(doc_id)
+
+    def aliases_of(self, doc_id: str) -> list[str]:
+        out: list[str] = []
+        todo = [doc_id]
+        while todo:
+            for (alias,) in self.conn.execute("SELECT alias FROM aliases WHERE doc_id=?", (todo.pop(),)):
+                if alias not in out and alias != doc_id:
+                    out.append(alias)
+                    todo.append(alias)
+        return out
+
+    def add_alias(self, alias: str, doc_id: str, reason: str) -> None:
+        """`alias` (an id this source used before) now stands for `doc_id`; the old document leaves search."""
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,?)", (alias, doc_id, reason, time.time()))
+            c.execute("UPDATE documents SET status='withdrawn', updated_at=? WHERE doc_id=? AND status!='withdrawn'",
+                      (time.time(), alias))
+            _bump(c)
+
+    def withdraw(self, doc_id: str, reason: str, sticky: bool = True) -> list[str]:
+        """Withdraw a document by id, with every id alias of it. Sticky (`medinfo withdraw`): a later ingest
+        keeps it withdrawn until it is reinstated. Returns the ids withdrawn (empty when no such document)."""
+        root = self.canonical(doc_id)
+        ids = [i for i in [root, *self.aliases_of(root)] if self.document(i)]
+        if not ids:
+            return []
+        now = time.time()
+        with self.transaction() as c:
+            for i in ids:
+                prior = c.execute("SELECT status FROM documents WHERE doc_id=?", (i,)).fetchone()[0]
+                if sticky:
+                    c.execute("INSERT OR IGNORE INTO withdrawals VALUES (?,?,?,?)",
+                              (i, reason, prior if prior != "withdrawn" else "approved", now))
+                c.execute("UPDATE documents SET status='withdrawn', updated_at=? WHERE doc_id=?", (now, i))
+            _bump(c)
+        return ids
+
+    def reinstate(self, doc_id: str) -> str | None:
+        """Undo a withdrawal by id; returns the status restored, or None when the id was not withdrawn so."""
+        root = self.canonical(doc_id)
+        row = self.conn.execute("SELECT prior_status FROM withdrawals WHERE doc_id=?", (root,)).fetchone()
+        if row is None:
+            return None
+        with self.transaction() as c:
+            c.execute("DELETE FROM withdrawals WHERE doc_id=?", (root,))
+            c.execute("UPDATE documents SET status=?, updated_at=? WHERE doc_id=?", (row[0], time.time(), root))
+            _bump(c)
+        return str(row[0])
+
+    def withdrawal(self, doc_id: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM withdrawals WHERE doc_id=?", (doc_id,)).fetchone()
+        return dict(row) if row else None
+
+    def orphans(self) -> list[dict]:
+        """Documents still searchable whose source file is gone, or whose file now yields other documents."""
+        out = []
+        files = {r["path"]: set(json.loads(r["doc_ids"])) for r in self.conn.execute("SELECT path, doc_ids FROM files")}
+        for d in self.documents():
+            if d["status"] == "withdrawn" or not d["path"]:
+                continue
+            if not Path(d["path"]).exists():
+                out.append(d | {"orphan_reason": "its source file no longer exists"})
+            elif d["path"] in files and d["doc_id"] not in files[d["path"]]:
+                out.append(d | {"orphan_reason": "its source file now yields " + ", ".join(sorted(files[d["path"]]))})
+        return out
 
     # --- chunks ----------------------------------------------------------------------------
     def rev_chunk_ids(self, rev_id: str) -> list[str]:
@@ -209,7 +303,7 @@ class Catalog(PerThreadConnection):
         row = self.conn.execute("SELECT value FROM meta WHERE key='corpus_version'").fetchone()
         return row[0] if row else "empty"
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> dict[str, Any]:  # noqa: D401
         c = self.conn
         by_status = {r[0]: r[1] for r in c.execute("SELECT status, COUNT(*) FROM documents GROUP BY status")}
         by_kind = {r[0]: r[1] for r in c.execute("SELECT kind, COUNT(*) FROM documents GROUP BY kind")}

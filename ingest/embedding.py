@@ -119,7 +119,10 @@ class EmbeddingCache:
 
     def __init__(self, path: Path, model_name: str):
         self.model_name = model_name
+        new = not Path(path).exists()
         self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        if new:
+            os.chmod(path, 0o600)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
 

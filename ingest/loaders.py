@@ -38,6 +38,7 @@ class Loaded:
     pages: list[Page]
     sha256: str
     extra: dict[str, Any] = field(default_factory=dict)  # metadata found in the file itself
+    error: str | None = None  # a record of a collection that cannot be loaded (the others still are)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -200,11 +201,10 @@ def html_to_text(html: str) -> tuple[str | None, str]:
 
 def load_json(data: bytes, path: Path) -> list[Loaded]:
     text = decode(data)
+    if path.suffix.lower() == ".jsonl":
+        return _jsonl_records(text)
     try:
-        if path.suffix.lower() == ".jsonl":
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
-            records = json.loads(text)
+        records = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LoadError(f"invalid JSON: {exc}") from None
     if isinstance(records, dict):
@@ -216,6 +216,24 @@ def load_json(data: bytes, path: Path) -> list[Loaded]:
     out = [_generic_record(i, r) for i, r in enumerate(records)]
     if not out:
         raise LoadError("no records")
+    return out
+
+
+def _jsonl_records(text: str) -> list[Loaded]:
+    """One document per line; a line that is not a valid record is reported on its own (line N)."""
+    out = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            if not isinstance(rec, dict):
+                raise LoadError("not a JSON object")
+            out.append(_generic_record(n - 1, rec))
+        except (json.JSONDecodeError, LoadError) as exc:
+            out.append(Loaded(f"line-{n}", "", [], "", error=f"line {n}: {exc}"))
+    if not any(r.error is None for r in out):
+        raise LoadError("no valid records: " + "; ".join(r.error or "" for r in out[:3]))
     return out
 
 

@@ -11,14 +11,18 @@
         version: "2022-08"
         effective: 2022-08-01
         expiry: 2030-12-31
-        status: approved          # approved | draft | withdrawn
+        status: approved          # approved | unreviewed | draft | withdrawn (default: unreviewed)
         source: https://dailymed.nlm.nih.gov/...
+        replaces: old-id          # this file may take over an id another source holds
       - path: literature/pubmedqa_dev.json   # a collection: one document per record
         id_prefix: pmid-
         kind: literature
         records: {"21645374": {status: withdrawn}}   # per-record overrides
 
-An entry with an error is reported and skipped; the other entries still count.
+An entry with an error is reported and skipped; the other entries still count. Approval is explicit: a
+document is approved only when its entry (or the defaults) says `status: approved`; files without an
+entry are ingested as `unreviewed`. An entry whose file is gone may still withdraw its id:
+`{path: old.pdf, id: old-id, status: withdrawn}`.
 """
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ from ingest import safe_yaml
 from ingest.types import DocumentMeta, MetadataError
 
 META_KEYS = {"id", "title", "kind", "product", "aliases", "audience", "version", "effective", "expiry", "status",
-             "source"}
+             "source", "replaces"}
 ENTRY_KEYS = META_KEYS | {"path", "id_prefix", "records"}
 
 
@@ -55,11 +59,13 @@ class Entry:
 
     def meta(self, record_key: str | None, found: dict[str, Any], fallback_id: str, title: str) -> DocumentMeta:
         """Metadata of one document: manifest fields over what the file says over defaults."""
-        values: dict[str, Any] = {k: v for k, v in found.items() if k in META_KEYS}
+        values: dict[str, Any] = {k: v for k, v in found.items() if k in META_KEYS - {"status", "replaces"}}
         values.update({k: v for k, v in self.fields.items() if k in META_KEYS})
+        values["origin"] = "manifest" if "id" in values else "file"
         if record_key is not None:
             values["id"] = (self.id_prefix if self.id_prefix is not None else f"{self.path.stem}-") + record_key
             values["title"] = title
+            values["origin"] = "record"
             values.update({k: v for k, v in self.records.get(record_key, {}).items() if k in META_KEYS})
         values.setdefault("id", fallback_id)
         values.setdefault("title", title)
@@ -74,6 +80,7 @@ class Manifest:
     path: Path | None
     entries: dict[Path, Entry]
     errors: list[tuple[str, str]]  # (file or entry, reason)
+    withdrawals: list[tuple[str, str]] = field(default_factory=list)  # (id, entry) of entries whose file is gone
 
     def entry(self, file: Path) -> Entry | None:
         return self.entries.get(file.resolve())
@@ -100,6 +107,7 @@ def load_manifest(path: Path | None) -> Manifest:
     base = path.parent.resolve()
     entries: dict[Path, Entry] = {}
     errors: list[tuple[str, str]] = []
+    withdrawals: list[tuple[str, str]] = []
     seen_ids: dict[str, int] = {}
     for i, item in enumerate(raw["documents"]):
         where = f"{path}: documents[{i}]"
@@ -113,7 +121,11 @@ def load_manifest(path: Path | None) -> Manifest:
             continue
         file = (base / str(item["path"])).resolve()
         if not file.exists():
-            errors.append((where, "file listed in the manifest does not exist"))
+            status = (defaults | item).get("status")
+            if status == "withdrawn" and item.get("id"):
+                withdrawals.append((str(item["id"]), where))  # the file is gone; its id is still withdrawn
+            else:
+                errors.append((where, "file listed in the manifest does not exist"))
             continue
         fields = {k: v for k, v in (defaults | item).items() if k in META_KEYS}
         entry = Entry(file, fields, item.get("records") or {}, item.get("id_prefix"))
@@ -130,4 +142,4 @@ def load_manifest(path: Path | None) -> Manifest:
             errors.append((where, str(exc)))
             continue
         entries[file] = entry
-    return Manifest(path, entries, errors)
+    return Manifest(path, entries, errors, withdrawals)

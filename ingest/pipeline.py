@@ -26,7 +26,7 @@ from ingest.chunking import chunk_document
 from ingest.loaders import SUPPORTED, LoadError, load, sha256_bytes
 from ingest.manifest import Entry, Manifest, ManifestError, load_manifest
 from ingest.store import Store
-from ingest.types import PIPELINE_VERSION, Chunk, Document, MetadataError
+from ingest.types import INDEXED, PIPELINE_VERSION, Chunk, Document, MetadataError
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 SKIP_NAMES = {"README.md", "readme.txt", "LICENSE", "LICENSE.txt"}
@@ -39,6 +39,8 @@ class Summary:
     metadata_updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     withdrawn: list[str] = field(default_factory=list)
+    renamed: list[dict[str, str]] = field(default_factory=list)  # an id a file used before -> its new id
+    notes: list[str] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     pages: int = 0
@@ -55,7 +57,8 @@ class Summary:
             "documents": {"added": len(self.added), "updated": len(self.updated) + len(self.metadata_updated),
                           "unchanged": self.unchanged, "skipped": len(self.skipped), "withdrawn": len(self.withdrawn)},
             "added": self.added, "updated": self.updated, "metadata_updated": self.metadata_updated,
-            "withdrawn": self.withdrawn, "skipped": self.skipped, "ignored": self.ignored,
+            "withdrawn": self.withdrawn, "renamed": self.renamed, "notes": self.notes, "skipped": self.skipped,
+            "ignored": self.ignored,
             "pages_parsed": self.pages, "chunks_added": self.chunks_added, "passages_embedded": self.embedded,
             "reconciled": self.reconcile, "seconds": round(self.seconds, 2),
         }
@@ -66,14 +69,18 @@ class Summary:
 
 # --- worker side -----------------------------------------------------------------------------
 
-def parse_file(path: str, entry: Entry) -> tuple[list[tuple[Document, list[Chunk]]], list[tuple[str, str]]]:
+def parse_file(path: str, entry: Entry, fallback_id: str
+               ) -> tuple[list[tuple[Document, list[Chunk]]], list[tuple[str, str]]]:
     """Load and chunk one file (runs in a worker process). Returns documents and per-record errors."""
     file = Path(path)
     out, errors = [], []
     for loaded in load(file):
         where = f"{path}#{loaded.key}" if loaded.key is not None else path
+        if loaded.error:
+            errors.append((where, loaded.error))
+            continue
         try:
-            meta = entry.meta(loaded.key, loaded.extra, _slug(file.stem), loaded.title)
+            meta = entry.meta(loaded.key, loaded.extra, fallback_id, loaded.title)
         except (MetadataError, TypeError) as exc:
             errors.append((where, f"metadata: {exc}"))
             continue
@@ -85,7 +92,19 @@ def parse_file(path: str, entry: Entry) -> tuple[list[tuple[Document, list[Chunk
 def _slug(stem: str) -> str:
     import re
 
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:128] or "document"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:100] or "document"
+
+
+def fallback_id(store: Store, file: Path, sha: str) -> str:
+    """The id of a document whose manifest gives none: the id this file had before (a changed file is a new
+    revision of the same document), else its name plus the start of its content hash, so two files never
+    share an id by name alone (e.g. names made only of non-ASCII characters)."""
+    rec = store.catalog.file_record(str(file))
+    if rec and len(rec["doc_ids"]) == 1:
+        doc = store.catalog.document(rec["doc_ids"][0])
+        if doc and doc.get("origin") == "file":
+            return str(doc["doc_id"])
+    return f"{_slug(file.stem)}-{sha[:8]}"
 
 
 # --- main side -------------------------------------------------------------------------------
@@ -94,9 +113,13 @@ def find_files(paths: list[Path], summary: Summary) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
+            root = p.resolve()
             for f in sorted(p.rglob("*")):
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
                     if f.suffix.lower() in SUPPORTED and f.name not in SKIP_NAMES and f.name not in MANIFEST_NAMES:
+                        if not f.resolve().is_relative_to(root):
+                            summary.skip(str(f), f"a symbolic link to {f.resolve()}, outside {root}: not followed")
+                            continue
                         files.append(f)
         elif p.exists():
             files.append(p)
@@ -131,7 +154,9 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
         if data_dir is None:
             raise ValueError("ingest needs a store or a data directory")
         store = Store(data_dir)
-    store.lock()
+    note = store.lock()
+    if note:
+        summary.notes.append(note)
     run_id = store.catalog.start_run(os.getpid())
     status = "failed"
     try:
@@ -147,8 +172,11 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
             man_broken = False
         for where, reason in man.errors:
             summary.skip(where, f"manifest: {reason}")
+        for doc_id, where in man.withdrawals:
+            ids = store.catalog.withdraw(doc_id, f"withdrawn in the manifest ({where})", sticky=False)
+            summary.withdrawn += [i for i in ids if i not in summary.withdrawn]
         files = find_files(roots, summary)
-        jobs: list[tuple[Path, Entry, str]] = []
+        jobs: list[tuple[Path, Entry, str, str]] = []
         for f in files:
             entry = man.entry(f)
             if entry is None:
@@ -169,10 +197,10 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
                 continue
             rec = store.catalog.file_record(str(f))
             if rec and rec["sha256"] == sha and rec["entry_fp"] == entry.fingerprint() + PIPELINE_VERSION and all(
-                    store.catalog.document(d) for d in rec["doc_ids"]):
+                    (d := store.catalog.document(i)) and d["path"] == str(f) for i in rec["doc_ids"]):
                 summary.unchanged += len(rec["doc_ids"])
                 continue
-            jobs.append((f, entry, sha))
+            jobs.append((f, entry, sha, fallback_id(store, f, sha)))
         _run_jobs(store, jobs, summary, progress, workers)
         status = "partial" if summary.skipped else "completed"
     except BaseException:
@@ -190,7 +218,26 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
     return result, (3 if summary.skipped else 0)
 
 
-def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str]], summary: Summary, progress: bool,
+def _worker_init(lock_fd: int | None) -> None:
+    """A parser process dies with the ingest that started it and does not hold its lock: after a kill -9 of
+    the parent, the next ingest finds the store free (Linux: PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)  # the inherited descriptor of ingest.lock: only the parent holds the lock
+        except OSError:
+            pass
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: Summary, progress: bool,
               workers: int | None) -> None:
     if not jobs:
         return
@@ -201,18 +248,19 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str]], summary: Summar
         bar = tqdm(total=len(jobs), unit="file", file=sys.stderr, dynamic_ncols=True)
     n_workers = workers if workers is not None else min(2, len(jobs))
     seen_ids: dict[str, str] = {}
-    futures: Iterable[tuple[tuple[Path, Entry, str], Any]]
+    futures: Iterable[tuple[tuple[Path, Entry, str, str], Any]]
     if n_workers <= 0:
-        futures = [(job, _Done(lambda j=job: parse_file(str(j[0]), j[1]))) for job in jobs]
+        futures = [(job, _Done(lambda j=job: parse_file(str(j[0]), j[1], j[3]))) for job in jobs]
         pool = None
     else:
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("fork"))
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("fork"),
+                                   initializer=_worker_init, initargs=(store.lock_fd,))
         # Big files first, results taken as they complete: parsing overlaps embedding with no idle tail.
         order = sorted(jobs, key=lambda j: -j[0].stat().st_size)
-        submitted = {pool.submit(parse_file, str(job[0]), job[1]): job for job in order}
+        submitted = {pool.submit(parse_file, str(job[0]), job[1], job[3]): job for job in order}
         futures = ((submitted[fut], fut) for fut in as_completed(submitted))
     try:
-        for (f, entry, sha), fut in futures:
+        for (f, entry, sha, _), fut in futures:
             if bar is not None:
                 bar.set_postfix_str(f.name[:40])
             try:
@@ -234,8 +282,14 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str]], summary: Summar
                     summary.skip(f"{f}", f"duplicate document id {doc.meta.id!r} (already from {other})")
                     continue
                 seen_ids[doc.meta.id] = str(f)
+                conflict = _conflict(store, doc)
+                if conflict:
+                    summary.skip(f"{f}" + (f"#{doc.meta.id}" if len(docs) > 1 else ""), conflict)
+                    errors.append((str(f), conflict))
+                    continue
                 _store_document(store, doc, chunks, summary)
                 doc_ids.append(doc.meta.id)
+            _renamed(store, f, doc_ids, summary)
             if not errors:
                 store.catalog.set_file_record(str(f), sha, entry.fingerprint() + PIPELINE_VERSION, doc_ids)
             _advance(bar)
@@ -261,12 +315,50 @@ class _Done:
         return self.fn()
 
 
+def _conflict(store: Store, doc: Document) -> str | None:
+    """Why `doc` may not take its id: another source holds it (unless the manifest says it replaces it, or
+    the content is the same file moved)."""
+    current = store.catalog.document(doc.meta.id)
+    if current is None or current["path"] in (None, doc.path) or doc.meta.id in doc.meta.replaces:
+        return None
+    if current["sha256"] == doc.sha256:
+        return None  # the same content from a new place: a move, not a replacement
+    return (f"document id {doc.meta.id!r} is already held by {current['path']} ({current['status']}, "
+            f"{current.get('origin') or 'manifest'} id); it was not replaced. If this file is meant to replace "
+            f"it, say so in its manifest entry: `replaces: {doc.meta.id}`")
+
+
+def _renamed(store: Store, f: Path, new_ids: list[str], summary: Summary) -> None:
+    """Ids this file gave its documents before and no longer does (the manifest renamed them): each old id
+    becomes an alias of the new one and leaves the searchable set, so withdrawing the new id covers it."""
+    rec = store.catalog.file_record(str(f))
+    if not rec or not new_ids:
+        return
+    for old in rec["doc_ids"]:
+        doc = store.catalog.document(old)
+        if old in new_ids or doc is None or doc["path"] != str(f):
+            continue
+        target = new_ids[0] if len(new_ids) == 1 else None
+        if target:
+            store.catalog.add_alias(old, target, f"{f.name} now yields {target}")
+            summary.renamed.append({"from": old, "to": target})
+        else:
+            store.catalog.withdraw(old, f"{f.name} no longer yields it", sticky=False)
+            summary.withdrawn.append(old)
+        store.index.delete(store.catalog.rev_chunk_ids(doc["rev_id"]))
+
+
 def _store_document(store: Store, doc: Document, chunks: list[Chunk], summary: Summary) -> None:
     cat = store.catalog
     meta = doc.meta
+    held = cat.withdrawal(meta.id)
+    if held and meta.status != "withdrawn":  # withdrawn by id: stays so until reinstated
+        summary.notes.append(f"{meta.id} stays withdrawn ({held['reason']}); `medinfo withdraw {meta.id} "
+                             "--reinstate` brings it back")
+        meta.status = "withdrawn"
     fp = meta.fingerprint()
     current = cat.document(meta.id)
-    searchable = meta.status == "approved"
+    searchable = meta.status in INDEXED
     if current and current["rev_id"] == doc.rev_id:
         if cat.conn.execute("SELECT meta_fp FROM documents WHERE doc_id=?", (meta.id,)).fetchone()[0] == fp:
             summary.unchanged += 1
@@ -275,10 +367,10 @@ def _store_document(store: Store, doc: Document, chunks: list[Chunk], summary: S
         summary.metadata_updated.append(meta.id)
         if not searchable:
             store.index.delete(cat.rev_chunk_ids(doc.rev_id))
-            if current["status"] == "approved":
-                summary.withdrawn.append(meta.id) if meta.status == "withdrawn" else None
+            if current["status"] in INDEXED and meta.status == "withdrawn":
+                summary.withdrawn.append(meta.id)
         else:
-            rows = [r for r in cat.current_chunks() if r["rev_id"] == doc.rev_id]
+            rows = [r for r in cat.current_chunks(INDEXED) if r["rev_id"] == doc.rev_id]
             summary.embedded += store.add_vectors(rows)
         return
     summary.pages += len(doc.pages)
@@ -288,7 +380,7 @@ def _store_document(store: Store, doc: Document, chunks: list[Chunk], summary: S
     old_rev = cat.commit_revision(doc, chunks, fp)
     if old_rev:
         store.index.delete(cat.rev_chunk_ids(old_rev))
-    if current and not searchable and current["status"] == "approved" and meta.status == "withdrawn":
+    if current and not searchable and current["status"] in INDEXED and meta.status == "withdrawn":
         summary.withdrawn.append(meta.id)
     summary.chunks_added += len(chunks)
     (summary.updated if current else summary.added).append(meta.id)

@@ -8,14 +8,17 @@ The caller says where (assistant.settings resolves --data-dir, MEDINFO_DATA_DIR 
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import signal
+import time
 from pathlib import Path
 
 from ingest import offline  # noqa: F401
 from ingest.catalog import Catalog
 from ingest.embedding import Embedder, EmbeddingCache
-from ingest.types import search_text
+from ingest.types import INDEXED, search_text
 from ingest.vectors import VectorIndex
 
 
@@ -23,8 +26,53 @@ class StoreBusy(RuntimeError):
     pass
 
 
+def _recorded_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode().strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _orphan_holders(path: Path) -> list[int]:
+    """Processes that hold `path` open and whose parent is gone (re-parented to init): left over by a kill -9."""
+    target = str(path.resolve())
+    out = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        pid = int(proc.name)
+        if pid == os.getpid():
+            continue
+        try:
+            holds = any(os.readlink(fd) == target for fd in (proc / "fd").iterdir())
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if holds and ppid == 1:
+            out.append(pid)
+    return out
+
+
 def resolve_data_dir(data_dir: str | Path) -> Path:
     return Path(data_dir).expanduser().resolve()
+
+
+def private(data_dir: Path) -> Path:
+    """The store directory, created if needed, readable by its owner only (it holds the audit log, keys
+    and content under review)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        data_dir.chmod(0o700)
+    return data_dir
 
 
 def vector_metadata(row: dict) -> dict:
@@ -39,9 +87,9 @@ def row_search_text(row: dict) -> str:
 class Store:
     def __init__(self, data_dir: str | Path, embedder: Embedder | None = None, chroma_url: str | None = None):
         self.data_dir = resolve_data_dir(data_dir)
+        private(self.data_dir)
         self.chroma_url = chroma_url
         self.remote = bool(chroma_url)  # vectors live in a Chroma server shared with other processes
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(self.data_dir / "catalog.sqlite")
         self.embedder = embedder or Embedder()
         self._index: VectorIndex | None = None
@@ -61,16 +109,42 @@ class Store:
         return self._cache
 
     # --- writer lock: one ingest at a time per data directory -------------------------------
-    def lock(self) -> None:
-        fd = os.open(self.data_dir / "ingest.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    @property
+    def lock_fd(self) -> int | None:
+        return self._lock_fd
+
+    def lock(self) -> str | None:
+        """Take the ingest lock. Returns a note when it took over from an ingest that was killed."""
+        path = self.data_dir / "ingest.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        owner = _recorded_pid(fd)
+        note = None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(fd)
-            raise StoreBusy(f"another ingest is running on {self.data_dir}; wait for it to finish") from None
+            stale = [] if owner is None or _alive(owner) else _orphan_holders(path)
+            if not stale:
+                os.close(fd)
+                raise StoreBusy(f"another ingest is running on {self.data_dir} (pid {owner}); wait for it to "
+                                "finish") from None
+            for pid in stale:  # parser processes of a killed ingest that still hold its lock
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.5)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                os.close(fd)
+                raise StoreBusy(f"the ingest lock of {self.data_dir} is held by processes of a killed ingest "
+                                f"({', '.join(map(str, stale))})") from None
+            note = (f"took over the ingest lock from a killed ingest (pid {owner}); stopped its leftover "
+                    f"processes {', '.join(map(str, stale))}")
+        if note is None and owner and owner != os.getpid() and not _alive(owner):
+            note = f"the previous ingest (pid {owner}) was interrupted; this run completes its work"
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._lock_fd = fd
+        return note
 
     def unlock(self) -> None:
         if self._lock_fd is not None:
@@ -89,7 +163,7 @@ class Store:
 
     def reconcile(self) -> dict:
         """Make the vector index hold exactly the searchable chunks (after a crash or a withdrawal)."""
-        live = {r["chunk_id"]: r for r in self.catalog.current_chunks()}
+        live = {r["chunk_id"]: r for r in self.catalog.current_chunks(INDEXED)}
         have = self.index.ids()
         extra = have - live.keys()
         missing = [live[c] for c in live.keys() - have]

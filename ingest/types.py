@@ -11,7 +11,13 @@ from datetime import date
 from typing import Any
 
 KINDS = ("approved", "literature")
-STATUSES = ("approved", "draft", "withdrawn")
+# approved: searchable; unreviewed: ingested without an approving manifest entry, searchable only on request
+# (setting include_unreviewed); draft and withdrawn: never searchable.
+STATUSES = ("approved", "unreviewed", "draft", "withdrawn")
+INDEXED = ("approved", "unreviewed")  # statuses whose vectors the index holds
+# Where a document's id came from: the manifest, a record key inside a collection file (PMID...), or the
+# file itself (its name plus the hash of its first content, kept for later versions of the same file).
+ORIGINS = ("manifest", "record", "file")
 AUDIENCES = ("hcp", "patient", "consumer", "any")
 # Bumped whenever loading or chunking changes how a file becomes chunks: every document then gets a new
 # revision on its next ingest (unchanged texts reuse their cached embeddings).
@@ -34,8 +40,10 @@ class DocumentMeta:
     version: str = "1"
     effective: str | None = None  # ISO date
     expiry: str | None = None  # ISO date
-    status: str = "approved"
+    status: str = "unreviewed"  # approval is explicit: a manifest entry (or its defaults) says approved
     source: str | None = None
+    origin: str = "manifest"
+    replaces: list[str] = field(default_factory=list)  # ids this document may take over from another source
 
     def validate(self) -> DocumentMeta:
         if not DOC_ID_RE.match(self.id or ""):
@@ -58,6 +66,11 @@ class DocumentMeta:
         if self.product:
             self.product = self.product.strip().lower()
         self.aliases = [str(a).strip().lower() for a in (self.aliases or []) if str(a).strip()]
+        if isinstance(self.replaces, str):
+            self.replaces = [self.replaces]
+        self.replaces = [str(r) for r in self.replaces or []]
+        if self.origin not in ORIGINS:
+            raise MetadataError(f"{self.id}: origin must be one of {ORIGINS}, not {self.origin!r}")
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -23,6 +23,13 @@ from ingest import offline  # noqa: F401
 TIERS = {"unit": (), "integration": ("integration", "slow"), "system": ("system", "slow")}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _anchor_dir(tmp_path_factory):
+    """Audit keys and checkpoints of the test stores (and of the CLI and servers they start) stay in a temporary
+    directory, outside every store, as they would on a real deployment."""
+    os.environ["MEDINFO_AUDIT_ANCHOR_DIR"] = str(tmp_path_factory.mktemp("anchors"))
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         tier = Path(str(item.fspath)).parent.name

@@ -110,6 +110,7 @@ class Server:
 def make_keys(data_dir: Path) -> dict[str, str]:
     from assistant.contract import ROLES
     from assistant.records import ServiceDB
+    from assistant.settings import Settings
 
-    db = ServiceDB(data_dir)
+    db = ServiceDB(data_dir, Settings.load(data_dir).audit_anchor_dir)
     return {role: db.create_key(role, f"test-{role}")[1] for role in ROLES}

@@ -40,7 +40,7 @@ class Assistant:
         self.settings = settings or Settings.load(store.data_dir if store is not None else data_dir)
         s = self.settings
         self.store = store or Store(s.data_dir, Embedder(s.embedder), s.chroma_url)
-        self.retriever = retriever or Retriever(self.store, s.retrieval)
+        self.retriever = retriever or Retriever(self.store, s.retrieval, s.include_unreviewed)
         self.fallback = ExtractiveGenerator()
         self.generator: Any = generator or _generator(s) or self.fallback
         embedder = self.store.embedder if s.generator == "llm" else None  # semantic checks for free text
@@ -52,7 +52,7 @@ class Assistant:
     def records(self) -> ServiceDB:
         """The audit log, reviews and safety reports beside the store."""
         if self._records is None:
-            self._records = ServiceDB(self.store.data_dir)
+            self._records = ServiceDB(self.store.data_dir, self.settings.audit_anchor_dir)
         return self._records
 
     def warm_up(self) -> None:
@@ -154,6 +154,10 @@ class Assistant:
                           explanation="Too little of the drafted answer was supported by the cited passages.",
                           notices=notices)
         text, citations, kept = prune(draft.text, draft.citations, kept, removed)
+        unreviewed = sorted({c.title for c in citations if c.document_status == "unreviewed"})
+        if unreviewed:
+            notices = notices + [f"Cites content that has not been approved (status unreviewed): "
+                                 f"{'; '.join(unreviewed)}. Check it before relying on it."]
         return Answer(**base, status="answered", answer=text, citations=citations, claims=kept,
                       removed_claims=removed, notices=notices + selection.notices, flags=Flags())
 

@@ -22,6 +22,11 @@ BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
                          r"medical subject headings)", re.I)
+LITERATURE_BESIDE_LABELLING = (
+    "This answer cites published literature beside the approved labelling. The approved labelling comes first "
+    "and governs; where the literature says something else, it is not part of the approved labelling.")
+
+
 @dataclass
 class Evidence:
     passage: Passage
@@ -153,6 +158,10 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
                     dup.also_in.append(ev.passage.doc_id)
             continue
         chosen.append(ev)
+    if {"approved", "literature"} <= {e.passage.kind for e in chosen}:
+        # Literature never silently outranks approved content: the labelling leads, and the answer says so.
+        chosen.sort(key=lambda e: e.passage.kind != "approved")
+        notices.append(LITERATURE_BESIDE_LABELLING)
     chosen = _with_lead_ins(chosen, candidates)
     found = set()
     for ev in chosen:

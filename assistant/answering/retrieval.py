@@ -1,6 +1,7 @@
 """Hybrid retrieval over the store: dense (chromadb) + lexical (BM25), fused, filtered, product-aware.
 
-Only live passages are ever returned: current revision, status approved, inside their effective and
+Only live passages are ever returned: current revision, status approved (and unreviewed when the setting
+include_unreviewed asks for it), inside their effective and
 expiry dates. The live set comes from the catalogue and is reloaded when the catalogue changes
 (its generation counter), so an ingest running beside a server is picked up between two questions.
 """
@@ -42,6 +43,7 @@ class Passage:
     version: str
     effective: str | None
     expiry: str | None
+    status: str = "approved"
 
     _sections: list | None = field(default=None, repr=False, compare=False)
 
@@ -82,17 +84,17 @@ class Filters:
 class Snapshot:
     """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",)):
         import bm25s
 
         cat = store.catalog
         self.generation = cat.generation()
         self.corpus_version = cat.corpus_version()
         today = date.today()
-        rows = cat.current_chunks()
+        rows = cat.current_chunks(statuses)
         self.passages = [Passage(r["chunk_id"], r["doc_id"], r["rev_id"], r["page_no"], r["start"], r["end"],
                                  r["section"], r["text"], r["title"], r["kind"], r["product"], r["audience"],
-                                 r["version"], r["effective"], r["expiry"]) for r in rows]
+                                 r["version"], r["effective"], r["expiry"], r["status"]) for r in rows]
         self.passages = [p for p in self.passages if p.live_on(today)]
         self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
         self.docs = {d["doc_id"]: d for d in cat.documents()}
@@ -121,7 +123,7 @@ class Snapshot:
                 self.doc_freq[t] = self.doc_freq.get(t, 0) + 1
         self.products: dict[str, str] = {}  # name or alias -> product
         for d in self.docs.values():
-            if d["product"] and d["status"] == "approved":
+            if d["product"] and d["status"] in statuses:
                 self.products[d["product"]] = d["product"]
                 for a in d["aliases"]:
                     self.products[a] = d["product"]
@@ -182,9 +184,10 @@ class Snapshot:
 
 
 class Retriever:
-    def __init__(self, store: Store, weights: RetrievalWeights | None = None):
+    def __init__(self, store: Store, weights: RetrievalWeights | None = None, include_unreviewed: bool = False):
         self.store = store
         self.weights = weights or RetrievalWeights()
+        self.statuses = ("approved", "unreviewed") if include_unreviewed else ("approved",)
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
 
@@ -194,7 +197,7 @@ class Retriever:
         if snap is None or snap.generation != gen:
             with self._lock:
                 if self._snap is None or self._snap.generation != gen:
-                    self._snap = Snapshot(self.store)
+                    self._snap = Snapshot(self.store, self.statuses)
                 snap = self._snap
         return snap
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from assistant.cli import EXIT_OK, fail, print_json, settings_of
+from assistant.cli import EXIT_OK, EXIT_USAGE, fail, print_json, settings_of
 
 
 def _store(args):
@@ -75,14 +75,55 @@ def cmd_source(args) -> int:
 
 def cmd_docs(args) -> int:
     cat = _catalog(args)
-    docs = cat.documents()
+    docs = cat.orphans() if args.orphans else cat.documents()
+    for d in docs:
+        d["aliases_of_id"] = cat.aliases_of(d["doc_id"])
+        held = cat.withdrawal(d["doc_id"])
+        if held:
+            d["withdrawal"] = held
     if args.json:
         print_json({"documents": docs, "store": cat.stats()})
         return EXIT_OK
     for d in docs:
         print(f"{d['doc_id']:<40} {d['status']:<10} {d['kind']:<11} v{d['version']:<10} {d['n_pages']:>3} p "
-              f"{d['title'][:60]}")
-    print_store(cat.stats())
+              f"{d['title'][:50]}  [{d.get('origin')}: {d['path']}]")
+        if args.orphans:
+            print(f"    orphan: {d['orphan_reason']}")
+    if not args.orphans:
+        print_store(cat.stats())
+    elif not docs:
+        print("No orphans: every searchable document still comes from its source file.")
+    return EXIT_OK
+
+
+def cmd_withdraw(args) -> int:
+    """Withdraw a document by id (every revision and id alias), or reinstate it."""
+    store = _store(args)
+    cat = store.catalog
+    try:
+        store.lock()
+    except Exception as exc:  # noqa: BLE001 - StoreBusy: an ingest is running
+        return fail(str(exc), args.json)
+    try:
+        if args.reinstate:
+            restored = cat.reinstate(args.doc_id)
+            if restored is None:
+                return fail(f"{args.doc_id!r} was not withdrawn by id", args.json)
+            result = {"reinstated": cat.canonical(args.doc_id), "status": restored}
+        else:
+            if not args.reason:
+                return fail("say why: --reason TEXT (kept with the withdrawal)", args.json, EXIT_USAGE)
+            ids = cat.withdraw(args.doc_id, args.reason)
+            if not ids:
+                return fail(f"no document {args.doc_id!r} in the store", args.json)
+            result = {"withdrawn": ids, "reason": args.reason}
+        store.reconcile()  # the vector index holds exactly the searchable documents again
+    finally:
+        store.close()
+    if args.json:
+        print_json(result)
+    else:
+        print(", ".join(f"{k}: {v}" for k, v in result.items()))
     return EXIT_OK
 
 
@@ -95,4 +136,11 @@ def register(sub, add) -> None:
     sp = add("source", "Show a stored chunk with its page text and document metadata.", cmd_source)
     sp.add_argument("chunk_id")
 
-    add("docs", "List documents with their status and version.", cmd_docs)
+    sp = add("docs", "List documents with their status, version, origin and source file.", cmd_docs)
+    sp.add_argument("--orphans", action="store_true", help="only documents whose source file is gone or now "
+                    "yields other documents")
+
+    sp = add("withdraw", "Withdraw a document by id (all revisions and id aliases), or reinstate it.", cmd_withdraw)
+    sp.add_argument("doc_id")
+    sp.add_argument("--reason", help="why (kept with the withdrawal)")
+    sp.add_argument("--reinstate", action="store_true", help="undo an earlier `medinfo withdraw`")

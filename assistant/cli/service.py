@@ -38,7 +38,8 @@ def cmd_serve(args) -> int:
 def _db(args):
     from assistant.records import ServiceDB
 
-    return ServiceDB(settings_of(args).data_dir)
+    s = settings_of(args)
+    return ServiceDB(s.data_dir, s.audit_anchor_dir)
 
 
 def cmd_keys(args) -> int:
@@ -73,14 +74,23 @@ def cmd_keys(args) -> int:
 def cmd_audit(args) -> int:
     db = _db(args)
     if args.action == "verify":
-        result = db.verify_audit()
+        from pathlib import Path
+
+        result = db.verify_audit(Path(args.checkpoint) if args.checkpoint else None)
         if args.json:
             print_json(result)
         else:
-            print(f"audit log {'intact' if result['ok'] else 'TAMPERED'}: {result['records']} records")
+            chains = ", ".join(f"{n} {k}" for k, n in result["chains"].items())
+            print(f"audit log {'intact' if result['ok'] else 'TAMPERED (' + ', '.join(result['tampering']) + ')'}: "
+                  f"{chains}")
             for p in result["problems"]:
                 print(f"  {p}")
         return EXIT_OK if result["ok"] else EXIT_ERROR
+    if args.action == "checkpoint":
+        import json
+
+        cp = db.checkpoint()
+        return _emit(json.dumps(cp, indent=2, sort_keys=True) + "\n", args.out, "a signed checkpoint")
     rows = db.audit(args.since, args.until, args.user, args.status, limit=args.limit)
     rows.reverse()
     fmt = args.format or ("jsonl" if args.json else "csv")
@@ -123,8 +133,10 @@ def register(sub, add) -> None:
     sp.add_argument("--role", choices=list(ROLES), default="physician")
     sp.add_argument("--name", help="who the key is for")
 
-    sp = add("audit", "Verify the audit chain, or export audited answers (CSV or JSONL).", cmd_audit)
-    sp.add_argument("action", choices=["verify", "export"])
+    sp = add("audit", "Verify the audit chain, export a signed checkpoint, or export audited answers (CSV or "
+                      "JSONL).", cmd_audit)
+    sp.add_argument("action", choices=["verify", "export", "checkpoint"])
+    sp.add_argument("--checkpoint", help="verify: also check against a checkpoint exported earlier")
     sp.add_argument("--format", choices=["csv", "jsonl"])
     sp.add_argument("--out", help="write here instead of standard output")
     sp.add_argument("--since", type=float, help="epoch seconds")

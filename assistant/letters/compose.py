@@ -23,11 +23,21 @@ class Reference:
     pages: list[int]
     source_type: str
     document_id: str
+    document_status: str = "approved"
+
+    @property
+    def label(self) -> str:
+        """What kind of source this is, as a reviewer must see it."""
+        if self.document_status == "unreviewed":
+            return "Unreviewed content"
+        return {"approved": "Approved labelling", "literature": "Published literature"}.get(self.source_type,
+                                                                                          self.source_type)
 
     def text(self) -> str:
         pages = ", ".join(str(p) for p in sorted(self.pages))
         dated = f", effective {self.effective}" if self.effective else ""
-        return f"{self.title}. Version {self.version}{dated}. Page{'s' if len(self.pages) > 1 else ''} {pages}."
+        return (f"[{self.label}] {self.title}. Version {self.version}{dated}. "
+                f"Page{'s' if len(self.pages) > 1 else ''} {pages}.")
 
 
 @dataclass
@@ -66,7 +76,7 @@ def build(answer: Answer, requester: str | None = None, effective_dates: dict[st
         ref = refs.get(c.document_id)
         if ref is None:
             ref = refs[c.document_id] = Reference(len(refs) + 1, c.title, c.version, dates.get(c.document_id), [],
-                                                  c.source_type, c.document_id)
+                                                  c.source_type, c.document_id, c.document_status)
         if c.page not in ref.pages:
             ref.pages.append(c.page)
     by_n = {c.n: c for c in answer.citations}
@@ -77,8 +87,10 @@ def build(answer: Answer, requester: str | None = None, effective_dates: dict[st
         ns = list(dict.fromkeys(refs[by_n[n].document_id].n for n in claim.citations if n in by_n))
         kinds = {by_n[n].source_type for n in claim.citations if n in by_n}
         sentences.append((Sentence(_sentence(claim.text), ns), "approved" if "approved" in kinds else "literature"))
-    summary = [sentences[0][0]] if sentences else []
-    rest = sentences[1:] if len(sentences) > 1 else sentences
+    # The summary is approved labelling whenever the answer has any: literature never becomes the summary.
+    lead = next((s for s in sentences if s[1] == "approved"), sentences[0] if sentences else None)
+    summary = [lead[0]] if lead else []
+    rest = [s for s in sentences if s is not lead] if len(sentences) > 1 else sentences
     sections = []
     for kind, heading in (("approved", t["approved_heading"]), ("literature", t["literature_heading"])):
         items = [s for s, k in rest if k == kind]

@@ -1,25 +1,67 @@
 """Service records beside the catalogue, in <data-dir>/service.sqlite: API keys, the audit log, reviews
-and safety reports. `ServiceDB` opens the file and holds all four."""
+and safety reports. `ServiceDB` opens the file and holds all four; the audit log, reviews and safety
+reports are one set of signed hash chains (chain.py) anchored outside the store."""
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from assistant.records.audit import AuditLog
+from assistant.records import chain
+from assistant.records.audit import CHAINS, AuditLog
 from assistant.records.keys import ApiKeys
 from assistant.records.reviews import Reviews, SafetyReports
 from ingest.catalog import PerThreadConnection
 
-SCHEMA = ApiKeys.SCHEMA + AuditLog.SCHEMA + Reviews.SCHEMA + SafetyReports.SCHEMA
+SCHEMA = ApiKeys.SCHEMA + AuditLog.SCHEMA + Reviews.SCHEMA + SafetyReports.SCHEMA + chain.HEADS_SCHEMA
+CHAIN_COLUMNS = ("prev_hash", "hash", "mac")
 
 
 class ServiceDB(PerThreadConnection, ApiKeys, AuditLog, Reviews, SafetyReports):  # type: ignore[misc, override]
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, anchor_dir: Path | None = None):
         self.path = Path(data_dir) / "service.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write = threading.Lock()
+        self.anchor = chain.Anchor(anchor_dir, Path(data_dir))
         self.conn.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Stores from before the signed chains: add the columns and sign what is there, once."""
+        c = self.conn
+        added = False
+        for ch in CHAINS:
+            have = {r[1] for r in c.execute(f"PRAGMA table_info({ch.table})")}
+            for col in CHAIN_COLUMNS:
+                if col not in have:
+                    c.execute(f"ALTER TABLE {ch.table} ADD COLUMN {col} TEXT")
+                    added = True
+        legacy = c.execute("SELECT name FROM sqlite_master WHERE name='audit_head'").fetchone()
+        if not added and not legacy:
+            return
+        with self._write:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                for ch in CHAINS:
+                    c.execute(f"DROP TRIGGER IF EXISTS {ch.table.split('_')[0]}_no_update")
+                    prev, last = chain.GENESIS, 0
+                    for row in c.execute(f"SELECT * FROM {ch.table} ORDER BY {ch.seq}").fetchall():
+                        rec = dict(row) | {"prev_hash": prev}
+                        if ch.name == "audit" and row["prev_hash"]:
+                            rec["prev_hash"] = row["prev_hash"]
+                        rec["hash"] = ch.hash(rec)
+                        c.execute(f"UPDATE {ch.table} SET prev_hash=?, hash=?, mac=? WHERE {ch.seq}=?",
+                                  (rec["prev_hash"], rec["hash"], self.anchor.mac(rec["hash"]), rec[ch.seq]))
+                        prev, last = rec["hash"], rec[ch.seq]
+                    if last:
+                        c.execute("INSERT OR REPLACE INTO chain_heads VALUES (?,?,?)", (ch.name, last, prev))
+                c.execute("DROP TABLE IF EXISTS audit_head")
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+        c.executescript(SCHEMA)  # the append-only triggers again
+        self.checkpoint()
 
 
 __all__ = ["ServiceDB"]

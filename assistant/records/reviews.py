@@ -17,14 +17,21 @@ class Reviews:
 CREATE TABLE IF NOT EXISTS reviews (
     review_id INTEGER PRIMARY KEY AUTOINCREMENT, trace_id TEXT NOT NULL, citation INTEGER NOT NULL,
     verdict TEXT NOT NULL CHECK (verdict IN ('correct', 'wrong')), comment TEXT NOT NULL DEFAULT '',
-    reviewer TEXT NOT NULL, time REAL NOT NULL
+    reviewer TEXT NOT NULL, time REAL NOT NULL, prev_hash TEXT, hash TEXT, mac TEXT
 );
+CREATE TRIGGER IF NOT EXISTS reviews_no_update BEFORE UPDATE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS reviews_no_delete BEFORE DELETE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
 """
 
     def add_review(self, trace_id: str, citation: int, verdict: str, comment: str, reviewer: str) -> dict:
-        cur = self.conn.execute("INSERT INTO reviews (trace_id, citation, verdict, comment, reviewer, time) "
-                                "VALUES (?,?,?,?,?,?)", (trace_id, citation, verdict, comment, reviewer, time.time()))
-        return dict(self.conn.execute("SELECT * FROM reviews WHERE review_id=?", (cur.lastrowid,)).fetchone())
+        from assistant.records.audit import REVIEWS
+
+        rec = self.append_chained(REVIEWS, {  # type: ignore[attr-defined]
+            "trace_id": trace_id, "citation": citation, "verdict": verdict, "comment": comment,
+            "reviewer": reviewer, "time": time.time()})
+        return dict(self.conn.execute("SELECT * FROM reviews WHERE review_id=?", (rec["review_id"],)).fetchone())
 
     def reviews(self, trace_id: str | None = None) -> list[dict]:
         if trace_id:
@@ -39,13 +46,21 @@ class SafetyReports:
     SCHEMA = """
 CREATE TABLE IF NOT EXISTS safety_reports (
     report_id INTEGER PRIMARY KEY AUTOINCREMENT, trace_id TEXT NOT NULL, kind TEXT NOT NULL, time REAL NOT NULL,
-    user TEXT NOT NULL, details TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open'
+    user TEXT NOT NULL, details TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', prev_hash TEXT, hash TEXT,
+    mac TEXT
 );
+CREATE TRIGGER IF NOT EXISTS safety_no_update BEFORE UPDATE ON safety_reports
+    BEGIN SELECT RAISE(ABORT, 'safety reports are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS safety_no_delete BEFORE DELETE ON safety_reports
+    BEGIN SELECT RAISE(ABORT, 'safety reports are append-only'); END;
 """
 
     def add_safety_report(self, trace_id: str, kind: str, user: str, details: dict) -> None:
-        self.conn.execute("INSERT INTO safety_reports (trace_id, kind, time, user, details) VALUES (?,?,?,?,?)",
-                          (trace_id, kind, time.time(), user, json.dumps(details, default=str)))
+        from assistant.records.audit import SAFETY
+
+        self.append_chained(SAFETY, {  # type: ignore[attr-defined]
+            "trace_id": trace_id, "kind": kind, "time": time.time(), "user": user,
+            "details": json.dumps(details, default=str, sort_keys=True), "status": "open"})
 
     def safety_reports(self, since: float | None = None, kind: str | None = None) -> list[dict]:
         sql, args = "SELECT * FROM safety_reports WHERE 1=1", list[object]()

@@ -22,6 +22,15 @@ from assistant.server.routes import answers, audit, letters, openai, safety, ser
 from assistant.settings import Settings
 
 WEB = Path(__file__).parent / "web"
+# Pages load only their own scripts and styles (no inline code), may not be framed, and send no referrer.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
@@ -53,6 +62,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         app.state.metrics.requests.labels(path, str(response.status_code)).inc()
         app.state.metrics.latency.labels(path).observe(time.perf_counter() - t0)
         response.headers["X-Medinfo-Worker"] = str(os.getpid())
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
 
     @app.exception_handler(GeneratorUnavailable)

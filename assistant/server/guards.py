@@ -36,7 +36,9 @@ def require(*roles: str):
 
 
 class BodyLimit:
-    """ASGI middleware: 413 for a request body over the limit (declared or streamed)."""
+    """ASGI middleware: 413 for a request body over the limit, declared (Content-Length) or streamed
+    (chunked). The body is read before the route runs, so a route never sees half a body (which frameworks
+    report as a 400)."""
 
     def __init__(self, app, max_bytes: int = MAX_BODY_BYTES):
         self.app = app
@@ -53,33 +55,31 @@ class BodyLimit:
                 return await _reply(send, 400, "invalid Content-Length header")
             if too_big:
                 return await _reply(send, 413, f"request body over {self.max_bytes} bytes")
-        received = 0
-        started = False
-
-        async def limited_receive():
-            nonlocal received
+        if scope.get("method") not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        chunks, size = [], 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge()
-            return message
+            if message["type"] == "http.disconnect":
+                return None
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                return await _reply(send, 413, f"request body over {self.max_bytes} bytes")
+            chunks.append(body)
+            if not message.get("more_body"):
+                break
+        whole = b"".join(chunks)
+        replayed = False
 
-        async def tracking_send(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": whole, "more_body": False}
+            return await receive()
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _reply(send, 413, f"request body over {self.max_bytes} bytes")
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 async def _reply(send, status: int, detail: str) -> None:

@@ -166,7 +166,7 @@ def _questions_while_ingesting(server, keys, tmp_path):
                     "light-resistant container.\n")
     (tmp_path / "manifest.yaml").write_text(
         "documents:\n  - path: storage.md\n    id: warfarin-storage-note\n    kind: approved\n"
-        "    product: warfarin\n    version: '1'\n")
+        "    product: warfarin\n    version: '1'\n    status: approved\n")
     data_dir = server.data_dir
     results: list[int] = []
     ingest_result = {}
@@ -202,22 +202,7 @@ def test_audit_chain_detects_edits_and_deletions(api, tmp_path):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("UPDATE audit SET question='edited' WHERE seq=1")
     conn.close()
-    # Someone with file access drops the guard and edits a record: verify names it.
-    for mutation, expected in (("UPDATE audit SET question='edited' WHERE seq=1", "record 1"),
-                               ("DELETE FROM audit WHERE seq=2", "missing")):
-        copy = tmp_path / mutation.split()[0].lower()
-        copy.mkdir()
-        src = sqlite3.connect(data_dir / "service.sqlite")
-        conn = sqlite3.connect(copy / "service.sqlite")
-        src.backup(conn)
-        src.close()
-        conn.execute("DROP TRIGGER audit_no_update")
-        conn.execute("DROP TRIGGER audit_no_delete")
-        conn.execute(mutation)
-        conn.commit()
-        conn.close()
-        code, out, _ = run_cli("audit", "verify", "--json", data_dir=copy)
-        assert code == 1 and not out["ok"] and any(expected in p for p in out["problems"]), out
+    # Tampering by someone with file access is named by `audit verify` (tests/system/test_trust.py).
     code, text, _ = run_cli("audit", "export", "--format", "jsonl", data_dir=data_dir)
     assert code == 0 and all(json.loads(line)["hash"] for line in text.splitlines())
 

@@ -91,7 +91,7 @@ def test_bad_inputs_are_reported_and_skipped_while_the_rest_ingests(tmp_path, em
     manifest = {"documents": [{"path": "notes.md", "id": "notes", "effective": "not-a-date"}]}
     (bad / "manifest.yaml").write_text(yaml.safe_dump(manifest))
     (bad / "ok.md").write_text("# Storage\n\nStore at 20 to 25 C.\n")
-    manifest["documents"].append({"path": "ok.md", "id": "storage-note"})
+    manifest["documents"].append({"path": "ok.md", "id": "storage-note", "status": "approved"})
     for name in ["corrupt.pdf", "garbage.pdf", "empty.pdf", "encrypted.pdf", "scanned.pdf", "gone.pdf"]:
         manifest["documents"].append({"path": name, "id": name.replace(".", "-")})
     (bad / "manifest.yaml").write_text(yaml.safe_dump(manifest))

@@ -39,7 +39,7 @@ def test_ingest_into_a_chroma_server_and_answer_through_two_workers(chroma, tmp_
     for name in ("fda_ibuprofen_label_2024.pdf", "fda_acetaminophen_highlights_2025.pdf"):
         shutil.copy(LABELS / name, docs / name)
     (docs / "manifest.yaml").write_text(
-        "documents:\n"
+        "defaults: {status: approved}\ndocuments:\n"
         "  - {path: fda_ibuprofen_label_2024.pdf, id: ibuprofen-otc, product: ibuprofen, kind: approved}\n"
         "  - {path: fda_acetaminophen_highlights_2025.pdf, id: acetaminophen-otc, product: acetaminophen, "
         "kind: approved}\n")

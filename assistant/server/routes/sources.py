@@ -1,6 +1,8 @@
 """GET /v1/sources/{chunk_id} (what a citation resolves to) and GET /v1/documents."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from assistant.contract import Requester
@@ -22,4 +24,7 @@ def source(chunk_id: str, request: Request, who: Requester = Depends(require()))
 @router.get("/v1/documents")
 def documents(request: Request, who: Requester = Depends(require())) -> dict:
     cat = request.app.state.assistant.store.catalog
-    return {"documents": cat.documents(), "store": cat.stats()}
+    # Server paths stay on the server: a document names its source file, not where it lives.
+    docs = [{k: v for k, v in d.items() if k != "path"} | {"source_file": Path(d["path"] or "").name}
+            for d in cat.documents()]
+    return {"documents": docs, "store": cat.stats()}
