@@ -9,7 +9,9 @@ def _assistant(args):
 
     return Assistant(settings=settings_of(args, generator=getattr(args, "generator", None),
                                           llm_base_url=getattr(args, "llm_base_url", None),
-                                          llm_model=getattr(args, "llm_model", None)))
+                                          llm_model=getattr(args, "llm_model", None),
+                                          include_unreviewed=True if getattr(args, "include_unreviewed", False)
+                                          else None))
 
 
 def _requester():
@@ -77,6 +79,8 @@ def cmd_letter(args) -> int:
 
 
 def llm_flags(sp) -> None:
+    sp.add_argument("--include-unreviewed", action="store_true",
+                    help="also answer from content without an approving manifest entry (cited with a notice)")
     sp.add_argument("--generator", choices=["extractive", "llm"], help="default: $MEDINFO_GENERATOR or extractive")
     sp.add_argument("--llm-base-url", help="OpenAI-compatible endpoint (default: $MEDINFO_LLM_BASE_URL)")
     sp.add_argument("--llm-model", help="model name at the endpoint (default: $MEDINFO_LLM_MODEL)")
@@ -99,3 +103,4 @@ def register(sub, add) -> None:
     sp.add_argument("--product")
     sp.add_argument("--format", choices=["md", "docx", "pdf"], required=True)
     sp.add_argument("--out", required=True)
+    llm_flags(sp)

@@ -16,7 +16,8 @@ def cmd_serve(args) -> int:
     if args.no_auth and args.host not in LOOPBACK:
         return fail("--no-auth is only allowed on a loopback address (--host 127.0.0.1)", code=EXIT_USAGE)
     settings = settings_of(args, generator=args.generator, llm_base_url=args.llm_base_url, llm_model=args.llm_model,
-                           no_auth=True if args.no_auth else None)
+                           no_auth=True if args.no_auth else None,
+                           include_unreviewed=True if args.include_unreviewed else None)
     print(f"medinfo serving {settings.data_dir} on http://{args.host}:{args.port} "
           f"({'no auth, local only' if settings.no_auth else 'API keys required'}; docs at /docs)", file=sys.stderr)
     from assistant.server.app import app_from_settings
