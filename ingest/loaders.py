@@ -125,9 +125,13 @@ def load_pdf(data: bytes, path: Path) -> Loaded:
         raise LoadError(f"corrupt PDF: {type(exc).__name__}: {exc}") from None
     if not any(p.text.strip() for p in pages):
         raise LoadError(f"image-only PDF: none of its {n} pages has extractable text (OCR is not supported)")
-    if not title:
-        title = first_heading(pages[0].text) or path.stem
-    return Loaded(None, title, pages, sha256_bytes(data))
+    from ingest.identity import identify
+
+    ident = identify([p.text for p in pages[:2]], title)
+    extra: dict[str, Any] = {}
+    if ident.product:
+        extra = {"product": ident.product, "aliases": ident.aliases}
+    return Loaded(None, ident.title or path.stem, pages, sha256_bytes(data), extra)
 
 
 def _page_text(page) -> str:

@@ -60,7 +60,10 @@ class Entry:
     def meta(self, record_key: str | None, found: dict[str, Any], fallback_id: str, title: str) -> DocumentMeta:
         """Metadata of one document: manifest fields over what the file says over defaults."""
         values: dict[str, Any] = {k: v for k, v in found.items() if k in META_KEYS - {"status", "replaces"}}
+        derived = values.get("product")
         values.update({k: v for k, v in self.fields.items() if k in META_KEYS})
+        if derived and values.get("product") in (None, derived):  # the manifest refines what the file says
+            values["aliases"] = sorted(set(found.get("aliases") or []) | set(self.fields.get("aliases") or []))
         values["origin"] = "manifest" if "id" in values else "file"
         if record_key is not None:
             values["id"] = (self.id_prefix if self.id_prefix is not None else f"{self.path.stem}-") + record_key

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from assistant.contract import Citation, Claim
 from ingest.text import normalize_space
 
-MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# A citation marker: [1] or [1, 2], never glued to what follows, so bracketed text of a quote such as the
+# chemical name "[1,2,4]triazolo[4,3-a]pyridine" is not taken for markers.
+MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\](?![\w(-])")
 
 
 @dataclass
@@ -26,7 +28,7 @@ def split_claims(answer: str) -> list[ParsedClaim]:
         if not line:
             continue
         # Cut after a sentence end followed by markers, or at a sentence end followed by a capital.
-        parts = re.split(r"(?<=[.!?:])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)\s+(?=[A-Z\"“(])", line)
+        parts = re.split(r"(?<=[.!?:])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\](?![\w(-]))*)\s+(?=[A-Z\"“(])", line)
         pieces: list[str] = []
         i = 0
         while i < len(parts):

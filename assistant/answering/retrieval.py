@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.question.intents import section_matches, vouched_stems
 from assistant.question.offlabel import is_indication
+from assistant.question.products import misspelt
 from assistant.question.terms import question_words, stem_tokens, tokenize
 from assistant.settings import RetrievalWeights
 from ingest.store import Store
@@ -128,6 +129,8 @@ class Snapshot:
                 for a in d["aliases"]:
                     self.products[a] = d["product"]
         self._indications: dict[str, str] = {}
+        # Words of the store's own text: a word spelt as the content spells it is not a misspelt product name.
+        self.vocab_words = frozenset(w for p in self.passages for w in re.findall(r"[a-z]{5,}", p.text.lower()))
         self._title_tokens = {doc_id: set(stem_tokens(d["title"])) for doc_id, d in self.docs.items()}
 
     def mask(self, filters: Filters, sections: list | None = None) -> np.ndarray:
@@ -163,12 +166,25 @@ class Snapshot:
         return float(np.log(1 + (n - self.doc_freq.get(token, 0) + 0.5) / (self.doc_freq.get(token, 0) + 0.5)))
 
     def products_in(self, text: str) -> list[str]:
+        """Products named in text, in order: by name or alias, or misspelt (see question.products.misspelt)."""
         low = text.lower()
-        found = []
+        found: list[tuple[int, str]] = []
         for name, product in self.products.items():
-            if re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", low) and product not in found:
-                found.append(product)
-        return found
+            m = re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", low)
+            if m and product not in (p for _, p in found):
+                found.append((m.start(), product))
+        for pos, name in misspelt(low, self.products, self.vocab_words):
+            if self.products[name] not in (p for _, p in found):
+                found.append((pos, self.products[name]))
+        return [p for _, p in sorted(found)]
+
+    def respelt(self, text: str) -> str:
+        """The text with misspelt product names written as the catalogue spells them ("tylenal" -> "tylenol")."""
+        low = text.lower()
+        for pos, name in reversed(misspelt(low, self.products, self.vocab_words)):
+            end = pos + len(re.match(r"[a-z][a-z-]*", low[pos:]).group(0))  # type: ignore[union-attr]
+            text = text[:pos] + name + text[end:]
+        return text
 
     def indications(self, product: str) -> str:
         """The text of a product's approved indications (for the off-label check)."""

@@ -57,7 +57,7 @@ def resolve_product(snap: Snapshot, name: str | None) -> str | None:
 
 def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str | None = None,
            source_type: str | None = None) -> Scope:
-    question = focus(asked, snap)
+    question = snap.respelt(focus(asked, snap))
     filters = Filters(audience=audience, source_type=source_type)
     mentioned = snap.products_in(question)
     scope = Scope(question, filters, mentioned)

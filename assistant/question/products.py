@@ -44,3 +44,25 @@ def drugs_in(text: str) -> list[str]:
 
 def stems(name: str) -> list[str]:
     return stem_tokens(name)
+
+
+# A word this close to a product name (rapidfuzz ratio, 0-100) is taken for it: fitted on the consumer
+# questions of the dev split (bench/RESULTS.md, "Products"); shorter names need a closer match.
+MISSPELLING_MIN = {5: 91, 7: 85}
+
+
+def misspelt(text: str, names: dict[str, str], known_words: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """(position, name) for the words of text that misspell one of names ("tylenal", "amoxicilin")."""
+    from rapidfuzz import fuzz, process
+
+    single = [n for n in names if " " not in n and len(n) >= 5]
+    out = []
+    for m in re.finditer(r"[a-z][a-z-]{4,}", text):
+        word = m.group(0)
+        if word in names or word in known_words:
+            continue
+        cutoff = MISSPELLING_MIN[7] if len(word) >= 7 else MISSPELLING_MIN[5]
+        hit = process.extractOne(word, single, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if hit:
+            out.append((m.start(), hit[0]))
+    return out

@@ -45,3 +45,16 @@ def test_an_answer_with_one_bad_sentence_keeps_only_the_good_one():
     assert len(kept) == 1 and len(removed) == 1 and "20" in removed[0].reason
     pruned, cites, claims = _prune(text, [_cite()], kept, removed)
     assert "20 to 100" not in pruned and "[1]" in pruned and len(cites) == 1
+
+
+def test_bracketed_text_of_a_quote_is_not_taken_for_citation_markers():
+    from assistant.answering.claims import split_claims
+
+    quote = ("Repotrectinib is a 3-fluoro-[1,2,4]triazolo[4,3-a]pyridine derivative that inhibits ROS1 and TRK "
+             "kinases.")
+    answer = f"{quote} [1]\n\n- It is given once daily for 14 days. [1][2]"
+    claims = split_claims(answer)
+    assert [c.citations for c in claims] == [[1], [1, 2]]
+    assert "[1,2,4]triazolo[4,3-a]pyridine" in claims[0].text
+    kept, removed = Verifier().verify(f"{quote} [1]", [_cite(quote=quote)])
+    assert len(kept) == 1 and not removed

@@ -5,7 +5,7 @@ const panel = document.getElementById("source");
 
 function renderAnswer(a) {
   const byN = Object.fromEntries(a.citations.map(c => [c.n, c]));
-  const text = esc(a.answer).replace(/\[(\d+)\]/g, (m, n) =>
+  const text = esc(a.answer).replace(/\[(\d+)\](?![\w(-])/g, (m, n) =>
     byN[n] ? `<button type="button" class="cite" data-trace="${a.trace_id}" data-n="${n}">[${n}]</button>` : m);
   const refs = a.citations.map(c => `<div>[${c.n}] ${esc(c.title)}, version ${esc(c.version)}, page ${c.page}</div>`).join("");
   const flags = [];

@@ -1,0 +1,60 @@
+"""Products from the documents: a label ingested without a manifest is found by its brand and generic
+names, and consumer wording (brand names, misspellings) reaches the right drug's label."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from helpers import LABELS
+
+from assistant.answering.assistant import Assistant
+from assistant.settings import Settings
+from ingest.pipeline import ingest
+from ingest.store import Store
+
+
+@pytest.fixture(scope="module")
+def unmanifested(tmp_path_factory, embedder):
+    """Two bundled labels copied without their manifest entries: nothing but the PDFs."""
+    docs = tmp_path_factory.mktemp("unmanifested")
+    for name in ("fda_lisinopril_highlights_2025.pdf", "fda_warfarin_label_2025.pdf"):
+        shutil.copy(LABELS / name, docs / name)
+    data = tmp_path_factory.mktemp("unmanifested-store")
+    store = Store(data, embedder)
+    summary, code = ingest([docs], store=store)
+    assert code == 0, summary["skipped"]
+    return store
+
+
+def test_a_label_without_a_manifest_knows_its_product(unmanifested):
+    docs = {d["product"]: d for d in unmanifested.catalog.documents()}
+    assert set(docs) == {"lisinopril", "warfarin"}
+    assert "zestril" in docs["lisinopril"]["aliases"] and "coumadin" in docs["warfarin"]["aliases"]
+    for d in docs.values():
+        assert len(d["title"]) > 8 and not d["title"].strip().isdigit() and d["origin"] == "file"
+
+
+@pytest.mark.parametrize("question, product", [
+    ("What is the recommended starting dose of Zestril for hypertension?", "lisinopril"),
+    ("Can Coumadin cause bleeding?", "warfarin"),
+    ("what is the starting dose of lisinoprill", "lisinopril"),
+])
+def test_brand_names_and_misspellings_reach_the_label(unmanifested, question, product):
+    a = Assistant(store=unmanifested, settings=Settings.load(unmanifested.data_dir, include_unreviewed=True))
+    answer = a.ask(question)
+    assert answer.status == "answered", answer.explanation
+    docs = {d["doc_id"]: d["product"] for d in unmanifested.catalog.documents()}
+    assert docs[answer.citations[0].document_id] == product
+
+
+@pytest.mark.parametrize("question, product", [
+    ("How much Tylenol can an adult take in a day?", "acetaminophen"),
+    ("Is it safe to take Advil on an empty stomach?", "ibuprofen"),
+    ("Can I take amoxicilin if I am allergic to penicillin?", "amoxicillin"),
+    ("What are the side effects of Lipitor?", "atorvastatin"),
+])
+def test_consumer_brand_names_reach_the_right_label_of_the_bundled_corpus(assistant, question, product):
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    by_id = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
+    assert by_id[answer.citations[0].document_id] == product
