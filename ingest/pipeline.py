@@ -144,8 +144,11 @@ def discover_manifest(paths: list[Path]) -> Path | None:
 
 
 def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir: str | Path | None = None,
-           progress: bool = False, store: Store | None = None, workers: int | None = None) -> tuple[dict, int]:
-    """Run one ingest. Returns (summary dict, exit code: 0 all done, 3 something skipped)."""
+           progress: bool = False, store: Store | None = None, workers: int | None = None,
+           approve: bool = False) -> tuple[dict, int]:
+    """Run one ingest. Returns (summary dict, exit code: 0 all done, 3 something skipped).
+    approve: files without a manifest entry are approved by the operator running this ingest
+    (`medinfo ingest --approve`), not ingested as unreviewed."""
     t0 = time.perf_counter()
     summary = Summary()
     roots = [Path(p) for p in paths]
@@ -189,7 +192,7 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
                     if not bad:
                         summary.ignored.append(str(f))
                     continue
-                entry = Entry(f, {})
+                entry = Entry(f, {"status": "approved"} if approve else {})
             try:
                 sha = sha256_bytes(f.read_bytes())
             except OSError as exc:

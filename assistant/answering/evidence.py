@@ -16,12 +16,24 @@ from assistant.question.intents import INTENTS, section_matches, vouched_stems
 from assistant.question.terms import question_words, stem_tokens
 from assistant.question.wordlists import groups
 from assistant.settings import Thresholds
+from ingest.identity import FORMS, is_stamp
 from ingest.text import TOC_TEXT, classify_heading, without_xrefs
 
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
                          r"medical subject headings)", re.I)
+# A label's product-name line names the product and says nothing about it: "XARELTO® (rivaroxaban) tablets, for
+# oral use", "TYENNE® (tocilizumab-aazg) injection, for intravenous use".
+_PRODUCT_NAME = re.compile(rf"[A-Z][A-Za-z0-9®™-]*(?:\s+[A-Z][A-Za-z0-9®™-]*){{0,3}}\s*(?:®|™|TM)?\s*"
+                           rf"\([a-z][a-z0-9 ,-]{{2,60}}\)\s*(?:[a-z-]+\s+){{0,3}}?(?:{FORMS})\b"
+                           rf"(?:\s*,?\s*for\s+[a-z ]+?\s+use)?")
+
+
+def product_line(flat: str) -> bool:
+    """Nothing but product names: what is left without them has no word."""
+    rest = _PRODUCT_NAME.sub("", flat)
+    return rest != flat and not re.search(r"[A-Za-z]{3,}", rest)
 LITERATURE_BESIDE_LABELLING = (
     "This answer cites published literature beside the approved labelling. The approved labelling comes first "
     "and governs; where the literature says something else, it is not part of the approved labelling.")
@@ -95,7 +107,8 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
         flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
                   and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
-                  and not TOC_TEXT.search(flat) and not _fragment(text, flat))
+                  and not TOC_TEXT.search(flat) and not _fragment(text, flat) and not is_stamp(flat)
+                  and not product_line(flat))
         if usable:
             out.append((p.start + s, p.start + e, text, flat.endswith(":"), section))
     return out

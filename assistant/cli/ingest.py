@@ -29,7 +29,8 @@ def cmd_ingest(args) -> int:
     store = _store(args)
     try:
         summary, code = ingest(args.paths, manifest=args.manifest, store=store,
-                               progress=sys.stderr.isatty() and not args.json, workers=args.workers)
+                               progress=sys.stderr.isatty() and not args.json, workers=args.workers,
+                               approve=args.approve)
     except StoreBusy as exc:
         return fail(str(exc), args.json)
     finally:
@@ -132,6 +133,8 @@ def register(sub, add) -> None:
     sp.add_argument("paths", nargs="+", metavar="PATH")
     sp.add_argument("--manifest", help="metadata manifest (default: manifest.yaml in a given directory)")
     sp.add_argument("--workers", type=int, default=None, help="parser processes (default 2; 0 parses inline)")
+    sp.add_argument("--approve", action="store_true", help="approve files that no manifest lists (you vouch for "
+                    "them); without it they are ingested as unreviewed")
 
     sp = add("source", "Show a stored chunk with its page text and document metadata.", cmd_source)
     sp.add_argument("chunk_id")

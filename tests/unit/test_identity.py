@@ -36,3 +36,10 @@ def test_ingredients_lose_their_salt_and_form_words():
 def test_print_stamps_are_recognised():
     assert is_stamp("1/12/24, 3:45 PM   XELJANZ label") and is_stamp("https://www.accessdata.fda.gov/x.pdf")
     assert is_stamp("Page 3 of 40") and not is_stamp("Take 5 mg once daily at 8 PM.")
+
+
+def test_a_product_name_line_is_not_evidence_but_a_sentence_naming_the_product_is():
+    from assistant.answering.evidence import product_line
+
+    assert product_line("ZOLTRAVA® (examplumab-xyzq) injection, for intravenous or subcutaneous use")
+    assert not product_line("The recommended dose of ZOLTRAVA (examplumab-xyzq) injection is 8 mg/kg every 4 weeks.")
