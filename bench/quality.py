@@ -209,7 +209,7 @@ def summarise(rows: list[dict]) -> dict:
     for key in sorted({(r["set"], r["split"]) for r in rows}):
         group = [r for r in rows if (r["set"], r["split"]) == key]
 
-        def rate(k):
+        def rate(k, group=group):
             vals = [r[k] for r in group if k in r]
             return round(sum(vals) / len(vals), 3) if vals else None
 
