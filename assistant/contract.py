@@ -126,3 +126,5 @@ class Answer(BaseModel):
     retrieved: list[RetrievedPassage] = Field(default_factory=list, description="passages retrieved, best first")
     prompt_version: str | None = None
     latency_ms: float | None = None
+    answerability: float | None = Field(default=None, description="the fitted model's probability that the "
+                                        "evidence answers the question (when the fitted model decided)")

@@ -32,6 +32,14 @@ class Thresholds(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # --- answerability (refuse rather than guess) ---------------------------------------------
+    answerability: Literal["fitted", "rule"] = Field(
+        "fitted", description="fitted: the logistic answerability model of answering/data/answerability.json "
+        "(fitted on the dev splits by bench/fit_answerability.py) decides refusals; rule: the hand-set "
+        "min_coverage and min_dense below (the rule of earlier releases)")
+    min_answerability: float | None = Field(
+        None, ge=0, le=1, description="Refuse when the fitted model's probability that the evidence answers the "
+        "question is below this; None: the operating point stored with the model, chosen on dev (see "
+        "bench/RESULTS.md, 'Answerability').")
     min_coverage: float = Field(
         0.5, ge=0, le=1, description="Share of the question's key terms "
         "(IDF-weighted) the evidence must contain. Hand-set on eval/golden/labels.jsonl (the bundled set).")

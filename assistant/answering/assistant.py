@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from assistant.answering import refusal
+from assistant.answering import answerability, refusal
 from assistant.answering.claims import prune
 from assistant.answering.evidence import Selection, select
 from assistant.answering.extractive import Draft, ExtractiveGenerator
@@ -109,10 +109,8 @@ class Assistant:
         if not hits:
             return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE,
                           explanation="No passage in the available content matches the question.")
-        selection = select(question, hits, snap, scope.mentioned, intents=scope.filters.intents,
-                           thresholds=self.settings.thresholds)
-        selection.evidence = scope.admit(selection.evidence, snap)
-        weak = refusal.weak(hits, selection, self.settings.thresholds)
+        selection, feats = self.select(question, hits, scope, snap)
+        weak, base["answerability"] = refusal.weak(hits, selection, self.settings.thresholds, feats)
         if weak:
             return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, explanation=weak,
                           closest_documents=refusal.closest(hits), notices=notices)
@@ -145,6 +143,30 @@ class Assistant:
         if answer.status != "answered":
             answer.closest_documents = refusal.closest(hits)
         return answer
+
+    def select(self, question: str, hits: list, scope: Scope, snap: Snapshot
+               ) -> tuple[Selection, dict[str, float]]:
+        """The evidence sentences a question may cite, and the answerability features of that evidence."""
+        selection = select(question, hits, snap, scope.mentioned, intents=scope.filters.intents,
+                           thresholds=self.settings.thresholds)
+        selection.evidence = scope.admit(selection.evidence, snap)
+        feats = answerability.features(hits, selection, snap, scope.filters.intents, scope.mentioned,
+                                       selection.n_terms, question)
+        return selection, feats
+
+    def inspect(self, question: str, top_k: int | None = None) -> dict:
+        """What answering sees before it decides (for fitting and diagnosis): scope, hits, selection, features.
+        Nothing is audited."""
+        snap = self.retriever.snapshot()
+        scope = decide(clean_question(question), snap)
+        if scope.refusal:
+            return {"scope": scope, "hits": [], "selection": None, "features": None}
+        hits = [h for h in self.retriever.search(scope.question, k=top_k or DEFAULT_TOP_K, filters=scope.filters)
+                if not suspicious(h.passage.text)]
+        if not hits:
+            return {"scope": scope, "hits": [], "selection": None, "features": None}
+        selection, feats = self.select(scope.question, hits, scope, snap)
+        return {"scope": scope, "hits": hits, "selection": selection, "features": feats}
 
     def _verified(self, base: dict, draft: Draft, selection: Selection, notices: list[str]) -> Answer:
         kept, removed = self.verifier.verify(draft.text, draft.citations, draft.contexts)

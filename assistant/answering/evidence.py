@@ -63,6 +63,7 @@ class Selection:
     coverage: float  # share of the question's key terms (IDF-weighted) found in the evidence
     best_overlap: float
     notices: list[str]
+    n_terms: int = 0  # key terms of the question
 
 
 def _synonyms() -> dict[str, set[str]]:
@@ -183,7 +184,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             found |= vouched
     coverage = sum(w for term, w in terms.items() if _present(term, found)) / total if terms else 0.0
     best = max((e.overlap for e in chosen), default=0.0)
-    return Selection(chosen, coverage, best, notices)
+    return Selection(chosen, coverage, best, notices, len(terms))
 
 
 _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")

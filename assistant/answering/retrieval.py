@@ -275,7 +275,7 @@ class Retriever:
             for h in hits.values():
                 h.score += w.focus * snap.focus_match(qtok, h.passage.doc_id) / w.rrf_k
         if filters.intents and w.bm25 > 0:
-            weight = w.section * (2.0 if _only_intent_words(query, filters.intents, snap) else 1.0)
+            weight = w.section * (2.0 if only_intent_words(query, filters.intents, snap) else 1.0)
             for rank, (i, _) in enumerate(self.lexical(query, 20, filters, snap, sections=filters.intents)):
                 h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
                 h.score += weight / (w.rrf_k + rank)
@@ -285,7 +285,7 @@ class Retriever:
         return sorted(hits.values(), key=lambda h: -h.score)[:k]
 
 
-def _only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:
+def only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:
     """Does the question say nothing but a product and a section ("How does warfarin work?")? Then the
     label's structure is the only signal there is: the text of that section seldom repeats the words."""
     vouched = vouched_stems(intents)

@@ -31,7 +31,7 @@ INTENTS = [
        "boxed box warning warnings"),
     _i("contraindications", r"contraindicat|should not (be )?(use|take|given)", r"contraindications|do not use",
        "contraindications contraindicated contraindication"),
-    _i("dosing", r"\bdos(e|es|age|ing|ed)\b|how much|regimen|how (should|do) .* (take|taken|given|dosed)",
+    _i("dosing", r"\bdos(e|es|age|ing|ed)\b|how (much|many)|regimen|how (should|do) .* (take|taken|given|dosed)",
        r"dosage and administration|^2(\.\d+)?\s|directions|dosing|dosage", "dose doses dosage dosing dosed regimen"),
     _i("adverse_reactions", r"side effect|adverse|common reactions?", r"adverse reactions|side effects",
        "side effects effect adverse reactions reaction common"),

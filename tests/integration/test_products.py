@@ -54,7 +54,9 @@ def test_brand_names_and_misspellings_reach_the_label(unmanifested, question, pr
     ("What are the side effects of Lipitor?", "atorvastatin"),
 ])
 def test_consumer_brand_names_reach_the_right_label_of_the_bundled_corpus(assistant, question, product):
+    # The right label is found whether or not its text answers the question (answerability decides that).
     answer = assistant.ask(question)
-    assert answer.status == "answered", answer.explanation
     by_id = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
-    assert by_id[answer.citations[0].document_id] == product
+    first = answer.citations[0].document_id if answer.citations else answer.closest_documents[0].document_id
+    assert by_id[first] == product, (answer.status, answer.explanation)
+    assert all(by_id[r.document_id] == product for r in answer.retrieved[:3])
