@@ -187,8 +187,10 @@ def score(items: list[dict], medinfo, base) -> list[dict]:
         a = medinfo.ask(it["question"], channel="bench")
         text = a.answer + " " + " ".join(c.quote for c in a.citations)
         first = by_doc.get(a.citations[0].document_id) if a.citations else None
+        found = first or (by_doc.get(a.closest_documents[0].document_id) if a.closest_documents else None)
         row = {"id": it["id"], "set": it["set"], "split": it["split"], "status": a.status,
-               "right_drug": bool(first and first["product"] == it["product"])}
+               "right_drug": bool(first and first["product"] == it["product"]),
+               "right_drug_found": bool(found and found["product"] == it["product"])}
         hits = base.similarity_search(it["question"], k=3)
         files = [Path(h.metadata["source"]).name for h in hits]
         row["base_right_drug"] = bool(files) and product_of_file(files[0]) == it["product"]
@@ -215,7 +217,8 @@ def summarise(rows: list[dict]) -> dict:
 
         out[f"{key[0]}/{key[1]}"] = {
             "n": len(group), "medinfo_refused": round(sum(r["status"] != "answered" for r in group) / len(group), 3),
-            "medinfo_right_drug": rate("right_drug"), "baseline_right_drug_top1": rate("base_right_drug"),
+            "medinfo_right_drug": rate("right_drug"), "medinfo_right_drug_found": rate("right_drug_found"),
+            "baseline_right_drug_top1": rate("base_right_drug"),
             "medinfo_fact": rate("fact"), "baseline_fact_top1": rate("base_fact_top1"),
             "baseline_fact_top3": rate("base_fact_top3"), "medinfo_page": rate("page"),
             "baseline_page_top3": rate("base_page_top3")}
