@@ -221,23 +221,26 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
     return result, (3 if summary.skipped else 0)
 
 
-def _worker_init(lock_fd: int | None) -> None:
-    """A parser process dies with the ingest that started it and does not hold its lock: after a kill -9 of
-    the parent, the next ingest finds the store free (Linux: PR_SET_PDEATHSIG)."""
+def _worker_init() -> None:
+    """A parser process dies with the process that started it (Linux: PR_SET_PDEATHSIG). Parsers come from a
+    fork server started clean (no threads, no open store, no copy of the ingest lock), so a kill -9 of the
+    ingest leaves nothing behind that holds the store, and no parser inherits a lock held by another thread
+    of the ingest (a fork of the ingest itself once deadlocked in sqlite's allocator that way)."""
     import ctypes
     import signal
 
-    if lock_fd is not None:
-        try:
-            os.close(lock_fd)  # the inherited descriptor of ingest.lock: only the parent holds the lock
-        except OSError:
-            pass
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass
     if os.getppid() == 1:  # the parent died before the signal was armed
         os._exit(1)
+
+
+def _parser_context():
+    ctx = get_context("forkserver")
+    ctx.set_forkserver_preload(["ingest.pipeline"])
+    return ctx
 
 
 def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: Summary, progress: bool,
@@ -256,8 +259,7 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: S
         futures = [(job, _Done(lambda j=job: parse_file(str(j[0]), j[1], j[3]))) for job in jobs]
         pool = None
     else:
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("fork"),
-                                   initializer=_worker_init, initargs=(store.lock_fd,))
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_parser_context(), initializer=_worker_init)
         # Big files first, results taken as they complete: parsing overlaps embedding with no idle tail.
         order = sorted(jobs, key=lambda j: -j[0].stat().st_size)
         submitted = {pool.submit(parse_file, str(job[0]), job[1], job[3]): job for job in order}

@@ -109,10 +109,6 @@ class Store:
         return self._cache
 
     # --- writer lock: one ingest at a time per data directory -------------------------------
-    @property
-    def lock_fd(self) -> int | None:
-        return self._lock_fd
-
     def lock(self) -> str | None:
         """Take the ingest lock. Returns a note when it took over from an ingest that was killed."""
         path = self.data_dir / "ingest.lock"
