@@ -47,7 +47,8 @@ GATE_DIR ?= .medinfo-gate
 gate: venv
 	$(BIN)/medinfo ingest corpus --data-dir $(GATE_DIR) > /dev/null
 	mkdir -p reports
-	$(BIN)/medinfo eval eval/golden/labels.jsonl eval/golden/pubmedqa.jsonl --data-dir $(GATE_DIR) \
+	$(BIN)/medinfo eval eval/golden/labels.jsonl eval/golden/pubmedqa.jsonl eval/golden/out_of_corpus.jsonl \
+		--data-dir $(GATE_DIR) \
 		--thresholds eval/thresholds.yaml --junit reports/eval.xml --report reports/eval.html
 
 clean:
