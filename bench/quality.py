@@ -175,7 +175,6 @@ def baseline(more: Path, path: Path):
 
 
 def product_of_file(name: str) -> str:
-
     m = re.match(r"fda_([a-z]+)", name)
     return m.group(1) if m else name
 

@@ -303,7 +303,7 @@ class Catalog(PerThreadConnection):
         row = self.conn.execute("SELECT value FROM meta WHERE key='corpus_version'").fetchone()
         return row[0] if row else "empty"
 
-    def stats(self) -> dict[str, Any]:  # noqa: D401
+    def stats(self) -> dict[str, Any]:
         c = self.conn
         by_status = {r[0]: r[1] for r in c.execute("SELECT status, COUNT(*) FROM documents GROUP BY status")}
         by_kind = {r[0]: r[1] for r in c.execute("SELECT kind, COUNT(*) FROM documents GROUP BY kind")}

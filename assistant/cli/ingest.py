@@ -99,11 +99,14 @@ def cmd_docs(args) -> int:
 
 def cmd_withdraw(args) -> int:
     """Withdraw a document by id (every revision and id alias), or reinstate it."""
+    from ingest.store import StoreBusy
+
     store = _store(args)
     cat = store.catalog
     try:
         store.lock()
-    except Exception as exc:  # noqa: BLE001 - StoreBusy: an ingest is running
+    except StoreBusy as exc:  # an ingest is running: withdraw after it
+        store.close()
         return fail(str(exc), args.json)
     try:
         if args.reinstate:
