@@ -42,14 +42,39 @@ lint: venv
 	$(BIN)/ruff check assistant ingest eval tests bench
 	$(BIN)/mypy
 
-# The release gate: the bundled golden sets against eval/thresholds.yaml, on the offline default.
+# The release gate: golden sets against eval/thresholds.yaml, on the offline default, in two stores:
+#  - the bundled corpus: labels, pubmedqa, consumer_drugs and out_of_corpus (PubMedRS-200 test half);
+#  - the bundled corpus plus the documents of the held-out literature and consumer sets (eval/golden/docs:
+#    BioASQ gold snippets, MEDIQA graded passages): the fixed test samples of bioasq and mediqa.
+# Tuning uses the dev samples in eval/golden/dev/ only (eval/golden/build_dev_sets.py).
 GATE_DIR ?= .medinfo-gate
+GATE_DEV_DIR ?= .medinfo-gate-heldout
 gate: venv
 	$(BIN)/medinfo ingest corpus --data-dir $(GATE_DIR) > /dev/null
 	mkdir -p reports
 	$(BIN)/medinfo eval eval/golden/labels.jsonl eval/golden/pubmedqa.jsonl eval/golden/out_of_corpus.jsonl \
-		--data-dir $(GATE_DIR) \
+		eval/golden/consumer_drugs.jsonl --data-dir $(GATE_DIR) \
 		--thresholds eval/thresholds.yaml --junit reports/eval.xml --report reports/eval.html
+	$(BIN)/medinfo ingest corpus --data-dir $(GATE_DEV_DIR) > /dev/null
+	$(BIN)/medinfo ingest eval/golden/docs --data-dir $(GATE_DEV_DIR) > /dev/null
+	$(BIN)/medinfo eval eval/golden/bioasq.jsonl eval/golden/mediqa.jsonl --data-dir $(GATE_DEV_DIR) \
+		--thresholds eval/thresholds.yaml --baseline eval/baseline-heldout.json \
+		--junit reports/eval-heldout.xml --report reports/eval-heldout.html
+
+# The whole test splits (and dev beside them), built from ../shared/data (development data, not shipped):
+# every set's dev and test side by side in reports/eval-full-*.json. Takes ~15 min.
+SHARED ?= ../shared/data
+FULL_DIR ?= .medinfo-eval-full
+eval-full: venv
+	test -d $(SHARED)/dev || { echo "eval-full needs the development data at SHARED=$(SHARED)"; exit 2; }
+	$(BIN)/python eval/golden/build_dev_sets.py --shared $(SHARED) --full reports/golden-full
+	$(BIN)/medinfo ingest corpus --data-dir $(FULL_DIR) > /dev/null
+	$(BIN)/medinfo ingest reports/golden-full/docs --data-dir $(FULL_DIR) > /dev/null
+	for split in test dev; do \
+		d=reports/golden-full; [ $$split = dev ] && d=reports/golden-full/dev; \
+		$(BIN)/medinfo eval $$d/bioasq.jsonl $$d/mediqa.jsonl $$d/consumer_drugs.jsonl eval/golden/out_of_corpus.jsonl \
+			--data-dir $(FULL_DIR) --thresholds eval/thresholds.yaml --json > reports/eval-full-$$split.json; \
+	done; $(BIN)/python eval/summarise.py reports/eval-full-test.json reports/eval-full-dev.json
 
 clean:
 	rm -rf $(VENV) *.egg-info

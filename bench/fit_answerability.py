@@ -10,8 +10,11 @@ manifest). Items, each split dev/test by a hash of its id (labels by document):
 - eval/golden/labels.jsonl (split by expected document), positive when the evidence is on an expected page,
   negative for its unanswerable items;
 - eval/golden/pubmedqa.jsonl, positive when the evidence is from the expected abstract;
-- out of corpus: PubMedRS-200 and BioASQ questions (their evidence is not in the store): negative.
-Features: assistant/answering/answerability.py. Model: logistic regression (scikit-learn, balanced classes).
+- eval/golden/{dev/,}bioasq.jsonl and mediqa.jsonl (eval/golden/build_dev_sets.py: dev sample / test sample; their
+  documents are in the store), positive when the evidence is from a gold PMID / a passage graded >= 3;
+- out of corpus: PubMedRS-200 (its evidence is not in the store): negative.
+Features: assistant/answering/answerability.py. Model: logistic regression (scikit-learn), each (set, label)
+group weighted alike.
 The operating point is chosen on dev (5-fold cross-validated probabilities): the highest answer rate on
 positives with at least 95 % of out-of-corpus questions refused.
 """
@@ -19,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from pathlib import Path
@@ -49,11 +51,18 @@ def build_store(shared: Path, path: Path):
     store = Store(path, Embedder())
     ingest([ROOT / "corpus"], store=store)
     ingest([more], store=store, approve=True)
+    ingest([ROOT / "eval/golden/docs"], store=store)  # BioASQ snippets and MEDIQA passages of the golden samples
     return store
 
 
 def golden(name: str) -> list[dict]:
     return [json.loads(x) for x in (ROOT / "eval/golden" / name).read_text().split("\n") if x.strip()]
+
+
+def held_out(name: str) -> list[dict]:
+    """A set of build_dev_sets.py: its dev sample (eval/golden/dev/) and its gate sample (test)."""
+    return [it | {"split": split} for split, path in (("dev", f"dev/{name}.jsonl"), ("test", f"{name}.jsonl"))
+            for it in golden(path)]
 
 
 def items(shared: Path) -> list[dict]:
@@ -69,11 +78,12 @@ def items(shared: Path) -> list[dict]:
     for it in golden("pubmedqa.jsonl"):
         out.append({"id": it["id"], "question": it["question"], "kind": "pubmedqa", "split": split_of(it["id"]),
                     "expected": it["expected"]})
-    rng = random.Random(0)
+    for name in ("bioasq", "mediqa"):  # their evidence is in the store (eval/golden/docs)
+        for it in held_out(name):
+            out.append({"id": it["id"], "question": it["question"], "kind": name, "split": it["split"],
+                        "expected": it["expected"]})
     rs = [json.loads(x) for x in (shared / "dev/pubmedrs200/pubmedrs200.jsonl").read_text().split("\n") if x.strip()]
-    bio = [json.loads(x) for f in sorted((shared / "dev/bioasq_7b_10b").glob("*.jsonl"))
-           for x in f.read_text().split("\n") if x.strip()]
-    for it in rs + rng.sample(bio, 300):
+    for it in rs:
         out.append({"id": it["id"], "question": it["question"], "kind": "out_of_corpus", "split": split_of(it["id"])})
     return out
 
@@ -114,6 +124,29 @@ def _rule(r: dict) -> bool:
     return r["selection"].coverage < t.min_coverage or r["features"]["best_dense"] < t.min_dense
 
 
+def balanced(kinds: list[str], y: np.ndarray) -> np.ndarray:
+    """Sample weights giving each (kind, label) group the same total: no set, by its size or its share of
+    positives, teaches the model which set a question comes from instead of whether it is answered."""
+    k = np.array(kinds)
+    w = np.ones(len(y))
+    for kind in set(kinds):
+        for lab in (0, 1):
+            m = (k == kind) & (y == lab)
+            if m.any():
+                w[m] = 1.0 / m.sum()
+    return w * len(y) / w.sum()
+
+
+def cv_probabilities(model, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    from sklearn.model_selection import StratifiedKFold
+
+    p = np.zeros(len(y))
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(X, y):
+        model.fit(X[tr], y[tr], sample_weight=w[tr])
+        p[te] = model.predict_proba(X[te])[:, 1]
+    return p
+
+
 def rates(p: np.ndarray, y: np.ndarray, kinds: list[str], cut: float) -> dict:
     answer = p >= cut
     pos = y == 1
@@ -126,7 +159,6 @@ def rates(p: np.ndarray, y: np.ndarray, kinds: list[str], cut: float) -> dict:
 
 def main() -> None:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import cross_val_predict
 
     from assistant.answering.assistant import Assistant
     from assistant.settings import Settings
@@ -150,17 +182,18 @@ def main() -> None:
              rd=np.array([i["rule_refuses"] for i in kd]), rt=np.array([i["rule_refuses"] for i in kt]))
     mean, scale = Xd.mean(axis=0), Xd.std(axis=0) + 1e-9
     kinds_d = [i["kind"] for i in kd]
+    wd = balanced(kinds_d, yd)
     fits = []  # the regularisation chosen on dev too: the best answer rate at >= 95 % out-of-corpus refusals
     for c in (0.03, 0.1, 0.3, 1.0):
-        m = LogisticRegression(class_weight="balanced", C=c, max_iter=2000)
-        p = cross_val_predict(m, (Xd - mean) / scale, yd, cv=5, method="predict_proba")[:, 1]
+        m = LogisticRegression(C=c, max_iter=3000)
+        p = cv_probabilities(m, (Xd - mean) / scale, yd, wd)
         ok = [rates(p, yd, kinds_d, float(t)) for t in np.arange(0.05, 0.95, 0.01)]
         score = max((r["answered_when_evidence_answers"] for r in ok if (r["refused_out_of_corpus"] or 0) >= 0.95),
                     default=0.0)
         print(f"C={c}: best dev answer rate at >= 95 % out-of-corpus refusals {score:.3f}")
         fits.append((score, -c, m, p))
     _, neg_c, model, pd = max(fits, key=lambda f: (f[0], f[1]))
-    model.fit((Xd - mean) / scale, yd)
+    model.fit((Xd - mean) / scale, yd, sample_weight=wd)
     print(f"dev: {len(yd)} items ({int(yd.sum())} positive); test: {len(yt)} ({int(yt.sum())} positive); "
           f"collected in {time.perf_counter() - t0:.0f} s")
     print("reliability on dev (5-fold): bin, n, mean predicted, observed positive rate")

@@ -75,6 +75,8 @@ def run_item(set_name: str, item: dict, client, top_k: int = 10) -> ItemResult:
             cited_docs = {c["document_id"] for c in answer["citations"]}
             cited_pages = {(c["document_id"], c["page"]) for c in answer["citations"]}
             r.metrics["correct_document"] = float(bool(cited_docs & expected_docs))
+            first = answer["citations"][0]["document_id"] if answer["citations"] else None
+            r.metrics["first_citation_correct"] = float(first in expected_docs)
             r.metrics["correct_page"] = float(bool(cited_pages & expected)) if expected else None
             if not r.metrics["correct_document"]:
                 r.failures.append(f"cited {sorted(cited_docs)}, expected one of {sorted(expected_docs)}")
@@ -125,6 +127,7 @@ def aggregate(results: list[ItemResult]) -> dict[str, Any]:
         "uncited_sentence_rate": (sum(r.metrics.get("uncited_sentences", 0) for r in answered) /
                                   max(1, n_claims)) if answered else None,
         "correct_document_rate": mean("correct_document", answered_ok),
+        "first_citation_correct_rate": mean("first_citation_correct", answered_ok),
         "correct_page_rate": mean("correct_page", answered_ok),
         "refusal_accuracy": mean("refusal_correct", unanswerable),
         "false_refusal_rate": mean("refused", answerable),

@@ -15,6 +15,7 @@ HEADLINE = [
     ("citation_precision", "Citations that support their claim"),
     ("verbatim_quote_rate", "Quotes verbatim at their offsets"),
     ("correct_document_rate", "Answers citing an expected document"),
+    ("first_citation_correct_rate", "First citation is an expected document"),
     ("correct_page_rate", "Answers citing an expected page"),
     ("refusal_accuracy", "Unanswerable questions refused"),
     ("false_refusal_rate", "Answerable questions refused"),

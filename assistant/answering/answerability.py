@@ -9,29 +9,43 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answering.evidence import Selection
+import numpy as np
+
+from assistant.answering.evidence import Selection, key_terms, present
 from assistant.answering.retrieval import Hit, Snapshot, only_intent_words
 from assistant.question.intents import section_matches
+from assistant.question.terms import stem_tokens
 
+SENTENCES_EMBEDDED = 4  # the first evidence sentences compared with the question (one batch, ~30 ms on 2 cores)
 MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
 # Only features that do not scale with the size of the store (BM25 scores and retrieval ranks do: a model
 # fitted on a large store then refused nearly everything in a small one).
 FEATURES = ("coverage", "best_overlap", "best_dense", "lead_score", "n_terms", "has_intent", "intent_section",
-            "product_named", "product_evidence", "literature",
+            "product_named", "product_evidence",
             # interactions (a linear model cannot form them): evidence from the named product's label that is
-            # also close or covering; a section the question names; literature, and no product, by closeness
-            "product_x_dense", "product_x_coverage", "intent_x_section", "literature_x_dense", "unnamed_x_dense",
+            # also close or covering; a section the question names; no product, by closeness. (Whether the
+            # evidence is literature is left out: it told the dev sets apart, not answers from non-answers.)
+            "product_x_dense", "product_x_coverage", "intent_x_section", "unnamed_x_dense",
             # a question that names nothing but a product and a section ("How does warfarin work?"), answered
             # from that section
-            "intent_only", "intent_only_x_section")
+            "intent_only", "intent_only_x_section",
+            # which terms are missing, not only how much weight: a question whose rarest terms are absent from the
+            # evidence ("Plasmodium vivax and HIV co-infection" answered about Plasmodium vivax alone) is about
+            # something else; a passage that stands out from the next document's is a targeted answer
+            "rare_missing", "top_terms_found", "lead_coverage", "dense_margin",
+            # closeness of the question to the evidence sentences themselves, not to the passages around them
+            "sentence_dense", "lead_sentence_dense")
 
 
 def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: list, products: list[str],
-             n_terms: int, question: str = "") -> dict[str, float]:
+             n_terms: int, question: str = "", embed: Callable[[list[str]], np.ndarray] | None = None
+             ) -> dict[str, float]:
+    """embed: texts -> unit vectors (the store's embedder); without it the sentence features are 0."""
     ev = selection.evidence
     f = {
         "coverage": selection.coverage,
@@ -43,16 +57,45 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
         "intent_section": (sum(section_matches(intents, e.section) for e in ev) / len(ev)) if ev and intents else 0.0,
         "product_named": float(bool(products)),
         "product_evidence": (sum(e.passage.product in products for e in ev) / len(ev)) if ev and products else 0.0,
-        "literature": (sum(e.passage.kind == "literature" for e in ev) / len(ev)) if ev else 0.0,
     }
     f["product_x_dense"] = f["product_evidence"] * f["best_dense"]
     f["product_x_coverage"] = f["product_evidence"] * f["coverage"]
     f["intent_x_section"] = f["has_intent"] * f["intent_section"]
-    f["literature_x_dense"] = f["literature"] * f["best_dense"]
     f["unnamed_x_dense"] = (1.0 - f["product_named"]) * f["best_dense"]
     f["intent_only"] = float(bool(intents) and bool(products) and only_intent_words(question, intents, snap))
     f["intent_only_x_section"] = f["intent_only"] * f["intent_section"]
+    f.update(_term_features(question, selection, snap, products))
+    best = max(hits, key=lambda h: h.dense, default=None)
+    other = max((h.dense for h in hits if best is not None and h.passage.doc_id != best.passage.doc_id), default=0.0)
+    f["dense_margin"] = max(0.0, f["best_dense"] - other) if best is not None else 0.0
+    f["sentence_dense"] = f["lead_sentence_dense"] = 0.0
+    if embed is not None and ev and question:
+        vecs = embed([question] + [e.display for e in ev[:SENTENCES_EMBEDDED]])
+        sims = vecs[1:] @ vecs[0]
+        f["sentence_dense"], f["lead_sentence_dense"] = float(sims.max()), float(sims[0])
     return f
+
+
+def _term_features(question: str, selection: Selection, snap: Snapshot, products: list[str]) -> dict[str, float]:
+    terms = key_terms(question, snap, products)
+    ev = selection.evidence
+    if not terms or not ev:
+        return {"rare_missing": 0.0, "top_terms_found": 1.0 if ev else 0.0, "lead_coverage": 0.0}
+
+    def tokens(items) -> set[str]:
+        out: set[str] = set()
+        for e in items:
+            out |= set(stem_tokens(e.text)) | set(stem_tokens(e.section))
+        return out
+
+    found, lead = tokens(ev), tokens(ev[:1])
+    top = max(terms.values()) or 1.0
+    missing = [w for t, w in terms.items() if not present(t, found)]
+    ranked = sorted(terms, key=lambda t: -terms[t])[:3]
+    total = sum(terms.values()) or 1.0
+    return {"rare_missing": max(missing, default=0.0) / top,
+            "top_terms_found": sum(present(t, found) for t in ranked) / len(ranked),
+            "lead_coverage": sum(w for t, w in terms.items() if present(t, lead)) / total}
 
 
 @dataclass

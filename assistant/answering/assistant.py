@@ -151,7 +151,7 @@ class Assistant:
                            thresholds=self.settings.thresholds)
         selection.evidence = scope.admit(selection.evidence, snap)
         feats = answerability.features(hits, selection, snap, scope.filters.intents, scope.mentioned,
-                                       selection.n_terms, question)
+                                       selection.n_terms, question, embed=self.store.embedder.embed)
         return selection, feats
 
     def inspect(self, question: str, top_k: int | None = None) -> dict:

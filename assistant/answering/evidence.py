@@ -78,7 +78,8 @@ def _synonyms() -> dict[str, set[str]]:
 _SYN: dict[str, set[str]] | None = None
 
 
-def _present(term: str, tokens: set[str]) -> bool:
+def present(term: str, tokens: set[str]) -> bool:
+    """Is the term, or a synonym of it (question/data/synonyms.txt), among the tokens?"""
     global _SYN
     if _SYN is None:
         _SYN = _synonyms()
@@ -143,8 +144,8 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             if intents and section_tokens and section_matches(intents, section):
                 section_tokens |= vouched
             toks = set(stem_tokens(text))
-            hit_w = sum(w for term, w in terms.items() if _present(term, toks))
-            sec_w = sum(w for term, w in terms.items() if _present(term, section_tokens) and not _present(term, toks))
+            hit_w = sum(w for term, w in terms.items() if present(term, toks))
+            sec_w = sum(w for term, w in terms.items() if present(term, section_tokens) and not present(term, toks))
             overlap = (hit_w + 0.5 * sec_w) / total
             score = (t.overlap_weight * overlap + (1 - t.overlap_weight) * prior) * damp
             candidates.append(Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead,
@@ -182,7 +183,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section))
         if intents and section_matches(intents, ev.section):
             found |= vouched
-    coverage = sum(w for term, w in terms.items() if _present(term, found)) / total if terms else 0.0
+    coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
     best = max((e.overlap for e in chosen), default=0.0)
     return Selection(chosen, coverage, best, notices, len(terms))
 
