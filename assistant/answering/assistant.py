@@ -99,7 +99,7 @@ class Assistant:
         if scope.refusal:
             return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, explanation=scope.refusal)
         question = scope.question
-        hits = self.retriever.search(question, k=k, filters=scope.filters)
+        hits = self.retrieve(asked, scope, k)
         # Passages that give orders ("ignore previous instructions...") are not evidence for any generator.
         hits = [h for h in hits if not suspicious(h.passage.text)]
         base["retrieved"] = [RetrievedPassage(chunk_id=h.passage.chunk_id, document_id=h.passage.doc_id,
@@ -144,6 +144,22 @@ class Assistant:
             answer.closest_documents = refusal.closest(hits)
         return answer
 
+    def retrieve(self, asked: str, scope: Scope, k: int) -> list:
+        """Passages for the question. When scope narrowed it to its asking part (a narrative, a consumer message
+        with a subject line), the whole text is searched too and the two rankings fused: the subject of a
+        message is often only in its first words (MEDIQA dev: gold passage in the top 6 for 70/129 questions
+        with the narrowed text alone, 78 with both)."""
+        hits = self.retriever.search(scope.question, k=k, filters=scope.filters)
+        if scope.question == asked:
+            return hits
+        score: dict[str, float] = {}
+        keep: dict[str, Any] = {}
+        for ranked in (hits, self.retriever.search(asked, k=k, filters=scope.filters)):
+            for rank, h in enumerate(ranked):
+                score[h.passage.chunk_id] = score.get(h.passage.chunk_id, 0.0) + 1.0 / (FUSION_K + rank)
+                keep.setdefault(h.passage.chunk_id, h)
+        return [keep[c] for c in sorted(score, key=lambda c: -score[c])][:k]
+
     def select(self, question: str, hits: list, scope: Scope, snap: Snapshot
                ) -> tuple[Selection, dict[str, float]]:
         """The evidence sentences a question may cite, and the answerability features of that evidence."""
@@ -161,7 +177,7 @@ class Assistant:
         scope = decide(clean_question(question), snap)
         if scope.refusal:
             return {"scope": scope, "hits": [], "selection": None, "features": None}
-        hits = [h for h in self.retriever.search(scope.question, k=top_k or DEFAULT_TOP_K, filters=scope.filters)
+        hits = [h for h in self.retrieve(clean_question(question), scope, top_k or DEFAULT_TOP_K)
                 if not suspicious(h.passage.text)]
         if not hits:
             return {"scope": scope, "hits": [], "selection": None, "features": None}
@@ -182,6 +198,9 @@ class Assistant:
                                  f"{'; '.join(unreviewed)}. Check it before relying on it."]
         return Answer(**base, status="answered", answer=text, citations=citations, claims=kept,
                       removed_claims=removed, notices=notices + selection.notices, flags=Flags())
+
+
+FUSION_K = 60  # reciprocal-rank fusion constant (Cormack et al. 2009), not tuned
 
 
 def _generator(s: Settings):
