@@ -108,6 +108,14 @@ class RetrievedPassage(BaseModel):
     score: float
 
 
+class Part(BaseModel):
+    """One question of a message that asked several, answered or refused on its own."""
+    question: str
+    status: Status
+    citations: list[int] = Field(default_factory=list, description="the answer's citation numbers for this part")
+    explanation: str | None = None
+
+
 class Answer(BaseModel):
     question: str
     status: Status
@@ -128,3 +136,5 @@ class Answer(BaseModel):
     latency_ms: float | None = None
     answerability: float | None = Field(default=None, description="the fitted model's probability that the "
                                         "evidence answers the question (when the fitted model decided)")
+    parts: list[Part] = Field(default_factory=list, description="when the message asked several questions: each "
+                              "one, answered or refused on its own, in the order asked (empty for one question)")

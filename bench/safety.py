@@ -42,12 +42,13 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
          "safety_holdout3.jsonl": "written after that; before its one round of fixes: AE recall 0.0, PC recall 0.5",
          "safety_holdout4.jsonl": "written after that; scored 0.333 AE recall before the recall-first rewrite",
          "safety_holdout5.jsonl": "written after all vocabulary tuning; AE recall 0.25 with event words required, "
-                                  "then the rule became structural (person or occurrence + product, no event word)"}
+                                  "then the rule became structural (person or occurrence + product, no event word)",
+         "safety_holdout6.jsonl": "written 2026-12-01 (issue 11) without running the rules on it first; never tuned"}
 
 
 def main() -> None:
     for name in ("safety.jsonl", "safety_holdout.jsonl", "safety_holdout2.jsonl", "safety_holdout3.jsonl",
-                 "safety_holdout4.jsonl", "safety_holdout5.jsonl"):
+                 "safety_holdout4.jsonl", "safety_holdout5.jsonl", "safety_holdout6.jsonl"):
         items = [json.loads(x) for x in (ROOT / "eval/golden" / name).read_text().splitlines() if x]
         print(f"== {name} ({NOTES[name]})")
         for kind in ("adverse_event", "product_complaint"):

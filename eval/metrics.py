@@ -10,6 +10,7 @@ import math
 import re
 from typing import Any
 
+PART_NOT_ANSWERED = "The available content does not answer this part."  # assistant/answering/combine.py
 NEG = {"not", "no", "never", "without", "cannot", "neither", "nor", "none", "avoid", "contraindicated", "n't"}
 STOP = {"the", "a", "an", "of", "and", "or", "in", "on", "to", "for", "with", "by", "is", "are", "be", "was",
         "were", "as", "at", "that", "this", "it", "its", "from", "may", "can", "should"}
@@ -113,9 +114,11 @@ def citation_metrics(answer: dict, source_lookup) -> dict[str, Any]:
 
 def uncited_sentences(text: str) -> list[str]:
     """Statements of an answer that carry no [n] marker: a line (the answer's claim unit: a lead
-    sentence or a bullet) without any marker. Within a line, the final marker covers the line."""
+    sentence or a bullet) without any marker. Within a line, the final marker covers the line. Not statements:
+    a question restated above its part of the answer, and the line saying a part is not answered."""
     return [line.strip() for line in text.split("\n")
-            if re.search(r"[A-Za-z]{3}", line) and not re.search(r"\[\d+\]", line)]
+            if re.search(r"[A-Za-z]{3}", line) and not re.search(r"\[\d+\]", line)
+            and not line.strip().endswith("?") and line.strip() != PART_NOT_ANSWERED]
 
 
 def ragas_metrics(answer: dict, reference: str | None) -> dict[str, float | None]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.answering import answerability, refusal
 from assistant.answering.claims import prune
+from assistant.answering.combine import combine
 from assistant.answering.evidence import Selection, select
 from assistant.answering.extractive import Draft, ExtractiveGenerator
 from assistant.answering.llm import GeneratorUnavailable, suspicious
@@ -24,7 +25,7 @@ from assistant.answering.retrieval import Retriever, Snapshot
 from assistant.answering.scope import Scope, decide
 from assistant.answering.verify import Verifier
 from assistant.contract import DEFAULT_TOP_K, NO_EVIDENCE, Answer, Flags, Requester, RetrievedPassage, clean_question
-from assistant.question import privacy
+from assistant.question import parts, privacy
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
 from assistant.records import ServiceDB
@@ -79,7 +80,14 @@ class Assistant:
             else privacy.Redaction(question)
         question = redaction.text
         scope = decide(question, snap, product, audience, source_type)
-        answer = self._answer(question, scope, snap, top_k or DEFAULT_TOP_K, on_retrieval)
+        questions = [question] if scope.refusal else parts.split(question, snap.products_in, drug_names.drugs_in)
+        if len(questions) == 1:
+            answer = self._answer(question, scope, snap, top_k or DEFAULT_TOP_K, on_retrieval)
+        else:  # several questions: each answered or refused on its own
+            answer = combine(question, [self._answer(q, decide(q, snap, product, audience, source_type), snap,
+                                                     top_k or DEFAULT_TOP_K) for q in questions])
+            if on_retrieval is not None:
+                on_retrieval(answer.retrieved)
         answer.flags = _flags(question, scope, redaction)
         if redaction.redacted:
             answer.notices.append("Personal data in the question (" + ", ".join(k.replace("_", " ") for k in
@@ -97,7 +105,8 @@ class Assistant:
                     corpus_version=snap.corpus_version, prompt_version=self.generator.prompt_version)
         notices = scope.notices
         if scope.refusal:
-            return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, explanation=scope.refusal)
+            return Answer(**base, status="insufficient_evidence", answer=scope.reply or NO_EVIDENCE,
+                          explanation=scope.refusal)
         question = scope.question
         hits = self.retrieve(asked, scope, k)
         # Passages that give orders ("ignore previous instructions...") are not evidence for any generator.

@@ -17,7 +17,7 @@ from assistant.question.terms import question_words, stem_tokens
 from assistant.question.wordlists import groups
 from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
-from ingest.text import TOC_TEXT, classify_heading, without_xrefs
+from ingest.text import SMALL_WORDS, TOC_TEXT, classify_heading, without_xrefs
 
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
@@ -108,12 +108,21 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
         text = p.text[s:e]
         flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
-                  and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
+                  and not _numbered_title(flat) and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
                   and not TOC_TEXT.search(flat) and not _fragment(text, flat) and not is_stamp(flat)
                   and not product_line(flat))
         if usable:
             out.append((p.start + s, p.start + e, text, flat.endswith(":"), section))
     return out
+
+
+def _numbered_title(flat: str) -> bool:
+    """A heading with an age or a count in it ("Pediatric Patients 6 Years of Age and Older with Hypertension"):
+    a title without its numbers, and no dose or unit in it."""
+    if not re.search(r"\d", flat) or re.search(r"\d\s*(?:mg|mcg|g|mL|kg|%|units?)\b", flat) or flat[-1] in ".:;,!?":
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", flat) if w.lower() not in SMALL_WORDS]
+    return 2 <= len(words) <= 14 and flat[0].isupper() and sum(w[0].isupper() for w in words) / len(words) >= 0.75
 
 
 def _fragment(text: str, flat: str) -> bool:
@@ -177,7 +186,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         # Literature never silently outranks approved content: the labelling leads, and the answer says so.
         chosen.sort(key=lambda e: e.passage.kind != "approved")
         notices.append(LITERATURE_BESIDE_LABELLING)
-    chosen = _with_lead_ins(chosen, candidates)
+    chosen = _in_reading_order(_with_antecedents(_with_lead_ins(chosen, candidates), candidates))
     found = set()
     for ev in chosen:
         found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section))
@@ -238,6 +247,61 @@ def _with_lead_ins(chosen: list[Evidence], candidates: list[Evidence]) -> list[E
         if ev not in out:
             out.append(ev)
     return out
+
+
+# A sentence that leans on the one before it: "This risk is further increased ...", "These patients ...",
+# "In these situations ...", "However, ...". Shown only after the sentence it leans on.
+ANAPHORIC = re.compile(r"^(?:[•·▪◦*–-]\s*)?(?:(?:This|These|That|Those|Such)\s+(?!product\b|medicine\b|drug\b|label\b)"
+                       r"[a-z]|They\b|Both\b|In (?:these|this|such) \w+|However\b|Therefore\b|Thus\b|"
+                       r"Furthermore\b|Moreover\b|In addition\b|Additionally\b|Conversely\b|Similarly\b)")
+
+
+def _with_antecedents(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
+    """An anaphoric sentence comes after the sentence just before it in its passage, or not at all."""
+    out: list[Evidence] = []
+    for ev in chosen:
+        if ANAPHORIC.match(ev.display.lstrip()) and not any(
+                o.passage.chunk_id == ev.passage.chunk_id and o.end <= ev.start and _adjacent(o, ev) for o in out):
+            before = _sentence_before(ev, candidates)
+            if before is None:
+                continue  # what it refers to is not shown: leave it out
+            if before not in out:
+                out.append(before)
+        if ev not in out:
+            out.append(ev)
+    return out
+
+
+def _sentence_before(ev: Evidence, candidates: list[Evidence]) -> Evidence | None:
+    prior = [c for c in candidates if c.passage.chunk_id == ev.passage.chunk_id and c.end <= ev.start]
+    if not prior:
+        return None
+    best = max(prior, key=lambda c: c.start)
+    return best if _adjacent(best, ev) else None
+
+
+def _adjacent(a: Evidence, b: Evidence) -> bool:
+    """Nothing but spaces and bullets between a and b in their passage (no sentence was skipped)."""
+    p = a.passage
+    gap = p.text[a.end - p.start:b.start - p.start]
+    return not re.search(r"[A-Za-z]{2}", gap)
+
+
+def _in_reading_order(chosen: list[Evidence]) -> list[Evidence]:
+    """The lead (with what introduces it) first, then the other sentences passage by passage, each passage in the
+    order of its text: an answer does not jump back and forth inside one passage."""
+    if len(chosen) <= 2:
+        return chosen
+    lead_end = 1
+    while lead_end < len(chosen) and chosen[lead_end - 1].passage.chunk_id == chosen[lead_end].passage.chunk_id \
+            and (chosen[lead_end - 1].lead_in or ANAPHORIC.match(chosen[lead_end].display.lstrip())) \
+            and chosen[lead_end - 1].start < chosen[lead_end].start:
+        lead_end += 1
+    head, rest = chosen[:lead_end], chosen[lead_end:]
+    first_seen: dict[str, int] = {}
+    for i, ev in enumerate(rest):
+        first_seen.setdefault(ev.passage.chunk_id, i)
+    return head + sorted(rest, key=lambda e: (first_seen[e.passage.chunk_id], e.start))
 
 
 def _is_item(ev: Evidence) -> bool:

@@ -3,7 +3,8 @@
 - the products it names (or the product filter) restrict approved content to their labels;
 - a drug the catalogue holds no label for is answered from literature that names it, or refused;
 - an off-label use is answered from literature only, with a notice;
-- a formulation it names (extended-release...) excludes the other formulation's label.
+- a formulation it names (extended-release...) excludes the other formulation's label;
+- literature cited for a named product names it (an abstract about another drug is not evidence about this one).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering.evidence import Evidence
 from assistant.answering.retrieval import Filters, Snapshot
-from assistant.question import offlabel
+from assistant.question import offlabel, small_talk
 from assistant.question import products as drug_names
 from assistant.question.intents import formulation_filter, intents_of
 
@@ -26,6 +27,7 @@ class Scope:
     notices: list[str] = field(default_factory=list)
     required_terms: list[str] = field(default_factory=list)  # evidence must name one of these drugs
     refusal: str | None = None  # why the question is out of scope before any retrieval
+    reply: str | None = None  # the plain reply to a message that is not a question (a greeting, thanks...)
 
     def admit(self, evidence: list[Evidence], snap: Snapshot) -> list[Evidence]:
         """The evidence sentences this question may cite."""
@@ -34,6 +36,10 @@ class Scope:
         if self.off_label:  # literature about the product asked about
             names = [n for n, p in snap.products.items() if p == self.off_label["product"]]
             evidence = [e for e in evidence if any(n in e.passage.text.lower() for n in names)]
+        elif self.mentioned:  # literature beside a named product's labelling must be about that product
+            names = [n for n, p in snap.products.items() if p in self.mentioned] + list(self.mentioned)
+            evidence = [e for e in evidence if e.passage.kind != "literature"
+                        or any(n.lower() in e.passage.text.lower() for n in names)]
         return evidence
 
 
@@ -63,6 +69,10 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
     scope = Scope(question, filters, mentioned)
     if not snap.passages:
         scope.refusal = "The store holds no searchable content; run `medinfo ingest` first."
+        return scope
+    talk = small_talk.kind_of(asked, mentioned)
+    if talk:
+        scope.refusal, scope.reply = f"Not a question about the content ({talk}).", small_talk.REPLIES[talk]
         return scope
     if product:
         filters.product = resolve_product(snap, product)

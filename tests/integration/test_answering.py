@@ -183,3 +183,24 @@ def test_off_label_use_is_answered_from_literature_only_with_a_notice(assistant)
     assert not on.flags.off_label and on.citations[0].source_type == "approved"
     dose = assistant.ask("What is the dose of amoxicillin for renal impairment?")
     assert not dose.flags.off_label
+
+
+def test_a_greeting_gets_a_reply_not_a_search(assistant):
+    a = assistant.ask("Good morning!")
+    assert a.status == "insufficient_evidence" and a.citations == [] and a.retrieved == []
+    assert a.answer.startswith("Hello.") and "greeting" in a.explanation
+    b = assistant.ask("Good morning! What is the recommended starting dose of warfarin?")
+    assert b.status == "answered" and b.citations
+
+
+def test_several_questions_are_answered_or_refused_one_by_one(assistant):
+    a = assistant.ask("Is lisinopril safe in pregnancy? What is the dose of rivaroxaban in atrial fibrillation?")
+    assert [p.status for p in a.parts] == ["answered", "insufficient_evidence"], a.parts
+    assert a.status == "answered" and "1 of the 2 questions" in a.explanation
+    assert a.answer.startswith("Is lisinopril safe in pregnancy?\n")
+    assert a.answer.rstrip().endswith("The available content does not answer this part.")
+    # citations are numbered through and every one belongs to the answered part and resolves verbatim
+    assert [c.n for c in a.citations] == list(range(1, len(a.citations) + 1)) == a.parts[0].citations
+    products = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
+    assert {products[c.document_id] for c in a.citations} == {"lisinopril"}
+    _verbatim(assistant, a)

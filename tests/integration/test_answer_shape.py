@@ -1,0 +1,85 @@
+"""Answers that read as answers, on documents written for these tests (no rule was tuned on them): an anaphoric
+sentence only with its antecedent, sentences of one passage in reading order, headings never evidence, and
+literature about another drug never cited for the drug asked about."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.answering.assistant import Assistant
+from assistant.settings import Settings
+from ingest.pipeline import ingest
+from ingest.store import Store
+
+LABEL = (
+    "WARNINGS AND PRECAUTIONS\n"
+    "Bleeding: Dravolan increases the risk of bleeding and can cause serious and fatal bleeding. "
+    "Concomitant use of dravolan with aspirin or other NSAIDs increases the risk of serious bleeding. "
+    "This risk is further increased in patients older than 75 years. "
+    "Monitor patients for signs and symptoms of blood loss.\n"
+    "Hepatotoxicity: Dravolan can cause elevations of liver enzymes. "
+    "These elevations were reversible after stopping treatment. "
+    "Measure liver enzymes before starting dravolan and every 3 months thereafter.\n"
+    "DOSAGE AND ADMINISTRATION\n"
+    "Adult Patients 18 Years of Age and Older with Atrial Fibrillation\n"
+    "The recommended dosage of dravolan is 20 mg taken orally once daily with the evening meal. "
+    "In patients with a creatinine clearance of 15 to 50 mL/min, the recommended dosage of dravolan is 15 mg once "
+    "daily. Dravolan tablets may be crushed and mixed with applesauce for patients unable to swallow tablets.\n"
+)
+OTHER = ("Panobinostat was given to 40 patients with refractory myeloma. The maximum tolerated dose of panobinostat "
+         "was 20 mg taken orally once daily; dose-limiting toxicities were mostly hematological.")
+
+
+@pytest.fixture(scope="module")
+def shaped(tmp_path_factory, embedder):
+    docs = tmp_path_factory.mktemp("shape-docs")
+    (docs / "label.jsonl").write_text(json.dumps({"id": "dravolan-pi", "title": "Dravolan tablets, prescribing "
+                                                  "information", "text": LABEL, "product": "dravolan"}) + "\n")
+    (docs / "papers.jsonl").write_text(json.dumps({"id": "pmid-1", "title": "Panobinostat in myeloma",
+                                                   "text": OTHER}) + "\n")
+    (docs / "manifest.yaml").write_text(
+        "documents:\n"
+        "  - path: label.jsonl\n    id_prefix: ''\n    kind: approved\n    status: approved\n"
+        "  - path: papers.jsonl\n    id_prefix: ''\n    kind: literature\n    status: approved\n")
+    store = Store(tmp_path_factory.mktemp("shape-store"), embedder)
+    summary, code = ingest([docs], store=store)
+    assert code == 0, summary["skipped"]
+    # The hand-set refusal rule: these tests are about the shape of an answer, not whether it is given.
+    return Assistant(store=store, settings=Settings.load(store.data_dir, answerability="rule"))
+
+
+def _lines(answer) -> list[str]:
+    return [line.lstrip("- ").strip() for line in answer.answer.split("\n") if line.strip()]
+
+
+def test_an_anaphoric_sentence_comes_after_what_it_refers_to(shaped):
+    a = shaped.ask("Is the bleeding risk of dravolan further increased in patients older than 75 years?")
+    assert a.status == "answered", a.explanation
+    lines = _lines(a)
+    i = next(n for n, line in enumerate(lines) if line.startswith("This risk is further increased"))
+    assert i > 0 and lines[i - 1].startswith("Concomitant use of dravolan with aspirin"), lines
+
+
+def test_sentences_of_one_passage_keep_their_order(shaped):
+    # The lead is the sentence that answers best; the points under it follow their passage's order.
+    a = shaped.ask("What does the dravolan label say about measuring liver enzymes every 3 months and about "
+                   "elevations of liver enzymes being reversible after stopping treatment?")
+    assert a.status == "answered", a.explanation
+    lines = _lines(a)
+    order = [LABEL.find(line.split(" [")[0]) for line in lines[1:]]
+    assert len(order) >= 2 and -1 not in order and order == sorted(order), lines
+
+
+def test_a_heading_is_never_evidence(shaped):
+    a = shaped.ask("What is the dose of dravolan for adult patients with atrial fibrillation?")
+    assert a.status == "answered", a.explanation
+    assert all("Adult Patients 18 Years of Age and Older" not in c.quote for c in a.citations), a.answer
+
+
+def test_literature_about_another_drug_is_not_cited_for_the_drug_asked_about(shaped):
+    a = shaped.ask("What is the maximum dose of dravolan taken orally once daily?")
+    assert all(c.document_id != "pmid-1" for c in a.citations), a.answer
+    # ... while the same abstract still answers a question about its own drug
+    b = shaped.ask("What was the maximum tolerated dose of panobinostat in refractory myeloma?")
+    assert b.status == "answered" and b.citations[0].document_id == "pmid-1", b.explanation
