@@ -20,6 +20,11 @@ _MEDICAL = re.compile(r"\b(?:dose|dosage|mg|side effects?|pregnan\w*|interact\w*
                       r"safe|treat\w*|take|taking|tablet|pill|medicine|medication|drug|symptom\w*|pain)\b", re.I)
 
 
+MAX_OTHER_WORDS = 4
+_FILLER = frozenset("the and but not can can't cannot don't doesn't won't isn't it's i'm you your this that with "
+                    "for from keeps keep any again when why does".split())
+
+
 def _phrases() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for kind, *phrases in groups("small_talk.txt"):
@@ -39,7 +44,11 @@ def kind_of(message: str, products: list[str]) -> str | None:
             rest = re.sub(rf"\b{re.escape(p)}\b", " ", rest)
         if not rest.strip() and any(re.search(rf"\b{re.escape(p)}\b", text) for p in phrases[kind]):
             return kind
-    if not products and not _MEDICAL.search(message) and \
-            any(re.search(rf"\b{re.escape(p)}\b", text) for p in phrases["service"]):
-        return "service"
+    service = [p for p in phrases["service"] if re.search(rf"\b{re.escape(p)}\b", text)]
+    if service and not products and not _MEDICAL.search(message):
+        rest = text
+        for p in service:
+            rest = re.sub(rf"\b{re.escape(p)}\b", " ", rest)
+        if len([w for w in rest.split() if len(w) > 2 and w not in _FILLER]) <= MAX_OTHER_WORDS:
+            return "service"  # about the service and little else (not "I found nothing about X on your site")
     return None

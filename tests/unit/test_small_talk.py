@@ -22,6 +22,11 @@ def test_small_talk_is_recognised(message, kind):
     ("The site says warfarin interacts with aspirin: is that right?", ["warfarin"]),
     ("Is the loading dose different in the elderly?", []),
     ("Hi, my patient developed a rash on amoxicillin.", ["amoxicillin"]),
+    # words that name the service elsewhere name science here
+    ("Which residues line the binding site of thrombin?", []),
+    ("What is the UCSC genome browser used for?", []),
+    ("Are pooled CRISPR screens more sensitive than arrayed screens?", []),
+    ("I found nothing about cancer of the esophagus on your website, where can I read about it?", []),
 ])
 def test_a_message_that_asks_something_is_a_question(message, products):
     assert kind_of(message, products) is None
