@@ -62,6 +62,9 @@ class Thresholds(BaseModel):
                                     "the lead's product (keeps an answer to one label). Hand-set.")
     min_relative_score: float = Field(0.6, ge=0, le=1, description="A sentence scoring under this share of the "
                                       "lead's score is not evidence. Hand-set on eval/golden/labels.jsonl.")
+    direct_answer_margin: float = Field(0.8, ge=0, le=1, description="A dose question is led by a sentence stating a "
+                                        "dose when one scores within this share of the best sentence's score. "
+                                        "Hand-set; measured on the dev split of bench/quality.py.")
     min_overlap: float = Field(0.2, ge=0, le=1, description="A supporting sentence must hold this share of the "
                                "key terms. Hand-set on eval/golden/labels.jsonl.")
     duplicate_ratio: int = Field(90, ge=50, le=100, description="rapidfuzz token-set ratio at which two evidence "

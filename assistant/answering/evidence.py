@@ -186,6 +186,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         # Literature never silently outranks approved content: the labelling leads, and the answer says so.
         chosen.sort(key=lambda e: e.passage.kind != "approved")
         notices.append(LITERATURE_BESIDE_LABELLING)
+    chosen = _direct_first(chosen, intents, t.direct_answer_margin)
     chosen = _in_reading_order(_with_antecedents(_with_lead_ins(chosen, candidates), candidates))
     found = set()
     for ev in chosen:
@@ -198,6 +199,21 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
 
 
 _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")
+
+
+DOSE = re.compile(r"\d\s*(?:mg|mcg|µg|g|mL|units?|tablets?|capsules?)\b", re.I)
+
+
+def _direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[Evidence]:
+    """A dose question is answered by a dose: when the best sentence states none and one nearly as good (score
+    within the margin, same kind of source) does, that one leads."""
+    if len(chosen) < 2 or not any(i.name == "dosing" for i in intents) or DOSE.search(chosen[0].display):
+        return chosen
+    lead = chosen[0]
+    for ev in chosen[1:]:
+        if ev.passage.kind == lead.passage.kind and ev.score >= margin * lead.score and DOSE.search(ev.display):
+            return [ev] + [e for e in chosen if e is not ev]
+    return chosen
 
 
 def _about_else(text: str, intents: list) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -204,3 +205,11 @@ def test_several_questions_are_answered_or_refused_one_by_one(assistant):
     products = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
     assert {products[c.document_id] for c in a.citations} == {"lisinopril"}
     _verbatim(assistant, a)
+
+
+def test_a_dose_question_is_led_by_a_dose(assistant):
+    # The best-scoring sentence here was "Assess LDL-C ... after initiating ... adjust the dosage": on topic, no dose.
+    a = assistant.ask("What is the starting dose of atorvastatin?")
+    assert a.status == "answered"
+    lead = a.answer.split("\n")[0]
+    assert re.search(r"\d+\s*mg", lead), lead
