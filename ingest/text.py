@@ -19,6 +19,10 @@ def _words(name: str) -> frozenset[str]:
 
 ABBREVIATIONS = _words("abbreviations.txt")
 CONTINUATION_WORDS = _words("continuation_words.txt")
+DRUG_FACTS_HEADINGS = tuple(
+    line.split("#", 1)[0].strip() for line in
+    (Path(__file__).parent / "data" / "drug_facts_headings.txt").read_text(encoding="utf-8").splitlines()
+    if line.split("#", 1)[0].strip())
 SMALL_WORDS = _words("small_words.txt")
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\s+([A-Z][^\n]{2,90})$")
@@ -99,7 +103,7 @@ def _boundaries(text: str) -> set[int]:
         heading = classify_heading(stripped)
         if heading and heading.level == "sub" and not (nxt[0].isupper() or nxt[0].isdigit() or _starts_item(nxt)):
             heading = None  # "Warfarin Sodium Tablets USP\nare supplied as ...": a wrapped sentence
-        if heading or _starts_item(nxt) or (
+        if heading or _starts_item(nxt) or _drug_facts_heading(nxt) or (
             classify_heading(nxt) and stripped[-1] in _TERMINAL
         ):
             cuts.add(e)
@@ -113,6 +117,10 @@ def _boundaries(text: str) -> set[int]:
         elif (first.isupper() and stripped[-1].isalnum() and last_word not in CONTINUATION_WORDS
               and not stripped.endswith(("-", ",", "/")) and _looks_like_item(stripped)):
             cuts.add(e)
+        elif first.islower() and _short_in_block(lines, i) and (
+                (stripped[-1].isalnum() and last_word not in CONTINUATION_WORDS)
+                or (stripped[-1] == "." and not _is_abbrev(stripped))):
+            cuts.add(e)  # an unpunctuated list item (a Drug Facts panel whose bullets were lost in extraction)
     # In-line boundaries: terminal punctuation followed by space and a capital.
     for m in re.finditer(r"[.!?](?:[\"'”’)\]]*)\s+(?=[\"'“(\[]?[A-Z0-9•])", text):
         if depth_at[m.start()] > 0:
@@ -122,6 +130,24 @@ def _boundaries(text: str) -> set[int]:
             continue
         cuts.add(m.start() + len(m.group(0).rstrip()))
     return cuts
+
+
+def _drug_facts_heading(line: str) -> bool:
+    low = line.lower()
+    return any(low.startswith(h) and (len(low) == len(h) or not low[len(h)].isalnum()) for h in DRUG_FACTS_HEADINGS)
+
+
+def _short_in_block(lines: list, i: int, share: float = 0.6, width: int = 50) -> bool:
+    """Does line i end well short of its block's longest line (a wrapped sentence fills the column, a list item
+    does not)? The block: the non-empty lines around it."""
+    lo = i
+    while lo > 0 and lines[lo - 1][2].strip():
+        lo -= 1
+    hi = i
+    while hi + 1 < len(lines) and lines[hi + 1][2].strip():
+        hi += 1
+    longest = max(len(line[2].strip()) for line in lines[lo:hi + 1])
+    return longest >= width and len(lines[i][2].strip()) < share * longest
 
 
 def _starts_item(line: str) -> bool:

@@ -21,7 +21,7 @@ ORIGINS = ("manifest", "record", "file")
 AUDIENCES = ("hcp", "patient", "consumer", "any")
 # Bumped whenever loading or chunking changes how a file becomes chunks: every document then gets a new
 # revision on its next ingest (unchanged texts reuse their cached embeddings).
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 

@@ -27,6 +27,23 @@ LABEL = (
     "In patients with a creatinine clearance of 15 to 50 mL/min, the recommended dosage of dravolan is 15 mg once "
     "daily. Dravolan tablets may be crushed and mixed with applesauce for patients unable to swallow tablets.\n"
 )
+# An OTC Drug Facts panel as PDF text extraction leaves it: bullets lost, items without punctuation, long
+# statements wrapped at the column width.
+FACTS = (
+    "Drug Facts\n"
+    "Active ingredient (in each tablet)\nZelprofen 200 mg\n"
+    "Uses\ntemporarily relieves minor aches and pains due to headache and toothache\n"
+    "Warnings\n"
+    "Kidney warning: taking more than directed or for longer than 10 days may cause\nkidney damage\n"
+    "long term continuous use may increase the risk of kidney damage\n"
+    "Stop use and ask a doctor if\n"
+    "you feel faint or vomit blood\n"
+    "ringing in the ears or loss of hearing occurs\n"
+    "Directions\n"
+    "do not take more than directed\n"
+    "adults and children 12 years and over: take 1 tablet every 4 to 6 hours while\nsymptoms persist\n"
+    "Other information\nstore at 20-25 C\n"
+)
 OTHER = ("Panobinostat was given to 40 patients with refractory myeloma. The maximum tolerated dose of panobinostat "
          "was 20 mg taken orally once daily; dose-limiting toxicities were mostly hematological.")
 
@@ -36,11 +53,14 @@ def shaped(tmp_path_factory, embedder):
     docs = tmp_path_factory.mktemp("shape-docs")
     (docs / "label.jsonl").write_text(json.dumps({"id": "dravolan-pi", "title": "Dravolan tablets, prescribing "
                                                   "information", "text": LABEL, "product": "dravolan"}) + "\n")
+    (docs / "facts.jsonl").write_text(json.dumps({"id": "zelprofen-otc", "title": "Zelprofen 200 mg tablets, Drug "
+                                                  "Facts", "text": FACTS, "product": "zelprofen"}) + "\n")
     (docs / "papers.jsonl").write_text(json.dumps({"id": "pmid-1", "title": "Panobinostat in myeloma",
                                                    "text": OTHER}) + "\n")
     (docs / "manifest.yaml").write_text(
         "documents:\n"
         "  - path: label.jsonl\n    id_prefix: ''\n    kind: approved\n    status: approved\n"
+        "  - path: facts.jsonl\n    id_prefix: ''\n    kind: approved\n    status: approved\n"
         "  - path: papers.jsonl\n    id_prefix: ''\n    kind: literature\n    status: approved\n")
     store = Store(tmp_path_factory.mktemp("shape-store"), embedder)
     summary, code = ingest([docs], store=store)
@@ -83,3 +103,14 @@ def test_literature_about_another_drug_is_not_cited_for_the_drug_asked_about(sha
     # ... while the same abstract still answers a question about its own drug
     b = shaped.ask("What was the maximum tolerated dose of panobinostat in refractory myeloma?")
     assert b.status == "answered" and b.citations[0].document_id == "pmid-1", b.explanation
+
+
+def test_unpunctuated_drug_facts_items_are_quoted_one_by_one(shaped):
+    a = shaped.ask("Should I stop zelprofen if I get ringing in the ears?")
+    assert a.status == "answered", a.explanation
+    quotes = [c.quote for c in a.citations]
+    assert "ringing in the ears or loss of hearing occurs" in quotes, quotes
+    b = shaped.ask("Does long term use of zelprofen increase the risk of kidney damage?")
+    assert b.status == "answered", b.explanation
+    # the item alone, not glued to the panel heading that follows it
+    assert b.citations[0].quote == "long term continuous use may increase the risk of kidney damage", b.answer
