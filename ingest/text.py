@@ -103,7 +103,7 @@ def _boundaries(text: str) -> set[int]:
         heading = classify_heading(stripped)
         if heading and heading.level == "sub" and not (nxt[0].isupper() or nxt[0].isdigit() or _starts_item(nxt)):
             heading = None  # "Warfarin Sodium Tablets USP\nare supplied as ...": a wrapped sentence
-        if heading or _starts_item(nxt) or _drug_facts_heading(nxt) or (
+        if heading or _starts_item(nxt) or _drug_facts_heading(nxt) or is_drug_facts_heading(stripped) or (
             classify_heading(nxt) and stripped[-1] in _TERMINAL
         ):
             cuts.add(e)
@@ -130,6 +130,12 @@ def _boundaries(text: str) -> set[int]:
             continue
         cuts.add(m.start() + len(m.group(0).rstrip()))
     return cuts
+
+
+def is_drug_facts_heading(line: str) -> bool:
+    """The line is a Drug Facts heading and nothing else ("Stop use and ask a doctor if"): it introduces what
+    follows, like a lead-in ending with a colon."""
+    return " ".join(line.lower().split()).rstrip(":") in DRUG_FACTS_HEADINGS
 
 
 def _drug_facts_heading(line: str) -> bool:

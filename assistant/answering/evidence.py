@@ -17,7 +17,7 @@ from assistant.question.terms import question_words, stem_tokens
 from assistant.question.wordlists import groups
 from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
-from ingest.text import SMALL_WORDS, TOC_TEXT, classify_heading, without_xrefs
+from ingest.text import SMALL_WORDS, TOC_TEXT, classify_heading, is_drug_facts_heading, without_xrefs
 
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
@@ -104,15 +104,18 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
     """(page start, page end, text, is_lead_in, section) for the usable sentences of a hit."""
     p = hit.passage
     out = []
+    in_list = False  # after a lead-in, a lower-case sentence is a list item, not the tail of a cut sentence
     for s, e, section in p.sentence_sections():
         text = p.text[s:e]
         flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
+        lead = flat.endswith(":") or is_drug_facts_heading(flat)
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
                   and not _numbered_title(flat) and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
-                  and not TOC_TEXT.search(flat) and not _fragment(text, flat) and not is_stamp(flat)
+                  and not TOC_TEXT.search(flat) and (in_list or not _fragment(text, flat)) and not is_stamp(flat)
                   and not product_line(flat))
         if usable:
-            out.append((p.start + s, p.start + e, text, flat.endswith(":"), section))
+            out.append((p.start + s, p.start + e, text, lead, section))
+        in_list = lead or (in_list and flat[:1].islower())
     return out
 
 
@@ -322,4 +325,4 @@ def _in_reading_order(chosen: list[Evidence]) -> list[Evidence]:
 
 def _is_item(ev: Evidence) -> bool:
     flat = ev.display
-    return not flat.endswith((".", "!", "?")) or flat.startswith(("•", "-", "–"))
+    return not flat.endswith((".", "!", "?")) or flat.startswith(("•", "-", "–")) or flat[:1].islower()

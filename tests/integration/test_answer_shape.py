@@ -110,6 +110,8 @@ def test_unpunctuated_drug_facts_items_are_quoted_one_by_one(shaped):
     assert a.status == "answered", a.explanation
     quotes = [c.quote for c in a.citations]
     assert "ringing in the ears or loss of hearing occurs" in quotes, quotes
+    # shown under the panel heading that introduces it
+    assert a.answer.index("Stop use and ask a doctor if") < a.answer.index("ringing in the ears"), a.answer
     b = shaped.ask("Does long term use of zelprofen increase the risk of kidney damage?")
     assert b.status == "answered", b.explanation
     # the item alone, not glued to the panel heading that follows it
