@@ -70,9 +70,11 @@ eval-full: venv
 	$(BIN)/python eval/golden/build_dev_sets.py --shared $(SHARED) --full reports/golden-full
 	$(BIN)/medinfo ingest corpus --data-dir $(FULL_DIR) > /dev/null
 	$(BIN)/medinfo ingest reports/golden-full/docs --data-dir $(FULL_DIR) > /dev/null
+	$(BIN)/medinfo ingest reports/golden-full/labels_unseen_docs --approve --data-dir $(FULL_DIR) > /dev/null
 	for split in test dev; do \
 		d=reports/golden-full; [ $$split = dev ] && d=reports/golden-full/dev; \
-		$(BIN)/medinfo eval $$d/bioasq.jsonl $$d/mediqa.jsonl $$d/consumer_drugs.jsonl eval/golden/out_of_corpus.jsonl \
+		$(BIN)/medinfo eval $$d/bioasq.jsonl $$d/mediqa.jsonl $$d/consumer_drugs.jsonl $$d/labels_unseen.jsonl \
+			eval/golden/out_of_corpus.jsonl \
 			--data-dir $(FULL_DIR) --thresholds eval/thresholds.yaml --json > reports/eval-full-$$split.json; \
 	done; $(BIN)/python eval/summarise.py reports/eval-full-test.json reports/eval-full-dev.json
 

@@ -13,6 +13,11 @@ two BioASQ years lands on one side only):
 - consumer_drugs  K-QA and MEDIQA questions naming exactly one of the 8 bundled drugs (generic or a brand of it,
                   from the shipped lexicon); expected: that drug's labels in corpus/. Asked of the bundled store.
 
+- labels_unseen   questions written by hand on the 17 labels of shared/data/fda_labels_more (eval/golden/
+                  labels_unseen/questions.jsonl: physician, consumer and case wording, brand or generic names, a key
+                  phrase each); expected: the pages holding the key phrase. Split by document. --full only (the PDFs
+                  are not shipped); ingested without a manifest, as a user adding labels would.
+
 Written: eval/golden/<set>.jsonl (the fixed gate sample of the test split: at least 200 items, or the whole test
 split when smaller), eval/golden/dev/<set>.jsonl (the dev sample to tune on), eval/golden/docs/ (the documents
 the samples need, with manifest.yaml). With --full OUT_DIR the whole dev and test splits and their documents are
@@ -162,6 +167,48 @@ def consumer_drugs(shared: Path) -> list[dict]:
     return items
 
 
+# --- Unseen labels: questions written by hand on shared/data/fda_labels_more -----------------------------
+
+def _norm(text: str) -> str:
+    text = text.replace("\u00ad", "").replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-")
+    return " ".join(text.lower().split())
+
+
+def labels_unseen(shared: Path, out: Path | None) -> list[dict]:
+    """eval/golden/labels_unseen/questions.jsonl (written by hand: physician, consumer and case wording, brand or
+    generic names) with the expected pages found by each question's key phrase in the PDF. Split by document (the
+    same hash of the file name as bench/quality.py): whole labels are unseen by dev. The PDFs are not shipped; with
+    `out` they are copied to out/labels_unseen_docs to be ingested without a manifest (`ingest --approve`)."""
+    import shutil
+
+    import pypdf
+
+    sys.path.insert(0, str(ROOT))
+    from ingest.loaders import sha256_bytes
+    from ingest.pipeline import _slug  # the id a label ingested without a manifest gets: name + content hash
+
+    items = []
+    for q in read_jsonl(HERE / "labels_unseen" / "questions.jsonl"):
+        pdf = shared / "fda_labels_more" / q["file"]
+        data = pdf.read_bytes()
+        pages = [_norm(p.extract_text() or "") for p in pypdf.PdfReader(str(pdf)).pages]
+        found = [n for n, text in enumerate(pages, 1) if _norm(q["key"]) in text]
+        if not found:
+            print(f"  {q['id']}: key phrase not found in {q['file']}; left out")
+            continue
+        doc_id = f"{_slug(pdf.stem)}-{sha256_bytes(data)[:8]}"
+        split = "test" if int(hashlib.sha1(pdf.name.encode()).hexdigest(), 16) % 2 else "dev"
+        items.append({"id": q["id"], "question": q["question"], "answerable": True,
+                      "expected": [{"document_id": doc_id, "pages": found}], "reference_answer": q["key"],
+                      "tags": {"type": q["style"], "split": split, "file": q["file"],
+                               "source": "written for medinfo on shared/data/fda_labels_more"}})
+        if out is not None:
+            (out / "labels_unseen_docs").mkdir(parents=True, exist_ok=True)
+            if not (out / "labels_unseen_docs" / pdf.name).exists():
+                shutil.copy(pdf, out / "labels_unseen_docs" / pdf.name)
+    return items
+
+
 # --- Writing ------------------------------------------------------------------------------------
 
 MANIFEST = """# Documents the held-out golden sets need (built by eval/golden/build_dev_sets.py; evaluation only).
@@ -219,6 +266,12 @@ def main() -> None:
         write_jsonl(out / name, rows)
     (out / "docs" / "manifest.yaml").write_text(MANIFEST)
     print(f"documents: {out / 'docs'}")
+    if full is not None:  # the labels cannot be shipped: this set exists only where ../shared does
+        lu = labels_unseen(shared, full)
+        write_jsonl(full / "labels_unseen.jsonl", [i for i in lu if i["tags"]["split"] == "test"])
+        write_jsonl(full / "dev" / "labels_unseen.jsonl", [i for i in lu if i["tags"]["split"] == "dev"])
+        print(f"labels_unseen: {len(lu)} items ({sum(i['tags']['split'] == 'test' for i in lu)} test); "
+              f"PDFs in {full / 'labels_unseen_docs'}")
 
 
 if __name__ == "__main__":
