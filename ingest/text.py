@@ -11,18 +11,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def _words(name: str) -> frozenset[str]:
-    """A word list of ingest/data/ (one or more words a line; # starts a comment)."""
+def _lines(name: str) -> tuple[str, ...]:
+    """The entries of a list of ingest/data/ (one a line; # starts a comment)."""
     text = (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
+    return tuple(e for e in (line.split("#", 1)[0].strip() for line in text.splitlines()) if e)
+
+
+def _words(name: str) -> frozenset[str]:
+    """A word list of ingest/data/ (one or more words a line)."""
+    return frozenset(w for line in _lines(name) for w in line.split())
 
 
 ABBREVIATIONS = _words("abbreviations.txt")
 CONTINUATION_WORDS = _words("continuation_words.txt")
-DRUG_FACTS_HEADINGS = tuple(
-    line.split("#", 1)[0].strip() for line in
-    (Path(__file__).parent / "data" / "drug_facts_headings.txt").read_text(encoding="utf-8").splitlines()
-    if line.split("#", 1)[0].strip())
+DRUG_FACTS_HEADINGS = _lines("drug_facts_headings.txt")
+# A dose or an amount: "10 mg", "0.05 mg/day", "2 tablets" (a line with one is not a heading).
+DOSE_UNIT = re.compile(r"\d\s*(?:mg|mcg|µg|g|mL|kg|%|units?|tablets?|capsules?)\b")
 SMALL_WORDS = _words("small_words.txt")
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\s+([A-Z][^\n]{2,90})$")
@@ -43,19 +47,20 @@ def classify_heading(line: str) -> Heading | None:
     if not line or len(line) > 100 or line[-1] in ".,;":
         return None
     m = _NUMBERED.match(line)
-    if m and not re.search(r"\d\s*(mg|mcg|g|mL|kg|%)\b", line) and _mostly_capitalised(m.group(2)):
+    if m and not DOSE_UNIT.search(line) and mostly_capitalised(m.group(2)):
         return Heading("section", line)
     letters = [c for c in line if c.isalpha()]
     if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 12:
         return Heading("section", line)
     words = _WORD.findall(line)
-    if (2 <= len(words) <= 9 and line[0].isupper() and line[-1] not in _TERMINAL and _mostly_capitalised(line)
+    if (2 <= len(words) <= 9 and line[0].isupper() and line[-1] not in _TERMINAL and mostly_capitalised(line)
             and not re.search(r"\d", line)):
         return Heading("sub", line)
     return None
 
 
-def _mostly_capitalised(text: str) -> bool:
+def mostly_capitalised(text: str) -> bool:
+    """Three quarters of its words (small words aside) start with a capital: title case."""
     words = [w for w in _WORD.findall(text) if w.lower() not in SMALL_WORDS]
     if not words:
         return False
@@ -86,6 +91,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _boundaries(text: str) -> set[int]:
     cuts: set[int] = set()
     lines = list(_line_spans(text))
+    widest = _block_widths(lines)
     depth_at = _bracket_depths(text)
     # Line-level boundaries: headings, list items, lines that end a sentence.
     for i, (_, e, line) in enumerate(lines):
@@ -103,7 +109,7 @@ def _boundaries(text: str) -> set[int]:
         heading = classify_heading(stripped)
         if heading and heading.level == "sub" and not (nxt[0].isupper() or nxt[0].isdigit() or _starts_item(nxt)):
             heading = None  # "Warfarin Sodium Tablets USP\nare supplied as ...": a wrapped sentence
-        if heading or _starts_item(nxt) or _drug_facts_heading(nxt) or is_drug_facts_heading(stripped) or (
+        if heading or _starts_item(nxt) or starts_drug_facts_heading(nxt) or is_drug_facts_heading(stripped) or (
             classify_heading(nxt) and stripped[-1] in _TERMINAL
         ):
             cuts.add(e)
@@ -117,7 +123,7 @@ def _boundaries(text: str) -> set[int]:
         elif (first.isupper() and stripped[-1].isalnum() and last_word not in CONTINUATION_WORDS
               and not stripped.endswith(("-", ",", "/")) and _looks_like_item(stripped)):
             cuts.add(e)
-        elif first.islower() and _short_in_block(lines, i) and (
+        elif first.islower() and _short_in_block(len(stripped), widest[i]) and (
                 (stripped[-1].isalnum() and last_word not in CONTINUATION_WORDS)
                 or (stripped[-1] == "." and not _is_abbrev(stripped))):
             cuts.add(e)  # an unpunctuated list item (a Drug Facts panel whose bullets were lost in extraction)
@@ -138,22 +144,28 @@ def is_drug_facts_heading(line: str) -> bool:
     return " ".join(line.lower().split()).rstrip(":") in DRUG_FACTS_HEADINGS
 
 
-def _drug_facts_heading(line: str) -> bool:
+def starts_drug_facts_heading(line: str) -> bool:
+    """The line begins with a Drug Facts heading ("Directions", "Stop use and ask a doctor if ...")."""
     low = line.lower()
     return any(low.startswith(h) and (len(low) == len(h) or not low[len(h)].isalnum()) for h in DRUG_FACTS_HEADINGS)
 
 
-def _short_in_block(lines: list, i: int, share: float = 0.6, width: int = 50) -> bool:
-    """Does line i end well short of its block's longest line (a wrapped sentence fills the column, a list item
-    does not)? The block: the non-empty lines around it."""
-    lo = i
-    while lo > 0 and lines[lo - 1][2].strip():
-        lo -= 1
-    hi = i
-    while hi + 1 < len(lines) and lines[hi + 1][2].strip():
-        hi += 1
-    longest = max(len(line[2].strip()) for line in lines[lo:hi + 1])
-    return longest >= width and len(lines[i][2].strip()) < share * longest
+def _block_widths(lines: list) -> list[int]:
+    """For each line, the length of the longest line of its block (the non-empty lines around it)."""
+    out = [0] * len(lines)
+    start = 0
+    for i in range(len(lines) + 1):
+        if i == len(lines) or not lines[i][2].strip():
+            width = max((len(line[2].strip()) for line in lines[start:i]), default=0)
+            out[start:i] = [width] * (i - start)
+            start = i + 1
+    return out
+
+
+def _short_in_block(length: int, widest: int, share: float = 0.6, width: int = 50) -> bool:
+    """Does a line end well short of its block's longest line (a wrapped sentence fills the column, a list item
+    does not)? Blocks narrower than `width` are left alone. Hand-set: bench/RESULTS.md, "Drug Facts items"."""
+    return widest >= width and length < share * widest
 
 
 def _starts_item(line: str) -> bool:

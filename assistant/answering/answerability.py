@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
-from assistant.answering.evidence import Selection, key_terms, present
+from assistant.answering.evidence import Selection, present
 from assistant.answering.retrieval import Hit, Snapshot, only_intent_words
 from assistant.question.intents import section_matches
 from assistant.question.terms import stem_tokens
+from ingest.embedding import Embedder
 
 SENTENCES_EMBEDDED = 4  # the first evidence sentences compared with the question (one batch, ~30 ms on 2 cores)
 MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
@@ -43,16 +41,16 @@ FEATURES = ("coverage", "best_overlap", "best_dense", "lead_score", "n_terms", "
 
 
 def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: list, products: list[str],
-             n_terms: int, question: str = "", embed: Callable[[list[str]], np.ndarray] | None = None
-             ) -> dict[str, float]:
-    """embed: texts -> unit vectors (the store's embedder); without it the sentence features are 0."""
+             question: str = "", embedder: Embedder | None = None) -> dict[str, float]:
+    """embedder: the store's (the question's vector comes from its query cache, already computed for retrieval);
+    without it the sentence features are 0."""
     ev = selection.evidence
     f = {
         "coverage": selection.coverage,
         "best_overlap": selection.best_overlap,
         "best_dense": max((h.dense for h in hits), default=0.0),
         "lead_score": ev[0].score if ev else 0.0,
-        "n_terms": math.log1p(n_terms),
+        "n_terms": math.log1p(selection.n_terms),
         "has_intent": float(bool(intents)),
         "intent_section": (sum(section_matches(intents, e.section) for e in ev) / len(ev)) if ev and intents else 0.0,
         "product_named": float(bool(products)),
@@ -64,21 +62,19 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
     f["unnamed_x_dense"] = (1.0 - f["product_named"]) * f["best_dense"]
     f["intent_only"] = float(bool(intents) and bool(products) and only_intent_words(question, intents, snap))
     f["intent_only_x_section"] = f["intent_only"] * f["intent_section"]
-    f.update(_term_features(question, selection, snap, products))
+    f.update(_term_features(selection))
     best = max(hits, key=lambda h: h.dense, default=None)
     other = max((h.dense for h in hits if best is not None and h.passage.doc_id != best.passage.doc_id), default=0.0)
     f["dense_margin"] = max(0.0, f["best_dense"] - other) if best is not None else 0.0
     f["sentence_dense"] = f["lead_sentence_dense"] = 0.0
-    if embed is not None and ev and question:
-        vecs = embed([question] + [e.display for e in ev[:SENTENCES_EMBEDDED]])
-        sims = vecs[1:] @ vecs[0]
+    if embedder is not None and ev and question:
+        sims = embedder.embed([e.display for e in ev[:SENTENCES_EMBEDDED]]) @ embedder.embed_query(question)
         f["sentence_dense"], f["lead_sentence_dense"] = float(sims.max()), float(sims[0])
     return f
 
 
-def _term_features(question: str, selection: Selection, snap: Snapshot, products: list[str]) -> dict[str, float]:
-    terms = key_terms(question, snap, products)
-    ev = selection.evidence
+def _term_features(selection: Selection) -> dict[str, float]:
+    terms, ev = selection.terms, selection.evidence
     if not terms or not ev:
         return {"rare_missing": 0.0, "top_terms_found": 1.0 if ev else 0.0, "lead_coverage": 0.0}
 

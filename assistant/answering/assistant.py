@@ -161,11 +161,12 @@ class Assistant:
         hits = self.retriever.search(scope.question, k=k, filters=scope.filters)
         if scope.question == asked:
             return hits
+        k_rrf = self.retriever.weights.rrf_k  # the same reciprocal-rank fusion as dense + lexical
         score: dict[str, float] = {}
         keep: dict[str, Any] = {}
         for ranked in (hits, self.retriever.search(asked, k=k, filters=scope.filters)):
             for rank, h in enumerate(ranked):
-                score[h.passage.chunk_id] = score.get(h.passage.chunk_id, 0.0) + 1.0 / (FUSION_K + rank)
+                score[h.passage.chunk_id] = score.get(h.passage.chunk_id, 0.0) + 1.0 / (k_rrf + rank)
                 keep.setdefault(h.passage.chunk_id, h)
         return [keep[c] for c in sorted(score, key=lambda c: -score[c])][:k]
 
@@ -175,18 +176,19 @@ class Assistant:
         selection = select(question, hits, snap, scope.mentioned, intents=scope.filters.intents,
                            thresholds=self.settings.thresholds)
         selection.evidence = scope.admit(selection.evidence, snap)
-        feats = answerability.features(hits, selection, snap, scope.filters.intents, scope.mentioned,
-                                       selection.n_terms, question, embed=self.store.embedder.embed)
+        feats = answerability.features(hits, selection, snap, scope.filters.intents, scope.mentioned, question,
+                                       embedder=self.store.embedder)
         return selection, feats
 
     def inspect(self, question: str, top_k: int | None = None) -> dict:
         """What answering sees before it decides (for fitting and diagnosis): scope, hits, selection, features.
         Nothing is audited."""
         snap = self.retriever.snapshot()
-        scope = decide(clean_question(question), snap)
+        asked = clean_question(question)
+        scope = decide(asked, snap)
         if scope.refusal:
             return {"scope": scope, "hits": [], "selection": None, "features": None}
-        hits = [h for h in self.retrieve(clean_question(question), scope, top_k or DEFAULT_TOP_K)
+        hits = [h for h in self.retrieve(asked, scope, top_k or DEFAULT_TOP_K)
                 if not suspicious(h.passage.text)]
         if not hits:
             return {"scope": scope, "hits": [], "selection": None, "features": None}
@@ -207,9 +209,6 @@ class Assistant:
                                  f"{'; '.join(unreviewed)}. Check it before relying on it."]
         return Answer(**base, status="answered", answer=text, citations=citations, claims=kept,
                       removed_claims=removed, notices=notices + selection.notices, flags=Flags())
-
-
-FUSION_K = 60  # reciprocal-rank fusion constant (Cormack et al. 2009), not tuned
 
 
 def _generator(s: Settings):

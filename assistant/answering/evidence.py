@@ -17,7 +17,7 @@ from assistant.question.terms import question_words, stem_tokens
 from assistant.question.wordlists import groups
 from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
-from ingest.text import SMALL_WORDS, TOC_TEXT, classify_heading, is_drug_facts_heading, without_xrefs
+from ingest.text import DOSE_UNIT, TOC_TEXT, classify_heading, is_drug_facts_heading, mostly_capitalised, without_xrefs
 
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
@@ -63,7 +63,11 @@ class Selection:
     coverage: float  # share of the question's key terms (IDF-weighted) found in the evidence
     best_overlap: float
     notices: list[str]
-    n_terms: int = 0  # key terms of the question
+    terms: dict[str, float] = field(default_factory=dict)  # key terms of the question, IDF-weighted
+
+    @property
+    def n_terms(self) -> int:
+        return len(self.terms)
 
 
 def _synonyms() -> dict[str, set[str]]:
@@ -122,10 +126,9 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
 def _numbered_title(flat: str) -> bool:
     """A heading with an age or a count in it ("Pediatric Patients 6 Years of Age and Older with Hypertension"):
     a title without its numbers, and no dose or unit in it."""
-    if not re.search(r"\d", flat) or re.search(r"\d\s*(?:mg|mcg|g|mL|kg|%|units?)\b", flat) or flat[-1] in ".:;,!?":
+    if not re.search(r"\d", flat) or DOSE_UNIT.search(flat) or flat[-1] in ".:;,!?":
         return False
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", flat) if w.lower() not in SMALL_WORDS]
-    return 2 <= len(words) <= 14 and flat[0].isupper() and sum(w[0].isupper() for w in words) / len(words) >= 0.75
+    return 2 <= len(re.findall(r"[A-Za-z]+", flat)) <= 20 and flat[0].isupper() and mostly_capitalised(flat)
 
 
 def _fragment(text: str, flat: str) -> bool:
@@ -198,23 +201,20 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             found |= vouched
     coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
     best = max((e.overlap for e in chosen), default=0.0)
-    return Selection(chosen, coverage, best, notices, len(terms))
+    return Selection(chosen, coverage, best, notices, terms)
 
 
 _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")
 
 
-DOSE = re.compile(r"\d\s*(?:mg|mcg|µg|g|mL|units?|tablets?|capsules?)\b", re.I)
-
-
 def _direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[Evidence]:
     """A dose question is answered by a dose: when the best sentence states none and one nearly as good (score
     within the margin, same kind of source) does, that one leads."""
-    if len(chosen) < 2 or not any(i.name == "dosing" for i in intents) or DOSE.search(chosen[0].display):
+    if len(chosen) < 2 or not any(i.name == "dosing" for i in intents) or DOSE_UNIT.search(chosen[0].display):
         return chosen
     lead = chosen[0]
     for ev in chosen[1:]:
-        if ev.passage.kind == lead.passage.kind and ev.score >= margin * lead.score and DOSE.search(ev.display):
+        if ev.passage.kind == lead.passage.kind and ev.score >= margin * lead.score and DOSE_UNIT.search(ev.display):
             return [ev] + [e for e in chosen if e is not ev]
     return chosen
 

@@ -21,8 +21,8 @@ _QUESTION = re.compile(rf"^\s*(?:and\s+|also\s+)?{_ASKING}\b", re.I)
 def split(message: str, products_in, drugs_in=lambda text: []) -> list[str]:
     """The questions of a message (one item when it asks one thing). products_in(text) -> the catalogue's
     products named; drugs_in(text) -> any drug named (a part naming another drug keeps to it)."""
-    named = products_in(message) or drugs_in(message)
-    if not named:
+    named = products_in(message)
+    if not named and not drugs_in(message):
         return [message]  # a part without its subject could not be answered on its own ("What is the age range?")
     sentences = [s.strip() for s in re.split(r"(?<=\?)\s+", message.strip()) if s.strip()]
     asks = [s for s in sentences if s.endswith("?")]
@@ -38,7 +38,6 @@ def split(message: str, products_in, drugs_in=lambda text: []) -> list[str]:
     parts = [p for p in parts if len(p.split()) >= 3]
     if not 2 <= len(parts) <= MAX_PARTS:
         return [message]
-    named = products_in(message)
     out = []
     for p in parts:
         if named and not products_in(p) and not drugs_in(p):

@@ -4,7 +4,9 @@ question and goes on as one ("Hi! What is the dose of X?", "The site is slow. Is
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from assistant.question.terms import question_words, stem_tokens
 from assistant.question.wordlists import groups
 
 REPLIES = {
@@ -16,15 +18,10 @@ REPLIES = {
                "searched. It is recorded with the conversation; for a technical problem, contact the team that runs "
                "this service.",
 }
-_MEDICAL = re.compile(r"\b(?:dose|dosage|mg|side effects?|pregnan\w*|interact\w*|contraindicat\w*|adverse|warning|"
-                      r"safe|treat\w*|take|taking|tablet|pill|medicine|medication|drug|symptom\w*|pain)\b", re.I)
+MAX_OTHER_WORDS = 4  # a remark about the service says little else; "I found nothing about X on your site" says more
 
 
-MAX_OTHER_WORDS = 4
-_FILLER = frozenset("the and but not can can't cannot don't doesn't won't isn't it's i'm you your this that with "
-                    "for from keeps keep any again when why does".split())
-
-
+@cache
 def _phrases() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for kind, *phrases in groups("small_talk.txt"):
@@ -45,10 +42,17 @@ def kind_of(message: str, products: list[str]) -> str | None:
         if not rest.strip() and any(re.search(rf"\b{re.escape(p)}\b", text) for p in phrases[kind]):
             return kind
     service = [p for p in phrases["service"] if re.search(rf"\b{re.escape(p)}\b", text)]
-    if service and not products and not _MEDICAL.search(message):
+    stems = set(stem_tokens(text))
+    if service and not products and not stems & _medical_stems():
         rest = text
         for p in service:
             rest = re.sub(rf"\b{re.escape(p)}\b", " ", rest)
-        if len([w for w in rest.split() if len(w) > 2 and w not in _FILLER]) <= MAX_OTHER_WORDS:
-            return "service"  # about the service and little else (not "I found nothing about X on your site")
+        other = [t for t in stem_tokens(rest) if len(t) > 2 and t not in question_words()]
+        if len(other) <= MAX_OTHER_WORDS:
+            return "service"
     return None
+
+
+@cache
+def _medical_stems() -> frozenset[str]:
+    return frozenset(t for p in _phrases()["medical"] for t in stem_tokens(p))

@@ -108,8 +108,9 @@ def bioasq_docs(items: list[dict], snippets: dict) -> list[dict]:
 
 # --- MEDIQA -------------------------------------------------------------------------------------
 
-def mediqa(shared: Path) -> tuple[list[dict], dict[str, dict]]:
-    items, passages = [], {}
+def mediqa(shared: Path) -> tuple[list[dict], dict[str, dict], dict[str, list[str]]]:
+    """Items, every passage by answer id, and the answer ids graded for each item."""
+    items, passages, graded = [], {}, {}
     for f in sorted((shared / "dev" / "mediqa2019_task3").glob("*.jsonl")):
         for it in read_jsonl(f):
             answers = [a for a in it.get("AnswerList") or [] if not a.get("overlaps_heldout_text")]
@@ -119,17 +120,17 @@ def mediqa(shared: Path) -> tuple[list[dict], dict[str, dict]]:
             q = " ".join(it["question"].split())
             for a in answers:
                 passages[a["AID"]] = a
+            graded[it["id"]] = [a["AID"] for a in answers]
             items.append({"id": it["id"], "question": q, "answerable": True,
                           "expected": [{"document_id": f"mediqa-{aid}", "pages": [1]} for aid in gold],
                           "reference_answer": None,
                           "tags": {"type": "consumer", "split": split_of(q),
-                                   "passages": [a["AID"] for a in answers],
                                    "source": "MEDIQA 2019 Task 3 (NLM; passages keep their sites' rights)"}})
-    return items, passages
+    return items, passages, graded
 
 
-def mediqa_docs(items: list[dict], passages: dict[str, dict]) -> list[dict]:
-    need = sorted({aid for it in items for aid in it["tags"]["passages"]})
+def mediqa_docs(items: list[dict], passages: dict[str, dict], graded: dict[str, list[str]]) -> list[dict]:
+    need = sorted({aid for it in items for aid in graded[it["id"]]})
     return [{"id": aid, "title": passages[aid].get("title") or aid, "text": passages[aid]["AnswerText"],
              "source": passages[aid].get("AnswerURL") or ""} for aid in need]
 
@@ -245,25 +246,18 @@ def main() -> None:
     n_test, n_dev = (None, None) if full else (GATE_SAMPLE, DEV_SAMPLE)
 
     bq, snips = bioasq(shared)
-    mq, passages = mediqa(shared)
+    mq, passages, graded = mediqa(shared)
     cd = consumer_drugs(shared)
     chosen = {}
     for name, items in (("bioasq", bq), ("mediqa", mq), ("consumer_drugs", cd)):
         test, dev = sample(items, "test", n_test), sample(items, "dev", n_dev)
-        for it in test + dev:
-            it["tags"].pop("passages", None) if name != "mediqa" else None
         chosen[name] = test + dev
         write_jsonl(out / f"{name}.jsonl", test)
         write_jsonl(out / "dev" / f"{name}.jsonl", dev)
         print(f"{name}: {len(items)} items ({sum(i['tags']['split'] == 'test' for i in items)} test); "
               f"written test {len(test)}, dev {len(dev)}")
     write_jsonl(out / "docs" / "bioasq_snippets.jsonl", bioasq_docs(chosen["bioasq"], snips))
-    write_jsonl(out / "docs" / "mediqa_passages.jsonl", mediqa_docs(chosen["mediqa"], passages))
-    for name in ("mediqa.jsonl", "dev/mediqa.jsonl"):
-        rows = read_jsonl(out / name)
-        for r in rows:
-            r["tags"].pop("passages", None)
-        write_jsonl(out / name, rows)
+    write_jsonl(out / "docs" / "mediqa_passages.jsonl", mediqa_docs(chosen["mediqa"], passages, graded))
     (out / "docs" / "manifest.yaml").write_text(MANIFEST)
     print(f"documents: {out / 'docs'}")
     if full is not None:  # the labels cannot be shipped: this set exists only where ../shared does
