@@ -76,6 +76,20 @@ class Citation(BaseModel):
     section: str = Field(default="", description="label section the passage sits in, when known")
     document_status: str = Field(default="approved", description="approved, or unreviewed (ingested without an "
                                  "approving manifest entry; cited only when include_unreviewed is set)")
+    section_path: str = Field(default="", description="sources without pages (SPL labels, Word documents): the "
+                              "cited section's path; page is then 0 and start/end index into the section's text")
+    section_position: int | None = Field(default=None, description="sources without pages: 1-based position of "
+                                         "the cited section in the document")
+    reference: str | None = Field(default=None, description="literature: the reference in the NLM/Vancouver style, "
+                                  "with its DOI and PMID")
+    pmid: str | None = None
+    doi: str | None = None
+
+    def where(self) -> str:
+        """Where the quote is, as a reader looks for it: "page 4", or "section 13: 2 DOSAGE ... > 2.6 ..."."""
+        if not self.page and self.section_position:
+            return f"section {self.section_position}" + (f": {self.section_path}" if self.section_path else "")
+        return f"page {self.page}" + (f", {self.section}" if self.section else "")
 
 
 class Claim(BaseModel):

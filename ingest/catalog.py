@@ -108,6 +108,19 @@ class Catalog(PerThreadConnection):
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _doc_row(row) if row else None
 
+    def current_meta(self, doc_id: str) -> dict | None:
+        """The metadata (DocumentMeta as a dict) of a document's current revision."""
+        row = self.conn.execute("SELECT r.meta FROM documents d JOIN revisions r ON r.rev_id = d.rev_id "
+                                "WHERE d.doc_id=?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def current_attributes(self) -> dict[str, dict]:
+        """doc_id -> what its current revision's file said about itself (format, set id, PMID, reference...),
+        for the documents that said anything."""
+        rows = self.conn.execute("SELECT d.doc_id, r.meta FROM documents d JOIN revisions r ON r.rev_id = d.rev_id "
+                                 "WHERE r.meta LIKE '%\"attributes\": {\"%'").fetchall()
+        return {r[0]: json.loads(r[1]).get("attributes") or {} for r in rows}
+
     def documents(self) -> list[dict]:
         rows = self.conn.execute("SELECT * FROM documents ORDER BY kind, doc_id").fetchall()
         return [_doc_row(r) for r in rows]

@@ -15,6 +15,7 @@ from ingest.types import Chunk, Document
 TARGET_CHARS = 700
 MAX_CHARS = 1000
 MIN_CHARS = 40
+STRUCTURED = ("spl", "docx")  # formats whose pages are sections named by the source itself
 SECTION_BREAK_CHARS = 150  # a new section starts a new chunk unless the current one is a mere stub
 
 
@@ -71,6 +72,8 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
     state = SectionState()
     chunks: list[Chunk] = []
     rev = doc.rev_id
+    # Structured sources (SPL, Word) name each page's section exactly: no heading is guessed inside it.
+    structured = doc.meta.attributes.get("format") in STRUCTURED
     for page in doc.pages:
         text = page.text
         if page.heading:
@@ -86,7 +89,7 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
             cur_start = cur_end = None
 
         for s, e in sentence_spans(text):
-            level = state.see(text[s:e])
+            level = None if structured else state.see(text[s:e])
             is_heading = level is not None
             size = cur_end - cur_start if cur_start is not None else 0
             if cur_start is not None and (

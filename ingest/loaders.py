@@ -1,21 +1,22 @@
 """Loaders: a file in, one or more loaded documents out, each with its pages' exact text.
 
-PDF (pypdf, page by page), Markdown / plain text, HTML, JSON / JSONL abstracts (PubMedQA or
-generic records) and MedQuAD-style XML. A loader raises LoadError with a reason a user can act on.
+PDF (pypdf, page by page), Markdown / plain text, HTML, JSON / JSONL abstracts (PubMedQA or generic
+records), XML (SPL labels: ingest/spl.py; PubMed records: ingest/pubmed.py; MedQuAD), Word standard
+responses (ingest/docx_loader.py) and PubMed RIS / NBIB exports. A loader raises LoadError with a
+reason a user can act on.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from ingest.types import Page
+__all__ = ["SUPPORTED", "Loaded", "LoadError", "load", "sha256_bytes"]
+
+from ingest.types import Loaded, LoadError, Page, sha256_bytes
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -24,25 +25,9 @@ TEXT_EXT = {".txt", ".md", ".markdown", ".text"}
 HTML_EXT = {".html", ".htm"}
 JSON_EXT = {".json", ".jsonl"}
 XML_EXT = {".xml"}
-SUPPORTED = PDF_EXT | TEXT_EXT | HTML_EXT | JSON_EXT | XML_EXT
-
-
-class LoadError(Exception):
-    """The file cannot be turned into a document; the message says why."""
-
-
-@dataclass
-class Loaded:
-    key: str | None  # None for single-document files; the record id inside a collection file
-    title: str
-    pages: list[Page]
-    sha256: str
-    extra: dict[str, Any] = field(default_factory=dict)  # metadata found in the file itself
-    error: str | None = None  # a record of a collection that cannot be loaded (the others still are)
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+DOCX_EXT = {".docx", ".docm"}
+RECORDS_EXT = {".ris", ".nbib", ".medline"}  # PubMed exports
+SUPPORTED = PDF_EXT | TEXT_EXT | HTML_EXT | JSON_EXT | XML_EXT | DOCX_EXT | RECORDS_EXT
 
 
 def load(path: Path) -> list[Loaded]:
@@ -60,8 +45,17 @@ def load(path: Path) -> list[Loaded]:
     if ext in JSON_EXT:
         return load_json(data, path)
     if ext in XML_EXT:
-        return [load_medquad_xml(data, path)]
+        return load_xml(data, path)
+    if ext in DOCX_EXT:
+        from ingest.docx_loader import read_docx
+
+        title, pages, extra = read_docx(data, ext, path.stem)
+        return [Loaded(None, title, pages, sha256_bytes(data), extra)]
     text = decode(data)
+    if ext in RECORDS_EXT:
+        from ingest import pubmed
+
+        return pubmed.load_ris(text) if ext == ".ris" else pubmed.load_nbib(text)
     if ext in HTML_EXT:
         title, text = html_to_text(text)
         return [_single(title or path.stem, text, data)]
@@ -272,13 +266,43 @@ def _generic_record(i: int, rec: dict) -> Loaded:
     return Loaded(key, title, [Page(1, str(body))], sha256_bytes(content), extra)
 
 
-# --- MedQuAD XML -----------------------------------------------------------------------------
+# --- XML: SPL labels, PubMed records, MedQuAD -----------------------------------------------
 
-def load_medquad_xml(data: bytes, path: Path) -> Loaded:
+def parse_xml(data: bytes):
+    """The root element of an XML file, parsed safely: entity declarations (the "billion laughs" bomb) and
+    external entities or DTDs are refused with a reason instead of being expanded or fetched."""
+    import defusedxml
+    from defusedxml import ElementTree as DET
+
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
+        return DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.EntitiesForbidden:
+        raise LoadError("unsafe XML: it declares entities (refused: an entity expansion bomb or an external "
+                        "entity reads files or the network)") from None
+    except (defusedxml.ExternalReferenceForbidden, defusedxml.DTDForbidden):
+        raise LoadError("unsafe XML: it references an external entity or DTD (refused)") from None
+    except DET.ParseError as exc:
         raise LoadError(f"invalid XML: {exc}") from None
+
+
+def load_xml(data: bytes, path: Path) -> list[Loaded]:
+    from ingest import pubmed, spl
+
+    root = parse_xml(data)
+    if root.tag == spl.SPL_ROOT:
+        try:
+            title, pages, extra = spl.read_spl(root)
+        except ValueError as exc:
+            raise LoadError(f"SPL label: {exc}") from None
+        return [Loaded(None, title, pages, sha256_bytes(data), extra)]
+    if root.tag in pubmed.XML_ROOTS:
+        return pubmed.load_pubmed_xml(root)
+    return [load_medquad_xml(root, data, path)]
+
+
+def load_medquad_xml(root, data: bytes, path: Path) -> Loaded:
+    if root.tag != "Document" and root.find("QAPair") is None and next(root.iter("QAPair"), None) is None:
+        raise LoadError(f"unrecognised XML (root <{root.tag}>): expected an SPL label, PubMed records or MedQuAD")
     focus = (root.findtext("Focus") or path.stem).strip()
     pages: list[Page] = []
     for qa in root.iter("QAPair"):

@@ -13,6 +13,9 @@
         expiry: 2030-12-31
         status: approved          # approved | unreviewed | draft | withdrawn (default: unreviewed)
         source: https://dailymed.nlm.nih.gov/...
+        owner: Medical Information (J. Doe)   # standard responses: who answers for it
+        approval_date: 2025-01-15
+        review_date: 2026-01-15   # `medinfo docs --due 30d` lists content due for review or past expiry
         replaces: old-id          # this file may take over an id another source holds
       - path: literature/pubmedqa_dev.json   # a collection: one document per record
         id_prefix: pmid-
@@ -38,7 +41,8 @@ from ingest import safe_yaml
 from ingest.types import DocumentMeta, MetadataError
 
 META_KEYS = {"id", "title", "kind", "product", "aliases", "audience", "version", "effective", "expiry", "status",
-             "source", "replaces"}
+             "source", "replaces", "owner", "approval_date", "review_date"}
+FOUND_KEYS = (META_KEYS - {"status", "replaces"}) | {"attributes"}  # what a file may say about itself
 ENTRY_KEYS = META_KEYS | {"path", "id_prefix", "records"}
 
 
@@ -59,12 +63,12 @@ class Entry:
 
     def meta(self, record_key: str | None, found: dict[str, Any], fallback_id: str, title: str) -> DocumentMeta:
         """Metadata of one document: manifest fields over what the file says over defaults."""
-        values: dict[str, Any] = {k: v for k, v in found.items() if k in META_KEYS - {"status", "replaces"}}
+        values: dict[str, Any] = {k: v for k, v in found.items() if k in FOUND_KEYS}
         derived = values.get("product")
         values.update({k: v for k, v in self.fields.items() if k in META_KEYS})
         if derived and values.get("product") in (None, derived):  # the manifest refines what the file says
             values["aliases"] = sorted(set(found.get("aliases") or []) | set(self.fields.get("aliases") or []))
-        values["origin"] = "manifest" if "id" in values else "file"
+        values["origin"] = "manifest" if "id" in self.fields else "record" if "id" in values else "file"
         if record_key is not None:
             values["id"] = (self.id_prefix if self.id_prefix is not None else f"{self.path.stem}-") + record_key
             values["title"] = title
@@ -72,7 +76,7 @@ class Entry:
             values.update({k: v for k, v in self.records.get(record_key, {}).items() if k in META_KEYS})
         values.setdefault("id", fallback_id)
         values.setdefault("title", title)
-        for k in ("effective", "expiry", "version"):
+        for k in ("effective", "expiry", "version", "approval_date", "review_date"):
             if values.get(k) is not None:
                 values[k] = str(values[k])
         return DocumentMeta(**values).validate()

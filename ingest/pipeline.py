@@ -287,6 +287,10 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: S
                     summary.skip(f"{f}", f"duplicate document id {doc.meta.id!r} (already from {other})")
                     continue
                 seen_ids[doc.meta.id] = str(f)
+                older = _older_version(store, doc)
+                if older:
+                    summary.notes.append(f"{f}: {older}")
+                    continue
                 conflict = _conflict(store, doc)
                 if conflict:
                     summary.skip(f"{f}" + (f"#{doc.meta.id}" if len(docs) > 1 else ""), conflict)
@@ -328,9 +332,26 @@ def _conflict(store: Store, doc: Document) -> str | None:
         return None
     if current["sha256"] == doc.sha256:
         return None  # the same content from a new place: a move, not a replacement
+    if _set_id(store.catalog.current_meta(doc.meta.id)) == _set_id(doc.meta.to_dict()) is not None:
+        return None  # another version of the same SPL set: the newer one supersedes
     return (f"document id {doc.meta.id!r} is already held by {current['path']} ({current['status']}, "
             f"{current.get('origin') or 'manifest'} id); it was not replaced. If this file is meant to replace "
             f"it, say so in its manifest entry: `replaces: {doc.meta.id}`")
+
+
+def _set_id(meta: dict | None) -> str | None:
+    return ((meta or {}).get("attributes") or {}).get("set_id")
+
+
+def _older_version(store: Store, doc: Document) -> str | None:
+    """Why `doc` must not become current: the store holds a newer version of the same SPL set."""
+    new = doc.meta.attributes.get("spl_version")
+    current = store.catalog.current_meta(doc.meta.id)
+    old = ((current or {}).get("attributes") or {}).get("spl_version")
+    if new is None or old is None or new >= old or _set_id(current) != _set_id(doc.meta.to_dict()):
+        return None
+    return (f"version {new} of SPL set {_set_id(current)} is older than the current version {old}; "
+            "the current version stays")
 
 
 def _renamed(store: Store, f: Path, new_ids: list[str], summary: Summary) -> None:

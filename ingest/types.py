@@ -25,6 +25,10 @@ PIPELINE_VERSION = "7"
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
+class LoadError(Exception):
+    """A file cannot be turned into a document; the message says why a user can act on."""
+
+
 class MetadataError(ValueError):
     """A document's metadata is invalid (bad id, kind, status, date...)."""
 
@@ -44,6 +48,12 @@ class DocumentMeta:
     source: str | None = None
     origin: str = "manifest"
     replaces: list[str] = field(default_factory=list)  # ids this document may take over from another source
+    owner: str | None = None  # who answers for the content (standard responses)
+    approval_date: str | None = None  # ISO date
+    review_date: str | None = None  # ISO date: due for review
+    # What the file says about itself: format (pdf, spl, docx, pubmed...), SPL set id and version number,
+    # labeler and NDCs; PMID, DOI, journal, authors and the formatted reference of an article.
+    attributes: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> DocumentMeta:
         if not DOC_ID_RE.match(self.id or ""):
@@ -54,7 +64,7 @@ class DocumentMeta:
             raise MetadataError(f"{self.id}: status must be one of {STATUSES}, not {self.status!r}")
         if self.audience not in AUDIENCES:
             raise MetadataError(f"{self.id}: audience must be one of {AUDIENCES}, not {self.audience!r}")
-        for name in ("effective", "expiry"):
+        for name in ("effective", "expiry", "approval_date", "review_date"):
             value = getattr(self, name)
             if value is not None:
                 try:
@@ -102,6 +112,21 @@ class Document:
         h = hashlib.sha256(f"{self.meta.id}\x00{self.meta.version}\x00{self.sha256}\x00{PIPELINE_VERSION}".encode()
                            ).hexdigest()
         return f"{self.meta.id}@{h[:12]}"
+
+
+@dataclass
+class Loaded:
+    """What a loader read from a file: one document's title, pages and what the file says about it."""
+    key: str | None  # None for single-document files; the record id inside a collection file
+    title: str
+    pages: list[Page]
+    sha256: str
+    extra: dict[str, Any] = field(default_factory=dict)  # metadata found in the file itself
+    error: str | None = None  # a record of a collection that cannot be loaded (the others still are)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass

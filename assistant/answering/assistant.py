@@ -20,6 +20,7 @@ from assistant.answering.claims import prune
 from assistant.answering.combine import combine
 from assistant.answering.evidence import Selection, select
 from assistant.answering.extractive import Draft, ExtractiveGenerator
+from assistant.answering.label_links import difference_notices, locate
 from assistant.answering.llm import GeneratorUnavailable, suspicious
 from assistant.answering.retrieval import Retriever, Snapshot
 from assistant.answering.scope import Scope, decide
@@ -140,6 +141,8 @@ class Assistant:
                           explanation="The generator found that the passages do not answer the question.",
                           closest_documents=refusal.closest(hits))
         answer = self._verified(base, draft, selection, notices)
+        locate(answer.citations, snap.attributes)
+        answer.notices += difference_notices(self.store.catalog, snap.superseded, answer.citations)
         if answer.status != "answered" and self.generator is not self.fallback and selection.evidence \
                 and self.fallback_enabled and base["generator"] != self.fallback.name:
             # The configured generator's draft did not survive verification: fall back to extractive.

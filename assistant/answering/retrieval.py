@@ -14,6 +14,7 @@ from datetime import date
 
 import numpy as np
 
+from assistant.answering.label_links import superseded_labels
 from assistant.question.intents import section_matches, vouched_stems
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
@@ -96,7 +97,10 @@ class Snapshot:
         self.passages = [Passage(r["chunk_id"], r["doc_id"], r["rev_id"], r["page_no"], r["start"], r["end"],
                                  r["section"], r["text"], r["title"], r["kind"], r["product"], r["audience"],
                                  r["version"], r["effective"], r["expiry"], r["status"]) for r in rows]
-        self.passages = [p for p in self.passages if p.live_on(today)]
+        # An older label of a product that a newer current label repeats answers through the newer one.
+        self.superseded = superseded_labels(cat)
+        self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
+        self.passages = [p for p in self.passages if p.live_on(today) and p.doc_id not in self.superseded]
         self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
         self.docs = {d["doc_id"]: d for d in cat.documents()}
         self.tokens = tokenize([search_text(p.text, p.section, p.product) for p in self.passages]) \

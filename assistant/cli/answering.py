@@ -47,8 +47,8 @@ def render_answer(answer) -> str:
     if answer.citations:
         lines += ["", "References:"]
         for c in answer.citations:
-            lines.append(f"  [{c.n}] {c.title}, version {c.version}, page {c.page}"
-                         f"{', ' + c.section if c.section else ''} (chunk {c.chunk_id}, chars {c.start}-{c.end})")
+            lines.append(f"  [{c.n}] {c.reference or c.title + ', version ' + c.version}, {c.where()} "
+                         f"(chunk {c.chunk_id}, chars {c.start}-{c.end})")
     if answer.closest_documents:
         lines += ["", "Closest documents found:"]
         lines += [f"  - {d.title} (page {d.page})" for d in answer.closest_documents]

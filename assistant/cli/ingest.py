@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from assistant.cli import EXIT_OK, EXIT_USAGE, fail, print_json, settings_of
+from ingest.chunking import STRUCTURED
 
 
 def _store(args):
@@ -67,15 +68,78 @@ def cmd_source(args) -> int:
         return EXIT_OK
     doc = chunk["document"]
     print(f"{doc['title']} (id {chunk['document_id']}, version {doc['version']}, {chunk['status']})")
-    print(f"page {chunk['page']}, characters {chunk['start']}-{chunk['end']}" +
-          (f", section {chunk['section']}" if chunk["section"] else ""))
+    if (doc.get("attributes") or {}).get("format") in STRUCTURED:  # no pages: the section and its position
+        print(f"section {chunk['page']}: {chunk['section']}, characters {chunk['start']}-{chunk['end']}")
+    else:
+        print(f"page {chunk['page']}, characters {chunk['start']}-{chunk['end']}" +
+              (f", section {chunk['section']}" if chunk["section"] else ""))
+    if chunk["status"] == "superseded":
+        print(f"Superseded: the current revision of {chunk['document_id']} is version "
+              f"{(_catalog(args).document(chunk['document_id']) or {}).get('version', '?')}; this citation still "
+              "resolves to the text it quoted.")
+    if (doc.get("attributes") or {}).get("reference"):
+        print(doc["attributes"]["reference"])
     print()
     print(chunk["text"])
     return EXIT_OK
 
 
+def _days(text: str) -> int:
+    """"30d", "4w", "30" -> days."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", text or "")
+    if not m:
+        raise ValueError(f"--due takes a number of days like 30d or 4w, not {text!r}")
+    return int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+
+
+def due_documents(cat, within_days: int, today=None) -> list[dict]:
+    """Documents still in use whose review date or expiry falls within `within_days` (or has passed)."""
+    from datetime import date, timedelta
+
+    today = today or date.today()
+    horizon = today + timedelta(days=within_days)
+    out = []
+    for d in cat.documents():
+        if d["status"] == "withdrawn":
+            continue
+        meta = cat.current_meta(d["doc_id"]) or {}
+        reasons = []
+        for field, what in (("expiry", "expires"), ("review_date", "review due")):
+            value = meta.get(field)
+            if not value:
+                continue
+            when = date.fromisoformat(value)
+            if when <= horizon:
+                late = (today - when).days
+                reasons.append(f"{what} {value} ({late} days ago)" if late > 0 else
+                               f"{what} {value} (in {-late} days)" if late < 0 else f"{what} {value} (today)")
+        if reasons:
+            out.append({"doc_id": d["doc_id"], "title": d["title"], "status": d["status"], "version": d["version"],
+                        "owner": meta.get("owner"), "review_date": meta.get("review_date"),
+                        "expiry": meta.get("expiry"), "approval_date": meta.get("approval_date"),
+                        "due": reasons, "overdue": any("ago" in r or "today" in r for r in reasons)})
+    return sorted(out, key=lambda d: min(x for x in (d["review_date"], d["expiry"]) if x))
+
+
 def cmd_docs(args) -> int:
     cat = _catalog(args)
+    if args.due is not None:
+        try:
+            days = _days(args.due)
+        except ValueError as exc:
+            return fail(str(exc), args.json, EXIT_USAGE)
+        due = due_documents(cat, days)
+        if args.json:
+            print_json({"due_within_days": days, "documents": due})
+            return EXIT_OK
+        for d in due:
+            print(f"{d['doc_id']:<40} {d['status']:<10} v{d['version']:<8} owner {d['owner'] or '-':<24} "
+                  + "; ".join(d["due"]))
+        if not due:
+            print(f"Nothing is due for review or expires within {days} days.")
+        return EXIT_OK
     docs = cat.orphans() if args.orphans else cat.documents()
     for d in docs:
         d["aliases_of_id"] = cat.aliases_of(d["doc_id"])
@@ -145,6 +209,8 @@ def register(sub, add) -> None:
     sp = add("docs", "List documents with their status, version, origin and source file.", cmd_docs)
     sp.add_argument("--orphans", action="store_true", help="only documents whose source file is gone or now "
                     "yields other documents")
+    sp.add_argument("--due", metavar="PERIOD", help="only content due for review or expiring within PERIOD "
+                    "(e.g. 30d, 4w), or already past it")
 
     sp = add("withdraw", "Withdraw a document by id (all revisions and id aliases), or reinstate it.", cmd_withdraw)
     sp.add_argument("doc_id")

@@ -24,6 +24,8 @@ class Reference:
     source_type: str
     document_id: str
     document_status: str = "approved"
+    sections: list[str] = field(default_factory=list)  # sources without pages (SPL, Word): sections cited
+    citation: str | None = None  # literature: the NLM/Vancouver reference with DOI and PMID
 
     @property
     def label(self) -> str:
@@ -34,10 +36,15 @@ class Reference:
                                                                                           self.source_type)
 
     def text(self) -> str:
-        pages = ", ".join(str(p) for p in sorted(self.pages))
+        if self.citation:
+            return f"[{self.label}] {self.citation}"
         dated = f", effective {self.effective}" if self.effective else ""
-        return (f"[{self.label}] {self.title}. Version {self.version}{dated}. "
-                f"Page{'s' if len(self.pages) > 1 else ''} {pages}.")
+        where = []
+        if self.pages:
+            where.append(f"Page{'s' if len(self.pages) > 1 else ''} {', '.join(str(p) for p in sorted(self.pages))}.")
+        if self.sections:
+            where.append(f"Section{'s' if len(self.sections) > 1 else ''} {'; '.join(self.sections)}.")
+        return f"[{self.label}] {self.title}. Version {self.version}{dated}. " + " ".join(where)
 
 
 @dataclass
@@ -77,8 +84,12 @@ def build(answer: Answer, requester: str | None = None, effective_dates: dict[st
         if ref is None:
             ref = refs[c.document_id] = Reference(len(refs) + 1, c.title, c.version, dates.get(c.document_id), [],
                                                   c.source_type, c.document_id, c.document_status)
-        if c.page not in ref.pages:
+        if c.section_position:
+            if c.section_path not in ref.sections:
+                ref.sections.append(c.section_path or f"{c.section_position}")
+        elif c.page not in ref.pages:
             ref.pages.append(c.page)
+        ref.citation = ref.citation or c.reference
     by_n = {c.n: c for c in answer.citations}
     sentences: list[tuple[Sentence, str]] = []
     for claim in answer.claims:

@@ -78,9 +78,9 @@ def test_medquad_style_xml_from_a_file_we_write(tmp_path):
 
 
 def test_unsupported_and_invalid_files(tmp_path):
-    (tmp_path / "x.docx").write_bytes(b"PK..")
+    (tmp_path / "x.pptx").write_bytes(b"PK..")
     with pytest.raises(LoadError, match="unsupported"):
-        load(tmp_path / "x.docx")
+        load(tmp_path / "x.pptx")
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(LoadError, match="invalid JSON"):
         load(tmp_path / "bad.json")

@@ -58,7 +58,7 @@ def render_content(answer) -> str:
         text += f"\n\nNote: {n}"
     if answer.citations:
         text += "\n\nReferences:\n" + "\n".join(
-            f"[{c.n}] {c.title}, version {c.version}, page {c.page}" for c in answer.citations)
+            f"[{c.n}] {c.reference or c.title + ', version ' + c.version}, {c.where()}" for c in answer.citations)
     return text
 
 
