@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export MEDINFO_DATA_DIR ?= $(HOME)/.medinfo
 
-.PHONY: venv demo serve test test-fast lint gate eval-full clean
+.PHONY: venv web demo serve test test-fast lint gate eval-full clean
 
 venv: $(VENV)/.installed
 
@@ -18,7 +18,17 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
-demo: venv
+# PDF.js from npm, served by the app itself (no CDN): the web pages show a cited PDF page as printed.
+# Without npm the pages still work and show the stored page text.
+WEB_VENDOR := assistant/server/web/vendor
+web: $(WEB_VENDOR)/node_modules/.installed
+
+$(WEB_VENDOR)/node_modules/.installed: $(WEB_VENDOR)/package.json $(WEB_VENDOR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(WEB_VENDOR) --omit=optional --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "warning: npm not found: the web pages will show cited PDF pages as text (apt-get install npm)"; fi
+
+demo: venv web
 	$(BIN)/medinfo ingest corpus; test $$? -le 3
 	$(BIN)/medinfo ask "What is the recommended starting dose of warfarin?"
 	$(BIN)/medinfo ask "Is metformin contraindicated in severe renal impairment?"
@@ -26,11 +36,11 @@ demo: venv
 	@echo
 	@echo "Serve the chat endpoint and web page with: $(BIN)/medinfo serve --no-auth  (http://127.0.0.1:8000)"
 
-serve: venv
+serve: venv web
 	$(BIN)/medinfo serve
 
 # All tiers (unit, integration, system), then the release gate.
-test: venv
+test: venv web
 	$(BIN)/python -m pytest -q tests
 	$(MAKE) gate
 

@@ -49,16 +49,16 @@ def load(path: Path) -> list[Loaded]:
     if ext in DOCX_EXT:
         from ingest.docx_loader import read_docx
 
-        title, pages, extra = read_docx(data, ext, path.stem)
-        return [Loaded(None, title, pages, sha256_bytes(data), extra)]
+        docx_title, pages, extra = read_docx(data, ext, path.stem)
+        return [Loaded(None, docx_title, pages, sha256_bytes(data), extra)]
     text = decode(data)
     if ext in RECORDS_EXT:
         from ingest import pubmed
 
         return pubmed.load_ris(text) if ext == ".ris" else pubmed.load_nbib(text)
     if ext in HTML_EXT:
-        title, text = html_to_text(text)
-        return [_single(title or path.stem, text, data)]
+        html_title, text = html_to_text(text)
+        return [_single(html_title or path.stem, text, data)]
     return [_single(first_heading(text) or path.stem, text, data)]
 
 

@@ -20,7 +20,7 @@ from assistant.answering.claims import prune
 from assistant.answering.combine import combine
 from assistant.answering.evidence import Selection, select
 from assistant.answering.extractive import Draft, ExtractiveGenerator
-from assistant.answering.label_links import difference_notices, locate
+from assistant.answering.label_links import difference_notices, locate, printed_page
 from assistant.answering.llm import GeneratorUnavailable, suspicious
 from assistant.answering.retrieval import Retriever, Snapshot
 from assistant.answering.scope import Scope, decide
@@ -64,8 +64,12 @@ class Assistant:
         self.retriever.search("warm up", 1)
 
     def source(self, chunk_id: str) -> dict | None:
-        """A stored passage with its page text and document metadata (what a citation resolves to)."""
-        return self.store.catalog.chunk(chunk_id)
+        """A stored passage with its page text and document metadata (what a citation resolves to), and whether
+        the PDF it was read from is still on disk, unchanged, to show the page as printed."""
+        found = self.store.catalog.chunk(chunk_id)
+        if found is not None:
+            found["pdf"] = printed_page(self.store.catalog, found)
+        return found
 
     def ask(self, question: str, requester: Requester | None = None, channel: str = "python",
             product: str | None = None, top_k: int | None = None, audience: str | None = None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,31 @@ def locate(citations, attributes: dict[str, dict]) -> None:
             c.section_path = c.section
         if attrs.get("reference"):
             c.reference, c.pmid, c.doi = attrs["reference"], attrs.get("pmid"), attrs.get("doi")
+
+
+def printed_page(catalog, chunk: dict) -> dict:
+    """Can the cited page be shown as printed? Only from the PDF the cited revision was read from, found at the
+    document's path with the same content hash (a changed file is another revision: its pages may differ)."""
+    from pathlib import Path
+
+    doc = catalog.document(chunk["document_id"]) or {}
+    path = Path(doc.get("path") or "")
+    if path.suffix.lower() != ".pdf":
+        return {"available": False, "reason": "not a PDF source: the stored text is the source"}
+    if not path.is_file():
+        return {"available": False, "reason": "the PDF is no longer on disk; showing the stored page text"}
+    if _file_hash(str(path), path.stat().st_mtime_ns, path.stat().st_size) != chunk["document"].get("sha256"):
+        return {"available": False, "reason": "the PDF on disk is another revision of this document; showing "
+                                              "the stored page text of the cited revision"}
+    return {"available": True, "url": f"/v1/sources/{chunk['chunk_id']}/pdf", "page": chunk["page"]}
+
+
+@lru_cache(maxsize=256)
+def _file_hash(path: str, mtime_ns: int, size: int) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -126,7 +126,9 @@ def answer_record(answer: Answer, requester: Requester, channel: str) -> dict[st
         "question": answer.question, "status": answer.status,
         "retrieved": [r.chunk_id for r in answer.retrieved],
         "cited": [{"n": c.n, "chunk_id": c.chunk_id, "document_id": c.document_id, "version": c.version,
-                   "page": c.page, "start": c.start, "end": c.end} for c in answer.citations],
+                   "page": c.page, "start": c.start, "end": c.end}
+                  | ({"section_path": c.section_path, "section_position": c.section_position}
+                     if c.section_position else {}) for c in answer.citations],
         "generator": answer.generator, "prompt_version": answer.prompt_version,
         "corpus_version": answer.corpus_version, "flags": answer.flags.model_dump(),
         "latency_ms": answer.latency_ms, "answer": answer.answer,

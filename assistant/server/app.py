@@ -22,6 +22,7 @@ from assistant.server.routes import answers, audit, letters, openai, safety, ser
 from assistant.settings import Settings
 
 WEB = Path(__file__).parent / "web"
+PDFJS = WEB / "vendor" / "node_modules" / "pdfjs-dist"  # PDF.js, from npm (web/vendor/package.json)
 # Pages load only their own scripts and styles (no inline code), may not be framed, and send no referrer.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     for module in (answers, openai, sources, audit, letters, safety, service):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
+    if PDFJS.is_dir():  # installed from npm (make web): the page as printed; without it, the page text
+        app.mount("/vendor/pdfjs", StaticFiles(directory=PDFJS), name="pdfjs")
     return app
 
 

@@ -156,8 +156,8 @@ ARTICLE = """<PubmedArticle><MedlineCitation><PMID Version="1">{pmid}</PMID><Art
 <AbstractText Label="RESULTS">{results}</AbstractText></Abstract>
 <AuthorList><Author><LastName>Okafor</LastName><Initials>CN</Initials></Author>
 <Author><LastName>Lindqvist</LastName><Initials>E</Initials></Author></AuthorList></Article></MedlineCitation>
-<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId><ArticleId IdType="doi">10.1000/jrp.{pmid}</ArticleId>
-</ArticleIdList></PubmedData></PubmedArticle>"""
+<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId>
+<ArticleId IdType="doi">10.1000/jrp.{pmid}</ArticleId></ArticleIdList></PubmedData></PubmedArticle>"""
 
 
 def test_a_pubmed_file_yields_one_document_per_article_cited_with_pmid_and_doi(tmp_path, embedder):
@@ -215,3 +215,21 @@ def test_bad_sources_are_skipped_with_their_reason_and_nothing_else_is_lost(tmp_
     assert "not a zip" in reasons["notzip.docx"] and "encrypted" in reasons["encrypted.docx"]
     assert "macros" in reasons["macro.docx"] and "macro-enabled" in reasons["macro.docm"]
     assert len(summary["added"]) == 1 and store.catalog.document(summary["added"][0])["title"].startswith("Standard")
+
+
+def test_the_printed_page_is_offered_only_while_the_cited_pdf_is_on_disk_unchanged(tmp_path, embedder):
+    from helpers import make_corpus
+
+    root = make_corpus(tmp_path, ["fda_acetaminophen_highlights_2025.pdf"])
+    store = Store(tmp_path / "store", embedder)
+    assert ingest([root], store=store)[1] == 0
+    assistant = _assistant(store)
+    chunk_id = store.catalog.current_chunks()[0]["chunk_id"]
+    pdf = assistant.source(chunk_id)["pdf"]
+    assert pdf["available"] and pdf["url"] == f"/v1/sources/{chunk_id}/pdf" and pdf["page"] >= 1
+    path = root / "fda_labels" / "fda_acetaminophen_highlights_2025.pdf"
+    path.write_bytes(path.read_bytes() + b"\n% another revision\n")
+    assert "another revision" in assistant.source(chunk_id)["pdf"]["reason"]
+    path.unlink()
+    pdf = assistant.source(chunk_id)["pdf"]
+    assert not pdf["available"] and "no longer on disk" in pdf["reason"]

@@ -19,9 +19,31 @@ def _highlight_pixels(png: bytes, box: dict) -> float:
     return len(yellow) / max(1, len(pixels))
 
 
+def _dark_pixels(png: bytes, box: dict) -> float:
+    """Share of pixels in the box dark enough to be printed text."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    x0, y0 = int(box["x"]), int(box["y"])
+    x1, y1 = int(box["x"] + box["width"]), int(box["y"] + box["height"])
+    pixels = [img.getpixel((x, y)) for x in range(x0, min(x1, img.width)) for y in range(y0, min(y1, img.height))]
+    return sum(1 for p in pixels if sum(p) < 300) / max(1, len(pixels))
+
+
 def test_citation_opens_its_passage_highlighted_in_the_page(api, browser, tmp_path):
     server, keys = api
     page = browser.new_page(viewport={"width": 1400, "height": 900})
+    # Nothing may leave the host: every request outside the server is blocked and recorded.
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
     page.goto(server.url + "/")
     page.fill("#api-key", keys["physician"])
     page.dispatch_event("#api-key", "change")
@@ -42,7 +64,20 @@ def test_citation_opens_its_passage_highlighted_in_the_page(api, browser, tmp_pa
     assert mark.inner_text().split() == src["page_text"][cite["start"]:cite["end"]].split()
     meta = page.inner_text("#source .meta")
     assert f"page {cite['page']}" in meta and cite["version"] in meta and src["document_id"] in meta
-    # Screenshot-level check: the highlight is on screen, in its colour.
+    # The page as printed: PDF.js (served by the app) renders the cited PDF page, the quote's words highlighted
+    # over the printed text: the highlight's colour shows around the glyphs, which stay dark.
+    assert src["pdf"]["available"], src["pdf"]
+    hl = page.wait_for_selector("#pdfpage .pdf-hl", timeout=30000)
+    page.wait_for_timeout(300)
+    hl_box = hl.bounding_box()
+    assert hl_box and hl_box["width"] > 20 and 0 <= hl_box["y"] < 900
+    png = page.screenshot(path=str(tmp_path / "pdf-page.png"))
+    assert _highlight_pixels(png, hl_box) > 0.3 and _dark_pixels(png, hl_box) > 0.02
+    canvas = page.query_selector("#pdfpage canvas").bounding_box()
+    assert canvas["width"] > 300 and canvas["height"] > 300
+    assert not outside, outside
+    # Below it, the stored page text with the cited characters marked.
+    mark.scroll_into_view_if_needed()
     box = mark.bounding_box()
     assert box and box["width"] > 50 and 0 <= box["y"] < 900
     png = page.screenshot(path=str(tmp_path / "chat.png"))
@@ -67,6 +102,10 @@ def test_reviewer_marks_a_citation_and_it_is_stored(api, browser):
     page.fill(".evidence >> nth=0 >> .comment", "quote is from the right section")
     page.click(".evidence >> nth=0 >> .verdict[data-v='correct']")
     page.wait_for_selector(".evidence >> nth=0 >> .status.ok", timeout=10000)
+    # The reviewer opens the cited page as printed, the quote highlighted on it.
+    page.click(".evidence >> nth=0 >> .show-page")
+    page.wait_for_selector("#page-view .pdf-hl", timeout=30000)
+    assert page.query_selector("#page-view mark#hl") is not None
     reviews = httpx.get(server.url + f"/v1/reviews?trace_id={a['trace_id']}",
                         headers={"Authorization": f"Bearer {keys['reviewer']}"}).json()["reviews"]
     assert reviews and reviews[0]["verdict"] == "correct" and reviews[0]["comment"] == "quote is from the right section"

@@ -20,14 +20,14 @@ EP  - 9
 DO  - 10.1000/jrp.1
 AN  - 39000001
 AB  - BACKGROUND: Velmorant is renally cleared. RESULTS: Haemodialysis removed 42% of velmorant.
-ER  - 
+ER  -
 
 TY  - JOUR
 AU  - Berg, Anna
 TI  - Torvaline in gout
 PY  - 2020
 AB  - Flares fell by half in 60 patients on torvaline.
-ER  - 
+ER  -
 """
 
 NBIB = """PMID- 39000001

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse
 
 from assistant.contract import Requester
 from assistant.server.guards import require
@@ -19,6 +20,18 @@ def source(chunk_id: str, request: Request, who: Requester = Depends(require()))
     if found is None:
         raise HTTPException(404, f"no passage {chunk_id!r} in the store")
     return found
+
+
+@router.get("/v1/sources/{chunk_id}/pdf", response_class=FileResponse,
+            responses={200: {"content": {"application/pdf": {}}}, 404: {"description": "no such passage, or its "
+                                                                         "PDF is gone or changed (the reason)"}})
+def source_pdf(chunk_id: str, request: Request, who: Requester = Depends(require())) -> FileResponse:
+    """The PDF a cited passage was read from, for the page as printed (only while it is the cited revision)."""
+    found = source(chunk_id, request, who)
+    if not found["pdf"]["available"]:
+        raise HTTPException(404, found["pdf"]["reason"])
+    doc = request.app.state.assistant.store.catalog.document(found["document_id"])
+    return FileResponse(doc["path"], media_type="application/pdf", headers={"Cache-Control": "private, no-store"})
 
 
 @router.get("/v1/documents")

@@ -7,7 +7,7 @@ function renderAnswer(a) {
   const byN = Object.fromEntries(a.citations.map(c => [c.n, c]));
   const text = esc(a.answer).replace(/\[(\d+)\](?![\w(-])/g, (m, n) =>
     byN[n] ? `<button type="button" class="cite" data-trace="${a.trace_id}" data-n="${n}">[${n}]</button>` : m);
-  const refs = a.citations.map(c => `<div>[${c.n}] ${esc(c.title)}, version ${esc(c.version)}, page ${c.page}</div>`).join("");
+  const refs = a.citations.map(c => `<div>[${c.n}] ${esc(c.reference || c.title + ", version " + c.version)}, ${esc(citeWhere(c))}</div>`).join("");
   const flags = [];
   if (a.flags.adverse_event) flags.push("Possible adverse event: forwarded for pharmacovigilance follow-up.");
   if (a.flags.product_complaint) flags.push("Possible product complaint: recorded for follow-up.");

@@ -34,7 +34,7 @@ async function openRecord(trace) {
       · corpus ${esc(rec.corpus_version)} · ${new Date(rec.time * 1000).toLocaleString()} · ${esc(rec.user)} (${esc(rec.role)})
       · trace ${esc(rec.trace_id)}</div>
       ${Object.keys(rec.flags).filter(k => rec.flags[k] === true).map(k => `<div class="flag">${esc(k.replace("_", " "))}</div>`).join("")}
-      <div id="claims"></div>`;
+      <div id="claims"></div><div id="page-view" class="page-view"></div>`;
     const box = document.getElementById("claims");
     rec.claims.forEach(cl => {
       const row = document.createElement("div");
@@ -46,8 +46,9 @@ async function openRecord(trace) {
           if (!c || !q) return "";
           const v = verdicts[n];
           return `<div class="evidence" data-n="${n}"><b>[${n}]</b> ${esc(q.src.document.title)}, version ${esc(c.version)},
-            page ${c.page}, chars ${c.start}–${c.end}<br><mark>${esc(q.quote)}</mark>
+            ${esc(citeWhere(c))}, chars ${c.start}–${c.end}<br><mark>${esc(q.quote)}</mark>
             <div class="review-form">
+              <button type="button" class="secondary show-page">Show page</button>
               <button type="button" class="secondary verdict" data-v="correct">Correct</button>
               <button type="button" class="secondary verdict" data-v="wrong">Wrong</button>
               <input class="comment" placeholder="comment" size="24">
@@ -56,6 +57,12 @@ async function openRecord(trace) {
         }).join("")}</div>`;
       box.appendChild(row);
     });
+    // The cited page as printed (PDF sources) or the section's text, the quote highlighted.
+    box.querySelectorAll(".evidence .show-page").forEach(b => b.addEventListener("click", () => {
+      const view = document.getElementById("page-view");
+      showSource(view, byN[Number(b.closest(".evidence").dataset.n)]);
+      view.scrollIntoView({block: "start"});
+    }));
     box.querySelectorAll(".evidence").forEach(ev => ev.querySelectorAll(".verdict").forEach(b => b.addEventListener("click", async () => {
       const status = ev.querySelector(".status");
       try {
