@@ -1,10 +1,14 @@
 """Ingest throughput of medinfo against the LangChain quick-start pipeline, in one process.
 
     .venv/bin/python bench/ingest.py [--corpus corpus/fda_labels] [--skip-baseline] [--embedder minilm]
+    .venv/bin/python bench/ingest.py --formats [--spl ../shared/data/spl]
 
 Prints pages/s, chunks/s, peak memory, the time of a no-change re-ingest, and the same figures for
 the baseline: PyPDFLoader -> RecursiveCharacterTextSplitter(1000, 200) -> Chroma.from_documents with
 the same embedding model. Each pipeline writes into its own fresh temporary directory.
+--formats: medinfo's throughput per source format side by side: the PDF labels, the SPL XML labels, and Word
+documents made from those SPL labels (one heading per section, one paragraph per line): parsing and chunking
+alone, then the whole ingest with embedding, in characters of text per second (comparable across formats).
 """
 from __future__ import annotations
 
@@ -86,13 +90,82 @@ def run_baseline(corpus: Path) -> dict:
             "chunks_per_s": len(chunks) / total, "parse_s": parse, "embed_store_s": embed}
 
 
+def _docx_from_spl(spl_dir: Path, out: Path) -> None:
+    """Word versions of the SPL labels: the same text, one heading per section, one paragraph per line."""
+    import docx
+
+    from ingest.loaders import load
+
+    for f in sorted(spl_dir.glob("*.xml")):
+        [loaded] = load(f)
+        d = docx.Document()
+        d.add_heading(loaded.title, 0)
+        for page in loaded.pages:
+            for depth, title in enumerate(page.heading.split(" > ")[:3]):
+                d.add_heading(title, depth + 1)
+            for line in page.text.split("\n"):
+                d.add_paragraph(line)
+        d.save(out / f"{f.stem}.docx")
+
+
+def run_formats(pdf_dir: Path, spl_dir: Path, embedder: str) -> None:
+    from ingest.chunking import chunk_document
+    from ingest.embedding import Embedder
+    from ingest.loaders import load
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+    from ingest.types import Document, DocumentMeta
+
+    with tempfile.TemporaryDirectory() as tmp:
+        spl = Path(tmp) / "spl"
+        spl.mkdir()
+        for f in spl_dir.glob("*.xml"):
+            (spl / f.name).write_bytes(f.read_bytes())
+        words = Path(tmp) / "docx"
+        words.mkdir()
+        _docx_from_spl(spl, words)
+        embed = Embedder(embedder)
+        _ = embed.model
+        print("| format | files | MB | sections/pages | chunks | characters | parse+chunk s | parse+chunk chars/s "
+              "| ingest s | ingest chars/s | chunks/s |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for name, folder, pattern in (("PDF", pdf_dir, "*.pdf"), ("SPL XML", spl, "*.xml"),
+                                      ("DOCX", words, "*.docx")):
+            files = sorted(folder.glob(pattern))
+            t = time.perf_counter()
+            n_pages = n_chunks = chars = 0
+            for f in files:
+                for loaded in load(f):
+                    meta = DocumentMeta(id="bench", title=loaded.title, attributes=loaded.extra.get("attributes", {}))
+                    chunks = chunk_document(Document(meta, loaded.pages, str(f), loaded.sha256))
+                    n_pages += len(loaded.pages)
+                    n_chunks += len(chunks)
+                    chars += sum(len(p.text) for p in loaded.pages)
+            parse = time.perf_counter() - t
+            with tempfile.TemporaryDirectory() as data:
+                store = Store(data, embed)
+                t = time.perf_counter()
+                summary, _ = ingest([folder], store=store, approve=True)
+                full = time.perf_counter() - t
+                store.close()
+            mb = sum(f.stat().st_size for f in files) / 2**20
+            print(f"| {name} | {len(files)} | {mb:.1f} | {n_pages} | {summary['chunks_added']} | {chars:,} | "
+                  f"{parse:.2f} | {chars / parse:,.0f} | {full:.1f} | {chars / full:,.0f} | "
+                  f"{summary['chunks_added'] / full:.1f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default="corpus/fda_labels")
     ap.add_argument("--embedder", default=os.environ.get("MEDINFO_EMBEDDER", "minilm-int8"))
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--formats", action="store_true", help="PDF, SPL XML and DOCX throughput side by side")
+    ap.add_argument("--spl", default="../shared/data/spl" if Path("../shared/data/spl").is_dir() else "tests/data/spl")
     args = ap.parse_args()
     corpus = Path(args.corpus)
+    if args.formats:
+        run_formats(corpus, Path(args.spl), args.embedder)
+        return
     ours = run_medinfo(corpus, args.embedder)
     me, kids = peak_mb()
     print(f"medinfo ({args.embedder}): {ours['pages']} pages, {ours['chunks']} chunks in {ours['seconds']:.1f} s = "
