@@ -185,6 +185,10 @@ def test_a_pubmed_file_yields_one_document_per_article_cited_with_pmid_and_doi(t
     assert c.reference == ("Okafor CN, Lindqvist E. Velmorant clearance in haemodialysis. J Renal Pharmacol. "
                            "2021;12(3):101-9. doi:10.1000/jrp.39000001. PMID: 39000001.")
     assert "RESULTS: Haemodialysis removed 42%" in store.catalog.chunk(c.chunk_id)["page_text"]
+    # A letter's reference list cites the article the same way.
+    from assistant.letters.compose import build, to_markdown
+
+    assert c.reference in to_markdown(build(a))
 
 
 BOMB = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
