@@ -17,7 +17,18 @@ STATUSES = ("answered", "insufficient_evidence", "refused")
 SourceType = Literal["approved", "literature"]
 SOURCE_TYPES = ("approved", "literature")
 Audience = Literal["hcp", "patient", "consumer"]
-ROLES = ("physician", "msl", "reviewer", "admin")
+ROLES = ("physician", "msl", "reviewer", "admin", "consumer")
+# Who the answer is for: a healthcare professional (the prescribing information), a consumer (patient labelling
+# first, plain-language notices, no off-label content) or internal (an MSL's draft: data on file may be cited).
+REQUESTER_TYPES = ("hcp", "consumer", "internal")
+PROFESSIONS = ("physician", "pharmacist", "nurse")
+# The requester type a key's role answers as by default, and the types it may ask for in a request.
+ROLE_REQUESTER = {"physician": ("hcp", "physician"), "msl": ("internal", None), "reviewer": ("hcp", None),
+                  "admin": ("hcp", None), "consumer": ("consumer", None)}
+ROLE_MAY_ASK_AS = {"physician": ("hcp", "consumer"), "consumer": ("consumer",), "msl": REQUESTER_TYPES,
+                   "reviewer": REQUESTER_TYPES, "admin": REQUESTER_TYPES}
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_HISTORY_TURNS = 20
 
 # Limits, in one place (the API, the CLI and the OpenAI-compatible route enforce the same).
 MAX_QUESTION_CHARS = 2000
@@ -60,6 +71,28 @@ def clean_question(question: str, top_k: int | None = None, source_type: str | N
     if source_type is not None and source_type not in SOURCE_TYPES:
         raise InvalidQuestion("source_type must be 'approved' or 'literature'")
     return question
+
+
+def requester_context(role: str, requester_type: str | None = None, profession: str | None = None
+                      ) -> tuple[str, str | None]:
+    """(requester type, profession) of a request: the role's default, or what the request asks for when the role
+    may (a physician's key may ask as a consumer, not as internal; local users of the CLI and Python may ask as any).
+    InvalidQuestion with the reason otherwise."""
+    default, default_prof = ROLE_REQUESTER.get(role, ("hcp", None))
+    if requester_type is None:
+        rtype = default
+    elif requester_type not in REQUESTER_TYPES:
+        raise InvalidQuestion(f"requester_type must be one of {', '.join(REQUESTER_TYPES)}")
+    elif role in ROLE_MAY_ASK_AS and requester_type not in ROLE_MAY_ASK_AS[role]:
+        raise InvalidQuestion(f"the role {role!r} may not ask as {requester_type!r}; allowed: "
+                              f"{', '.join(ROLE_MAY_ASK_AS[role])}")
+    else:
+        rtype = requester_type
+    if profession is not None and profession not in PROFESSIONS:
+        raise InvalidQuestion(f"profession must be one of {', '.join(PROFESSIONS)}")
+    if profession and rtype != "hcp":
+        raise InvalidQuestion("a profession is given only for requester_type 'hcp'")
+    return rtype, profession or (default_prof if rtype == "hcp" else None)
 
 
 class Citation(BaseModel):
@@ -152,3 +185,8 @@ class Answer(BaseModel):
                                         "evidence answers the question (when the fitted model decided)")
     parts: list[Part] = Field(default_factory=list, description="when the message asked several questions: each "
                               "one, answered or refused on its own, in the order asked (empty for one question)")
+    resolved_question: str | None = Field(default=None, description="a follow-up in a conversation: the standalone "
+                                          "question answered, resolved from earlier turns (shown as 'Answering: ...')")
+    conversation_id: str | None = None
+    requester_type: str | None = Field(default=None, description="hcp, consumer or internal: who the answer is for")
+    profession: str | None = Field(default=None, description="hcp only: physician, pharmacist or nurse")

@@ -7,7 +7,7 @@ from typing import Protocol
 class Client(Protocol):
     name: str
 
-    def ask(self, question: str, top_k: int) -> dict: ...
+    def ask(self, question: str, top_k: int, history: list[str] | None = None) -> dict: ...
 
     def source(self, chunk_id: str) -> dict | None: ...
 
@@ -17,8 +17,8 @@ class InProcessClient:
         self.assistant = assistant
         self.name = "in-process"
 
-    def ask(self, question: str, top_k: int) -> dict:
-        return self.assistant.ask(question, channel="eval", top_k=top_k).model_dump()
+    def ask(self, question: str, top_k: int, history: list[str] | None = None) -> dict:
+        return self.assistant.ask(question, channel="eval", top_k=top_k, history=history).model_dump()
 
     def source(self, chunk_id: str) -> dict | None:
         return self.assistant.source(chunk_id)
@@ -34,7 +34,12 @@ class HttpClient:
         self.name = f"http {base_url}"
         self._sources: dict[str, dict | None] = {}
 
-    def ask(self, question: str, top_k: int) -> dict:
+    def ask(self, question: str, top_k: int, history: list[str] | None = None) -> dict:
+        if history:  # a follow-up: the conversation as a chat client sends it
+            messages = [{"role": "user", "content": q} for q in [*history, question]]
+            r = self.http.post("/v1/chat/completions", json={"model": "medinfo", "messages": messages})
+            r.raise_for_status()
+            return r.json()["medinfo"]
         r = self.http.post("/v1/ask", json={"question": question, "top_k": top_k})
         r.raise_for_status()
         return r.json()

@@ -57,13 +57,19 @@ def load_set(path: Path) -> list[dict]:
 def run_item(set_name: str, item: dict, client, top_k: int = 10) -> ItemResult:
     t0 = time.perf_counter()
     try:
-        answer = client.ask(item["question"], top_k)
+        answer = client.ask(item["question"], top_k, history=item["history"]) if item.get("history") \
+            else client.ask(item["question"], top_k)
     except Exception as exc:  # noqa: BLE001 - an error is a failed item, not a crashed run
         return ItemResult(set_name, item, None, {"latency_ms": (time.perf_counter() - t0) * 1000},
                           [f"error: {exc}"], str(exc))
     latency = answer.get("latency_ms") or (time.perf_counter() - t0) * 1000
     r = ItemResult(set_name, item, answer, {"latency_ms": latency, "status": answer["status"]})
     answered = answer["status"] == "answered"
+    if item.get("resolution"):  # a conversation turn: was it resolved to the right standalone question?
+        r.metrics["resolution_correct"] = resolution_correct(answer, item)
+        if not r.metrics["resolution_correct"]:
+            r.failures.append(f"resolved as {answer.get('resolved_question') or answer['question']!r}, expected "
+                              f"{item['resolution']}")
     if item["answerable"]:
         expected = {(e["document_id"], int(p)) for e in item["expected"] for p in e.get("pages") or []}
         expected_docs = {e["document_id"] for e in item["expected"]}
@@ -99,6 +105,22 @@ def run_item(set_name: str, item: dict, client, top_k: int = 10) -> ItemResult:
     return r
 
 
+def resolution_correct(answer: dict, item: dict) -> float:
+    """1.0 when the question answered is about the expected product and holds the expected words."""
+    resolved = (answer.get("resolved_question") or answer["question"]).lower()
+    want = item["resolution"]
+    names = [want["product"], *want.get("aliases", [])]
+    product = want.get("product") is None or any(n.lower() in resolved for n in names) or \
+        any(n.lower() in resolved for n in _names_of(want["product"]))
+    return float(product and all(w.lower() in resolved for w in want.get("must", [])))
+
+
+def _names_of(product: str) -> list[str]:
+    from ingest.identity import brands_of
+
+    return sorted(brands_of(product))
+
+
 def aggregate(results: list[ItemResult]) -> dict[str, Any]:
     def mean(key: str, rows: list[ItemResult]) -> float | None:
         vals = [x.metrics[key] for x in rows if x.metrics.get(key) is not None]
@@ -130,6 +152,7 @@ def aggregate(results: list[ItemResult]) -> dict[str, Any]:
         "first_citation_correct_rate": mean("first_citation_correct", answered_ok),
         "correct_page_rate": mean("correct_page", answered_ok),
         "refusal_accuracy": mean("refusal_correct", unanswerable),
+        "resolution_accuracy": mean("resolution_correct", results),
         "false_refusal_rate": mean("refused", answerable),
         "ragas_context_precision": mean("ragas_context_precision", answered),
         "ragas_context_recall": mean("ragas_context_recall", answered),

@@ -19,6 +19,7 @@ HEADLINE = [
     ("correct_page_rate", "Answers citing an expected page"),
     ("refusal_accuracy", "Unanswerable questions refused"),
     ("false_refusal_rate", "Answerable questions refused"),
+    ("resolution_accuracy", "Follow-ups resolved to the right question"),
     ("recall@5", "Expected page retrieved in top 5"),
     ("mrr", "Mean reciprocal rank"),
     ("ndcg@10", "nDCG@10"),

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 METRICS = ("items", "answered", "false_refusal_rate", "refusal_accuracy", "first_citation_correct_rate",
-           "correct_document_rate", "correct_page_rate", "recall@5", "citation_recall", "verbatim_quote_rate")
+           "correct_document_rate", "correct_page_rate", "recall@5", "citation_recall", "verbatim_quote_rate",
+           "resolution_accuracy")
 
 
 def main(paths: list[str]) -> None:

@@ -18,7 +18,7 @@ INDEXED = ("approved", "unreviewed")  # statuses whose vectors the index holds
 # Where a document's id came from: the manifest, a record key inside a collection file (PMID...), or the
 # file itself (its name plus the hash of its first content, kept for later versions of the same file).
 ORIGINS = ("manifest", "record", "file")
-AUDIENCES = ("hcp", "patient", "consumer", "any")
+AUDIENCES = ("hcp", "patient", "consumer", "any", "internal")  # internal: data on file, for MSL drafts only
 # Bumped whenever loading or chunking changes how a file becomes chunks: every document then gets a new
 # revision on its next ingest (unchanged texts reuse their cached embeddings).
 PIPELINE_VERSION = "7"

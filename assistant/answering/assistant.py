@@ -8,6 +8,7 @@ and record the answer in the audit log.
 """
 from __future__ import annotations
 
+import copy
 import os
 import pwd
 import time
@@ -25,14 +26,33 @@ from assistant.answering.llm import GeneratorUnavailable, suspicious
 from assistant.answering.retrieval import Retriever, Snapshot
 from assistant.answering.scope import Scope, decide
 from assistant.answering.verify import Verifier
-from assistant.contract import DEFAULT_TOP_K, NO_EVIDENCE, Answer, Flags, Requester, RetrievedPassage, clean_question
-from assistant.question import parts, privacy
+from assistant.contract import (
+    CONVERSATION_ID,
+    DEFAULT_TOP_K,
+    MAX_HISTORY_TURNS,
+    NO_EVIDENCE,
+    Answer,
+    Flags,
+    InvalidQuestion,
+    Requester,
+    RetrievedPassage,
+    clean_question,
+    requester_context,
+)
+from assistant.question import followup, parts, privacy
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
 from assistant.records import ServiceDB
 from assistant.settings import Settings
 from ingest.embedding import Embedder
 from ingest.store import Store
+
+CONSUMER_PLAIN = ("This answer quotes the medicine's official labelling word for word; some terms are technical. "
+                  "Ask your doctor or pharmacist to explain anything that is unclear.")
+CONSUMER_CONTACT = ("Talk to your doctor or pharmacist before you start, stop or change how you take a medicine; "
+                    "in an emergency call your local emergency number.")
+CONSUMER_OFF_LABEL = ("This medicine's approved labelling does not cover that use, so this service cannot answer it. "
+                      "Please ask your doctor or pharmacist.")
 
 
 class Assistant:
@@ -73,27 +93,57 @@ class Assistant:
 
     def ask(self, question: str, requester: Requester | None = None, channel: str = "python",
             product: str | None = None, top_k: int | None = None, audience: str | None = None,
-            source_type: str | None = None, on_retrieval=None) -> Answer:
+            source_type: str | None = None, on_retrieval=None, history: list[str] | None = None,
+            requester_type: str | None = None, profession: str | None = None,
+            conversation_id: str | None = None) -> Answer:
         """Answer a question and record it in the audit log (with any safety report it calls for).
 
         requester: who asked (default: the local user); channel: api, cli, letter, eval...
-        on_retrieval(list[RetrievedPassage]) is called as soon as retrieval is done."""
+        on_retrieval(list[RetrievedPassage]) is called as soon as retrieval is done.
+        history: the earlier questions of this conversation, oldest first: a follow-up ("and in the elderly?")
+        is answered as the standalone question it stands for (Answer.resolved_question).
+        requester_type / profession: who the answer is for (default: from the requester's role)."""
         t0 = time.perf_counter()
+        requester = requester or local_requester(channel)
+        rtype, profession = requester_context(requester.role, requester_type, profession)
         question = clean_question(question, top_k, source_type)
+        if conversation_id is not None:
+            if not CONVERSATION_ID.match(conversation_id):
+                raise InvalidQuestion("conversation_id must be 1-64 of [A-Za-z0-9_-]")
+            if history is None:
+                history = self.records.history(conversation_id, requester.user)
+                if history is None:
+                    raise InvalidQuestion(f"no conversation {conversation_id!r} for this user")
+        earlier = [clean_question(h) for h in (history or [])][-MAX_HISTORY_TURNS:]
         snap = self.retriever.snapshot()
-        redaction = privacy.redact(question, set(snap.products) | drug_names.lexicon()) if self.settings.redact \
-            else privacy.Redaction(question)
+        names = set(snap.products) | drug_names.lexicon()
+        redaction = privacy.redact(question, names) if self.settings.redact else privacy.Redaction(question)
         question = redaction.text
-        scope = decide(question, snap, product, audience, source_type)
-        questions = [question] if scope.refusal else parts.split(question, snap.products_in, drug_names.drugs_in)
-        if len(questions) == 1:
-            answer = self._answer(question, scope, snap, top_k or DEFAULT_TOP_K, on_retrieval)
-        else:  # several questions: each answered or refused on its own
-            answer = combine(question, [self._answer(q, decide(q, snap, product, audience, source_type), snap,
-                                                     top_k or DEFAULT_TOP_K) for q in questions])
-            if on_retrieval is not None:
-                on_retrieval(answer.retrieved)
-        answer.flags = _flags(question, scope, redaction)
+        if self.settings.redact:
+            earlier = [privacy.redact(h, names).text for h in earlier]
+        turns = followup.replay(earlier, snap.products_in, snap.products)
+        resolution = followup.resolve(question, turns, snap.products_in, snap.products)
+        asked = resolution.question
+        scope = decide(asked, snap, product, audience, source_type)
+        k = top_k or DEFAULT_TOP_K
+        if rtype == "consumer" and scope.off_label:
+            answer = self._consumer_off_label(asked, scope, snap)
+        else:
+            questions = [asked] if scope.refusal else parts.split(asked, snap.products_in, drug_names.drugs_in)
+            if len(questions) == 1:
+                answer = self._for_requester(asked, scope, snap, k, rtype, on_retrieval)
+            else:  # several questions: each answered or refused on its own
+                answer = combine(asked, [self._for_requester(q, decide(q, snap, product, audience, source_type),
+                                                             snap, k, rtype) for q in questions])
+                if on_retrieval is not None:
+                    on_retrieval(answer.retrieved)
+        answer.question = question
+        if resolution.changed:
+            answer.resolved_question = asked
+        answer.conversation_id, answer.requester_type, answer.profession = conversation_id, rtype, profession
+        if rtype == "consumer" and not scope.reply:
+            answer.notices += [CONSUMER_PLAIN, CONSUMER_CONTACT]
+        answer.flags = _flags(asked, scope, redaction)
         if redaction.redacted:
             answer.notices.append("Personal data in the question (" + ", ".join(k.replace("_", " ") for k in
                                   redaction.kinds) + ") was redacted before the question was logged or processed.")
@@ -101,8 +151,34 @@ class Assistant:
             answer.notices.append("This question may describe an adverse event or a product complaint; it has "
                                   "been recorded for pharmacovigilance follow-up.")
         answer.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
-        self.records.record_answer(answer, requester or local_requester(channel), channel)
+        self.records.record_answer(answer, requester, channel)
+        if conversation_id is not None:
+            self.records.add_turn(conversation_id, requester.user, question, answer.resolved_question,
+                                  answer.trace_id)
         return answer
+
+    def _for_requester(self, asked: str, scope: Scope, snap: Snapshot, k: int, rtype: str, on_retrieval=None
+                       ) -> Answer:
+        """The answer for this requester type: data on file only for internal requesters; for a consumer the
+        patient labelling (Medication Guide, Patient Information, Drug Facts) first, then the rest."""
+        scope.filters.hide_internal = rtype != "internal" and snap.has_internal
+        if rtype == "consumer" and not scope.refusal and snap.has_patient_labelling:
+            patient = copy.deepcopy(scope)
+            patient.filters.patient = True
+            first = self._answer(asked, patient, snap, k)
+            if first.status == "answered":
+                if on_retrieval is not None:
+                    on_retrieval(first.retrieved)
+                return first
+        return self._answer(asked, scope, snap, k, on_retrieval)
+
+    def _consumer_off_label(self, asked: str, scope: Scope, snap: Snapshot) -> Answer:
+        """A consumer asking about a use the labelling does not cover gets no off-label content."""
+        use = (scope.off_label or {}).get("use", "this use")
+        return Answer(question=asked, status="refused", answer=CONSUMER_OFF_LABEL, trace_id=uuid.uuid4().hex,
+                      generator=self.generator.name, corpus_version=snap.corpus_version,
+                      explanation=f"The approved labelling does not cover \u201c{use}\u201d; information about uses "
+                                  "outside the labelling is not given to consumers.")
 
     # ------------------------------------------------------------------------------------------
     def _answer(self, asked: str, scope: Scope, snap: Snapshot, k: int, on_retrieval=None) -> Answer:

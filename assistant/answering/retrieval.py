@@ -73,6 +73,10 @@ class Hit:
     lexical_rank: int | None = None
 
 
+PATIENT_SECTION = re.compile(r"medication guide|patient information|patient counseling|instructions for use|"
+                             r"drug facts|information for patients", re.I)
+
+
 @dataclass
 class Filters:
     product: str | None = None  # restrict to one product (manifest name or alias)
@@ -81,6 +85,8 @@ class Filters:
     products: list[str] = field(default_factory=list)  # detected in the question: restrict approved content
     exclude_docs: set[str] = field(default_factory=set)  # e.g. the other formulation's label
     intents: list = field(default_factory=list)  # assistant.intents.Intent: boost matching label sections
+    hide_internal: bool = False  # leave out internal content (data on file): the requester is not internal
+    patient: bool = False  # only patient labelling (Medication Guide, Patient Information, Drug Facts)
 
 
 class Snapshot:
@@ -102,6 +108,8 @@ class Snapshot:
         self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
         self.passages = [p for p in self.passages if p.live_on(today) and p.doc_id not in self.superseded]
         self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
+        self.has_internal = any(p.audience == "internal" for p in self.passages)
+        self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
         self.docs = {d["doc_id"]: d for d in cat.documents()}
         self.tokens = tokenize([search_text(p.text, p.section, p.product) for p in self.passages]) \
             if self.passages else []
@@ -140,7 +148,8 @@ class Snapshot:
     def mask(self, filters: Filters, sections: list | None = None) -> np.ndarray:
         """1.0 for passages the filters allow (and, given sections, whose label section matches); cached."""
         key = (filters.product, filters.audience, filters.source_type, tuple(filters.products),
-               tuple(sorted(filters.exclude_docs)), tuple(i.name for i in sections or []))
+               tuple(sorted(filters.exclude_docs)), tuple(i.name for i in sections or []), filters.hide_internal,
+               filters.patient)
         m = self._masks.get(key)
         if m is None:
             m = np.array([1.0 if _allowed(p, filters, self) else 0.0 for p in self.passages], dtype=np.float32)
@@ -300,7 +309,13 @@ def only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:
 
 
 def _filtering(f: Filters) -> bool:
-    return bool(f.product or f.audience or f.source_type or f.products or f.exclude_docs)
+    return bool(f.product or f.audience or f.source_type or f.products or f.exclude_docs or f.hide_internal
+                or f.patient)
+
+
+def is_patient_labelling(p: Passage) -> bool:
+    """Labelling written for patients: a consumer or patient document, or a patient section of a label."""
+    return p.audience in ("patient", "consumer") or bool(PATIENT_SECTION.search(p.section or ""))
 
 
 def _allowed(p: Passage, f: Filters, snap: Snapshot) -> bool:
@@ -311,6 +326,10 @@ def _allowed(p: Passage, f: Filters, snap: Snapshot) -> bool:
     if f.source_type and p.kind != f.source_type:
         return False
     if f.products and p.kind == "approved" and p.product not in f.products:
+        return False
+    if f.hide_internal and p.audience == "internal":
+        return False
+    if f.patient and (p.kind != "approved" or not is_patient_labelling(p)):
         return False
     return p.doc_id not in f.exclude_docs
 
@@ -325,6 +344,8 @@ def _where(f: Filters) -> dict | None:
         clauses.append({"audience": {"$in": [f.audience, "any"]}})
     if f.source_type:
         clauses.append({"kind": f.source_type})
+    if f.hide_internal:
+        clauses.append({"audience": {"$ne": "internal"}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

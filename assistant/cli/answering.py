@@ -1,4 +1,4 @@
-"""`medinfo ask` and `medinfo letter`: answers and response letters from the stored evidence."""
+"""`medinfo ask`, `medinfo chat` and `medinfo letter`: answers, conversations and response letters."""
 from __future__ import annotations
 
 from assistant.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, fail, print_json, settings_of
@@ -26,7 +26,9 @@ def cmd_ask(args) -> int:
 
     try:
         answer = _assistant(args).ask(args.question, requester=_requester(), channel="cli", product=args.product,
-                                      top_k=args.top_k, audience=args.audience, source_type=args.source_type)
+                                      top_k=args.top_k, audience=args.audience, source_type=args.source_type,
+                                      conversation_id=args.conversation, requester_type=args.requester_type,
+                                      profession=args.profession)
     except InvalidQuestion as exc:
         return fail(str(exc), args.json, EXIT_USAGE)
     except GeneratorUnavailable as exc:
@@ -39,7 +41,8 @@ def cmd_ask(args) -> int:
 
 
 def render_answer(answer) -> str:
-    lines = [answer.answer]
+    lines = [f"Answering: {answer.resolved_question}", ""] if answer.resolved_question else []
+    lines.append(answer.answer)
     if answer.explanation:
         lines += ["", answer.explanation]
     for n in answer.notices:
@@ -56,6 +59,60 @@ def render_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def cmd_chat(args) -> int:
+    """A conversation in the terminal: each question may follow up on the ones before (readline history)."""
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from assistant.contract import InvalidQuestion
+
+    try:
+        import readline
+    except ImportError:  # not every Python has it; the chat works without line editing
+        readline = None  # type: ignore[assignment]
+    assistant = _assistant(args)
+    history_file = Path(assistant.settings.chat_history).expanduser()
+    if readline is not None and history_file.exists():
+        readline.read_history_file(str(history_file))
+    conversation = args.conversation or uuid.uuid4().hex[:16]
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(f"medinfo chat (conversation {conversation}); an empty line or Ctrl-D ends it, /new starts over.")
+    try:
+        while True:
+            try:
+                line = input("you> " if interactive else "")
+            except EOFError:
+                break
+            line = line.strip()
+            if not line:
+                if interactive:
+                    break
+                continue
+            if line == "/new":
+                conversation = uuid.uuid4().hex[:16]
+                print(f"(new conversation {conversation})")
+                continue
+            try:
+                answer = assistant.ask(line, requester=_requester(), channel="cli-chat", product=args.product,
+                                       conversation_id=conversation, requester_type=args.requester_type,
+                                       profession=args.profession)
+            except InvalidQuestion as exc:
+                print(f"medinfo: {exc}", file=sys.stderr)
+                continue
+            if args.json:
+                print_json(answer.model_dump())
+            else:
+                print(render_answer(answer))
+                print()
+    finally:
+        if readline is not None:
+            history_file.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(str(history_file))
+    return EXIT_OK
+
+
 def cmd_letter(args) -> int:
     from pathlib import Path
 
@@ -64,7 +121,8 @@ def cmd_letter(args) -> int:
     from assistant.letters.formats import render
 
     try:
-        answer, letter = draft_letter(_assistant(args), args.question, args.requester, args.product, _requester())
+        answer, letter = draft_letter(_assistant(args), args.question, args.requester, args.product, _requester(),
+                                      args.requester_type, args.profession)
     except InvalidQuestion as exc:
         return fail(str(exc), args.json, EXIT_USAGE)
     Path(args.out).write_bytes(render(letter, args.format))
@@ -76,6 +134,13 @@ def cmd_letter(args) -> int:
         print(f"wrote {args.out} ({args.format}, {letter.reference}, {answer.status}, "
               f"{len(letter.references)} references)")
     return EXIT_OK
+
+
+def requester_flags(sp) -> None:
+    sp.add_argument("--requester-type", choices=["hcp", "consumer", "internal"], default=None,
+                    help="who the answer is for (default hcp): a consumer gets patient labelling first, plain-language "
+                    "notices and no off-label content; internal (MSL drafts) may cite data on file")
+    sp.add_argument("--profession", choices=["physician", "pharmacist", "nurse"], default=None, help="hcp only")
 
 
 def llm_flags(sp) -> None:
@@ -95,6 +160,15 @@ def register(sub, add) -> None:
     sp.add_argument("--top-k", type=int, default=None, help=f"passages to retrieve (default {DEFAULT_TOP_K})")
     sp.add_argument("--audience", choices=["hcp", "patient", "consumer"], default=None)
     sp.add_argument("--source-type", choices=["approved", "literature"], default=None)
+    sp.add_argument("--conversation", metavar="ID", help="a thread id: earlier questions asked with it resolve a "
+                    "follow-up (\"and in the elderly?\"); a new id starts one")
+    requester_flags(sp)
+    llm_flags(sp)
+
+    sp = add("chat", "A conversation in the terminal: follow-up questions resolved from earlier turns.", cmd_chat)
+    sp.add_argument("--conversation", metavar="ID", help="continue this conversation (default: a new one)")
+    sp.add_argument("--product", help="restrict to one product (name or alias)")
+    requester_flags(sp)
     llm_flags(sp)
 
     sp = add("letter", "Draft a standard response letter (MSL) from the verified answer.", cmd_letter)
@@ -103,4 +177,5 @@ def register(sub, add) -> None:
     sp.add_argument("--product")
     sp.add_argument("--format", choices=["md", "docx", "pdf"], required=True)
     sp.add_argument("--out", required=True)
+    requester_flags(sp)
     llm_flags(sp)

@@ -69,6 +69,16 @@ class Letter:
     notices: list[str] = field(default_factory=list)
     template: dict = field(default_factory=dict)
     trace_id: str = ""
+    requester_type: str | None = None  # who the letter answers: hcp (with profession), consumer, internal
+    profession: str | None = None
+
+    def requester_line(self) -> str | None:
+        if not self.requester_type or "requester_line" not in self.template:
+            return None
+        kind = self.template.get("requester_types", {}).get(self.requester_type, self.requester_type)
+        if self.profession:
+            kind += f" ({self.profession})"
+        return self.template["requester_line"].format(requester_type=kind)
 
 
 def build(answer: Answer, requester: str | None = None, effective_dates: dict[str, str | None] | None = None,
@@ -112,9 +122,11 @@ def build(answer: Answer, requester: str | None = None, effective_dates: dict[st
         notices.insert(0, " ".join(x for x in (t["no_evidence"], answer.explanation or "") if x))
     salutation = t["salutation"].format(requester=requester) if requester else t["salutation_default"]
     return Letter(reference=f"MI-{today:%Y%m%d}-{answer.trace_id[:8].upper()}", date=today.isoformat(),
-                  salutation=salutation, question=answer.question, status=answer.status, summary=summary,
+                  salutation=salutation, question=answer.resolved_question or answer.question,
+                  status=answer.status, summary=summary,
                   sections=sections, references=sorted(refs.values(), key=lambda r: r.n), notices=notices,
-                  template=t, trace_id=answer.trace_id)
+                  template=t, trace_id=answer.trace_id, requester_type=answer.requester_type,
+                  profession=answer.profession)
 
 
 def _sentence(text: str) -> str:
@@ -125,7 +137,9 @@ def _sentence(text: str) -> str:
 def to_markdown(letter: Letter) -> str:
     t = letter.template
     out = [f"# {t['title']}", "", t["reference"].format(reference=letter.reference) + "  ",
-           t["date"].format(date=letter.date), "", letter.salutation, "", " ".join(t["unsolicited"].split()), "",
+           t["date"].format(date=letter.date) + ("  " if letter.requester_line() else ""),
+           *([letter.requester_line()] if letter.requester_line() else []), "", letter.salutation, "",
+           " ".join(t["unsolicited"].split()), "",
            t["question"].format(question=letter.question), ""]
     for n in letter.notices:
         out += [f"> {n}", ""]

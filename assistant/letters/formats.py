@@ -38,6 +38,8 @@ def _raw_paragraphs(letter: Letter):
     yield "title", t["title"]
     yield "meta", t["reference"].format(reference=letter.reference)
     yield "meta", t["date"].format(date=letter.date)
+    if letter.requester_line():
+        yield "meta", letter.requester_line()
     yield "body", letter.salutation
     yield "body", " ".join(t["unsolicited"].split())
     yield "body", t["question"].format(question=letter.question)

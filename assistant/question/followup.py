@@ -20,12 +20,14 @@ from assistant.question.terms import question_words, stem_tokens
 
 # Populations a follow-up narrows to, as people write them (the phrase is kept as written).
 POPULATION = re.compile(
-    r"\b(?:(?:in|for|during|with|among)\s+)?(?:the\s+|an?\s+|older\s+|elderly\s+|pediatric\s+|paediatric\s+)?"
+    r"\b(?:(?:in|for|during|with|among|while)\s+)?(?:(?:the|an?|mild|moderate|severe|end-stage|older|elderly|"
+    r"pediatric|paediatric|pregnant|breastfeeding|adult)\s+)*"
     r"(?:elderly(?:\s+patients)?|older\s+(?:adults|patients|people)|geriatric\s+patients|the\s+aged|"
     r"children|kids|infants|neonates|adolescents|pediatric\s+patients|paediatric\s+patients|pediatrics|"
-    r"pregnan(?:cy|t\s+women|t\s+patients)|breast[- ]?feeding|lactation|nursing\s+mothers|"
+    r"pregnan(?:cy|t\s+women|t\s+patients)|breast[- ]?feeding(?:\s+women|\s+mothers)?|lactation|nursing\s+mothers|"
     r"(?:renal|kidney)\s+(?:impairment|failure|disease|insufficiency)|(?:hepatic|liver)\s+(?:impairment|disease|"
-    r"failure|insufficiency)|dialysis|(?:patients\s+)?on\s+dialysis)\b", re.I)
+    r"failure|insufficiency)|(?:patients\s+)?on\s+(?:hemo|haemo)?dialysis|(?:hemo|haemo)?dialysis(?:\s+patients)?)"
+    r"\b", re.I)
 # Words that only connect a follow-up to what came before ("and", "what about", "how about", "also").
 CONNECTIVE = {"and", "what", "about", "how", "also", "then", "so", "ok", "okay", "in", "for", "with", "the", "a",
               "an", "?", "it", "its", "this", "that", "same", "case", "there", "those", "these", "them", "too",
@@ -75,15 +77,16 @@ def resolve(raw: str, history: list[Turn], products_in: Callable[[str], list[str
         base = prev.resolved
         product = named[0] if named else prev.product
         if named and prev.product and prev.product != named[0]:
-            base = _replace_product(base, prev.product, _display(named[0], names, raw), products_in)
+            base = _replace_product(base, prev.product, _display(named[0], names, raw), names)
             prev_pop = None  # a new product resets the population
         else:
             prev_pop = prev.population
         if prev.population and (population or prev_pop is None):
             base = _strip(base, prev.population)
-        pop = population or prev_pop
+        pop = prev_pop
         if population:
-            base = _add(base, population)
+            pop = _as_phrase(population)
+            base = _add(base, pop)
         carried.append("topic")
         if not named and product:
             carried.append("product")
@@ -122,11 +125,13 @@ def replay(turns: list[str], products_in: Callable[[str], list[str]], names: dic
 
 
 def _population(text: str) -> str | None:
+    """The population a question narrows to, as written ("in severe renal impairment", "children")."""
     m = POPULATION.search(text)
-    if not m:
-        return None
-    phrase = m.group(0).strip()
-    return phrase if re.match(r"(?:in|for|during|with|among)\s", phrase, re.I) else f"in {phrase}"
+    return m.group(0).strip() if m else None
+
+
+def _as_phrase(population: str) -> str:
+    return population if re.match(r"(?:in|for|during|with|among|while)\s", population, re.I) else f"in {population}"
 
 
 def _display(product: str, names: dict[str, str] | None, text: str) -> str:
@@ -139,11 +144,13 @@ def _display(product: str, names: dict[str, str] | None, text: str) -> str:
     return product
 
 
-def _replace_product(question: str, old: str, new: str, products_in) -> str:
-    out = re.sub(rf"(?<![A-Za-z0-9]){re.escape(old)}(?![A-Za-z0-9])", new, question, count=1, flags=re.I)
-    if out == question:  # the earlier question used another name of the product (a brand)
-        return _add(question, f"for {new}")
-    return out
+def _replace_product(question: str, old: str, new: str, names: dict[str, str] | None) -> str:
+    """The question with the earlier product's name (generic or any brand it was asked by) replaced."""
+    for name in sorted({old} | {n for n, p in (names or {}).items() if p == old}, key=len, reverse=True):
+        out = re.sub(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", new, question, count=1, flags=re.I)
+        if out != question:
+            return out
+    return _add(question, f"for {new}")
 
 
 def _strip(question: str, phrase: str) -> str:

@@ -1,5 +1,5 @@
-"""Service records beside the catalogue, in <data-dir>/service.sqlite: API keys, the audit log, reviews
-and safety reports. `ServiceDB` opens the file and holds all four; the audit log, reviews and safety
+"""Service records beside the catalogue, in <data-dir>/service.sqlite: API keys, the audit log, reviews,
+safety reports and conversations. `ServiceDB` opens the file and holds them all; the audit log, reviews and safety
 reports are one set of signed hash chains (chain.py) anchored outside the store."""
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from pathlib import Path
 
 from assistant.records import chain
 from assistant.records.audit import CHAINS, AuditLog
+from assistant.records.conversations import Conversations
 from assistant.records.keys import ApiKeys
 from assistant.records.reviews import Reviews, SafetyReports
 from ingest.catalog import PerThreadConnection
 
-SCHEMA = ApiKeys.SCHEMA + AuditLog.SCHEMA + Reviews.SCHEMA + SafetyReports.SCHEMA + chain.HEADS_SCHEMA
+SCHEMA = (ApiKeys.SCHEMA + AuditLog.SCHEMA + Reviews.SCHEMA + SafetyReports.SCHEMA + Conversations.SCHEMA
+          + chain.HEADS_SCHEMA)
 CHAIN_COLUMNS = ("prev_hash", "hash", "mac")
 
 
-class ServiceDB(PerThreadConnection, ApiKeys, AuditLog, Reviews, SafetyReports):  # type: ignore[misc, override]
+class ServiceDB(PerThreadConnection, ApiKeys, AuditLog, Reviews, SafetyReports, Conversations):  # type: ignore[misc, override]
     def __init__(self, data_dir: Path, anchor_dir: Path | None = None):
         self.path = Path(data_dir) / "service.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -25,6 +27,7 @@ class ServiceDB(PerThreadConnection, ApiKeys, AuditLog, Reviews, SafetyReports):
         self.anchor = chain.Anchor(anchor_dir, Path(data_dir))
         self.conn.executescript(SCHEMA)
         self._migrate()
+        self.add_context_column()
 
     def _migrate(self) -> None:
         """Stores from before the signed chains: add the columns and sign what is there, once."""

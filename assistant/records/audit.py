@@ -15,7 +15,9 @@ from assistant.records.exports import csv_text, jsonl_text
 
 AUDIT_FIELDS = ("trace_id", "time", "user", "role", "question", "status", "retrieved", "cited", "generator",
                 "prompt_version", "corpus_version", "flags", "latency_ms", "answer", "claims", "channel")
-AUDIT = chain.Chain("audit", "audit", "seq", AUDIT_FIELDS)
+# context (added with conversations and requester types): the raw and resolved question, the conversation id and
+# who the answer was for; covered by the hash when present.
+AUDIT = chain.Chain("audit", "audit", "seq", AUDIT_FIELDS, optional=("context",))
 REVIEWS = chain.Chain("reviews", "reviews", "review_id",
                       ("trace_id", "citation", "verdict", "comment", "reviewer", "time"))
 SAFETY = chain.Chain("safety_reports", "safety_reports", "report_id",
@@ -34,7 +36,7 @@ CREATE TABLE IF NOT EXISTS audit (
     role TEXT NOT NULL, question TEXT NOT NULL, status TEXT NOT NULL, retrieved TEXT NOT NULL, cited TEXT NOT NULL,
     generator TEXT NOT NULL, prompt_version TEXT, corpus_version TEXT NOT NULL, flags TEXT NOT NULL,
     latency_ms REAL, answer TEXT NOT NULL, claims TEXT NOT NULL, channel TEXT NOT NULL,
-    prev_hash TEXT NOT NULL, hash TEXT NOT NULL, mac TEXT
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL, mac TEXT, context TEXT
 );
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
@@ -76,7 +78,14 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
         for k in JSON_FIELDS:
             rec[k] = json.dumps(rec[k] if rec[k] is not None else [], sort_keys=True, default=str)
         rec["time"] = rec["time"] or time.time()
+        if record.get("context") is not None:
+            rec["context"] = json.dumps(record["context"], sort_keys=True, default=str)
         return self.append_chained(AUDIT, rec)
+
+    def add_context_column(self) -> None:
+        """Audit logs from before conversations get the context column (older rows keep it empty)."""
+        if "context" not in {r[1] for r in self.conn.execute("PRAGMA table_info(audit)")}:
+            self.conn.execute("ALTER TABLE audit ADD COLUMN context TEXT")
 
     def audit(self, since: float | None = None, until: float | None = None, user: str | None = None,
               status: str | None = None, limit: int = 1000, offset: int = 0) -> list[dict]:
@@ -105,7 +114,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     def export_audit(self, fmt: str, rows: Iterable[dict]) -> str:
         if fmt == "jsonl":
             return jsonl_text(rows)
-        return csv_text(rows, ["seq", *AUDIT_FIELDS, "prev_hash", "hash", "mac"])
+        return csv_text(rows, ["seq", *AUDIT_FIELDS, "context", "prev_hash", "hash", "mac"])
 
 
 def _decode(row: sqlite3.Row) -> dict:
@@ -114,6 +123,7 @@ def _decode(row: sqlite3.Row) -> dict:
     d = dict(row)
     for k in JSON_FIELDS:
         d[k] = json.loads(d[k])
+    d["context"] = json.loads(d["context"]) if d.get("context") else None
     return d
 
 
@@ -135,4 +145,7 @@ def answer_record(answer: Answer, requester: Requester, channel: str) -> dict[st
         "claims": [c.model_dump() for c in answer.claims] + [c.model_dump() | {"removed": True}
                                                             for c in answer.removed_claims],
         "channel": channel,
+        "context": {"asked": answer.question, "resolved_question": answer.resolved_question,
+                    "conversation_id": answer.conversation_id, "requester_type": answer.requester_type,
+                    "profession": answer.profession} if answer.requester_type else None,
     }

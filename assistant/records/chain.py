@@ -36,9 +36,11 @@ class Chain:
     table: str
     seq: str  # the sequence column
     fields: tuple[str, ...]  # the content the hash covers (besides seq and prev_hash)
+    optional: tuple[str, ...] = ()  # fields added later: covered when set (older rows hash as they always did)
 
     def hash(self, row: dict[str, Any]) -> str:
         body = {k: row.get(k) for k in (self.seq, *self.fields, "prev_hash")}
+        body |= {k: row[k] for k in self.optional if row.get(k) is not None}
         return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""POST /v1/ask (the answer contract) and POST /v1/ask/stream (server-sent events)."""
+"""POST /v1/ask (the answer contract), POST /v1/ask/stream (server-sent events), GET /v1/conversations/{id}."""
 from __future__ import annotations
 
 import json
@@ -6,11 +6,20 @@ import queue
 import threading
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.contract import MAX_PRODUCT_CHARS, MAX_QUESTION_CHARS, MAX_TOP_K, Answer, Requester, clean_question
+from assistant.contract import (
+    MAX_PRODUCT_CHARS,
+    MAX_QUESTION_CHARS,
+    MAX_TOP_K,
+    Answer,
+    InvalidQuestion,
+    Requester,
+    clean_question,
+    requester_context,
+)
 from assistant.server.guards import require
 
 router = APIRouter(tags=["answers"])
@@ -23,13 +32,19 @@ class AskRequest(BaseModel):
     top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K)
     audience: Literal["hcp", "patient", "consumer"] | None = None
     source_type: Literal["approved", "literature"] | None = None
+    conversation_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a thread: "
+                                        "earlier questions with this id resolve a follow-up; a new id starts one")
+    requester_type: Literal["hcp", "consumer", "internal"] | None = Field(
+        default=None, description="who the answer is for (default: from the key's role)")
+    profession: Literal["physician", "pharmacist", "nurse"] | None = None
 
 
 def answer(request: Request, req: AskRequest, who: Requester, channel: str, on_retrieval=None) -> Answer:
     """Ask the app's assistant (which audits the answer) and count it."""
     result = request.app.state.assistant.ask(req.question, requester=who, channel=channel, product=req.product,
                                              top_k=req.top_k, audience=req.audience, source_type=req.source_type,
-                                             on_retrieval=on_retrieval)
+                                             on_retrieval=on_retrieval, conversation_id=req.conversation_id,
+                                             requester_type=req.requester_type, profession=req.profession)
     request.app.state.metrics.count(result)
     return result
 
@@ -43,7 +58,11 @@ def ask(req: AskRequest, request: Request, who: Requester = Depends(require())) 
                                                 "description": "events: retrieval, delta (answer text), answer "
                                                                "(the contract)"}})
 def ask_stream(req: AskRequest, request: Request, who: Requester = Depends(require())):
-    clean_question(req.question, req.top_k, req.source_type)  # a bad question is a 422, before the stream opens
+    # A bad question (or requester type, or another user's conversation) is a 422 before the stream opens.
+    clean_question(req.question, req.top_k, req.source_type)
+    requester_context(who.role, req.requester_type, req.profession)
+    if req.conversation_id and request.app.state.assistant.records.history(req.conversation_id, who.user) is None:
+        raise InvalidQuestion(f"no conversation {req.conversation_id!r} for this user")
     events: queue.Queue = queue.Queue()
 
     def work():
@@ -71,6 +90,15 @@ def ask_stream(req: AskRequest, request: Request, who: Requester = Depends(requi
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@router.get("/v1/conversations/{conversation_id}")
+def conversation(conversation_id: str, request: Request, who: Requester = Depends(require())) -> dict:
+    """The turns of one of the caller's conversations: each question as asked and as answered."""
+    turns = request.app.state.assistant.records.conversation(conversation_id[:64], who.user)
+    if not turns:
+        raise HTTPException(404, f"no conversation {conversation_id[:64]!r} for this user")
+    return {"conversation_id": conversation_id, "turns": turns}
 
 
 def _sse(event: str, data) -> str:

@@ -19,6 +19,9 @@ class LetterRequest(BaseModel):
     requester: str | None = Field(default=None, max_length=200, description="name for the salutation")
     product: str | None = Field(default=None, max_length=MAX_PRODUCT_CHARS)
     format: Literal["md", "docx", "pdf"] = "md"
+    requester_type: Literal["hcp", "consumer", "internal"] | None = None
+    profession: Literal["physician", "pharmacist", "nurse"] | None = None
+    conversation_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @router.post("/v1/letters", responses={200: {"content": {"text/markdown": {}, "application/pdf": {},
@@ -29,7 +32,8 @@ def letters(req: LetterRequest, request: Request, who: Requester = Depends(requi
     from assistant.letters import draft_letter
     from assistant.letters.formats import MEDIA_TYPES, render
 
-    answer, letter = draft_letter(request.app.state.assistant, req.question, req.requester, req.product, who)
+    answer, letter = draft_letter(request.app.state.assistant, req.question, req.requester, req.product, who,
+                                  req.requester_type, req.profession, req.conversation_id)
     request.app.state.metrics.count(answer)
     return Response(render(letter, req.format), media_type=MEDIA_TYPES[req.format],
                     headers={"Content-Disposition": f'attachment; filename="{letter.reference}.{req.format}"',

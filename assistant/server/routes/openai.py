@@ -1,7 +1,9 @@
 """POST /v1/chat/completions: OpenAI-compatible, so chat clients and the openai SDK work against medinfo.
 
-The last user message is the question (earlier turns are not used: each answer stands on its own
-evidence). The reply's content is the answer followed by its numbered references; the full answer
+The last user message is the question; the user messages before it are the conversation so far, so a
+follow-up ("and in the elderly?") is answered as the standalone question it stands for (shown as "Answering: ...").
+Each answer still stands on its own evidence. `requester_type` / `profession` may come as extra body fields.
+The reply's content is the answer followed by its numbered references; the full answer
 contract (citations with quotes and offsets, claims, flags, trace id) is in the extra field
 `medinfo` of the completion (and of the last chunk when streaming).
 """
@@ -15,7 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.contract import MAX_QUESTION_CHARS, Requester
+from assistant.contract import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Requester
 from assistant.server.guards import require
 
 router = APIRouter(tags=["openai-compatible"])
@@ -35,23 +37,28 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
-def _question(req: ChatRequest) -> str:
-    for m in reversed(req.messages):
-        if m.role == "user":
-            if isinstance(m.content, str):
-                text = m.content
-            else:
-                text = " ".join(str(p.get("text", "")) for p in m.content or [] if isinstance(p, dict)
-                                and p.get("type", "text") == "text")
-            if text.strip():
-                if len(text) > MAX_QUESTION_CHARS:
-                    raise HTTPException(422, f"the question is longer than {MAX_QUESTION_CHARS} characters")
-                return text
-    raise HTTPException(422, "no user message with text to answer")
+def _text(m: ChatMessage) -> str:
+    if isinstance(m.content, str):
+        return m.content
+    return " ".join(str(p.get("text", "")) for p in m.content or [] if isinstance(p, dict)
+                    and p.get("type", "text") == "text")
+
+
+def _question(req: ChatRequest) -> tuple[str, list[str]]:
+    """The last user message (the question) and the user messages before it (the conversation so far)."""
+    users = [t for t in (_text(m) for m in req.messages if m.role == "user") if t.strip()]
+    if not users:
+        raise HTTPException(422, "no user message with text to answer")
+    for text in users:
+        if len(text) > MAX_QUESTION_CHARS:
+            raise HTTPException(422, f"the question is longer than {MAX_QUESTION_CHARS} characters")
+    return users[-1], users[:-1][-MAX_HISTORY_TURNS:]
 
 
 def render_content(answer) -> str:
     text = answer.answer
+    if answer.resolved_question:
+        text = f"Answering: {answer.resolved_question}\n\n{text}"
     if answer.explanation:
         text += f"\n\n{answer.explanation}"
     for n in answer.notices:
@@ -64,8 +71,11 @@ def render_content(answer) -> str:
 
 @router.post("/v1/chat/completions")
 def chat_completions(req: ChatRequest, request: Request, who: Requester = Depends(require())):
-    question = _question(req)
-    answer = request.app.state.assistant.ask(question, requester=who, channel="chat-completions")
+    question, history = _question(req)
+    extra = req.model_extra or {}
+    answer = request.app.state.assistant.ask(question, requester=who, channel="chat-completions", history=history,
+                                             requester_type=extra.get("requester_type"),
+                                             profession=extra.get("profession"))
     request.app.state.metrics.count(answer)
     created = int(time.time())
     cid = f"chatcmpl-{answer.trace_id}"

@@ -2,6 +2,19 @@
 setupKeyField();
 const messages = document.getElementById("messages");
 const panel = document.getElementById("source");
+// The thread: follow-up questions ("and in the elderly?") are answered from the earlier ones of this conversation.
+const THREAD = "medinfo-conversation";
+function newId() { return Array.from(crypto.getRandomValues(new Uint8Array(8)), b => b.toString(16).padStart(2, "0")).join(""); }
+function conversationId() {
+  let id = sessionStorage.getItem(THREAD);
+  if (!id) { id = newId(); sessionStorage.setItem(THREAD, id); }
+  return id;
+}
+document.getElementById("new-thread").addEventListener("click", () => {
+  sessionStorage.setItem(THREAD, newId());
+  messages.innerHTML = "";
+  panel.innerHTML = '<p class="muted">New conversation: earlier questions no longer apply.</p>';
+});
 
 function renderAnswer(a) {
   const byN = Object.fromEntries(a.citations.map(c => [c.n, c]));
@@ -15,6 +28,7 @@ function renderAnswer(a) {
   const el = document.createElement("div");
   el.className = "msg";
   el.innerHTML = `<div class="q">${esc(a.question)} <span class="badge ${a.status}">${a.status.replace("_", " ")}</span></div>
+    ${a.resolved_question ? `<div class="resolved">Answering: ${esc(a.resolved_question)}</div>` : ""}
     <div class="a">${text}</div>
     ${a.explanation ? `<div class="notice">${esc(a.explanation)}</div>` : ""}
     ${a.notices.map(n => `<div class="notice">${esc(n)}</div>`).join("")}
@@ -37,7 +51,7 @@ document.getElementById("ask-form").addEventListener("submit", async (ev) => {
   const button = document.getElementById("ask-button");
   button.disabled = true; button.textContent = "Searching…";
   try {
-    const body = {question};
+    const body = {question, conversation_id: conversationId()};
     if (product) body.product = product;
     renderAnswer(await api("/v1/ask", {method: "POST", body: JSON.stringify(body)}));
   } catch (e) {
