@@ -116,3 +116,27 @@ def test_reviewer_marks_a_citation_and_it_is_stored(api, browser):
     page.wait_for_selector("#records .bad", timeout=10000)
     assert "403" in page.inner_text("#records")
     page.close()
+
+
+def test_the_web_chat_keeps_a_thread_and_can_start_a_new_one(api, browser):
+    server, keys = api
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(server.url + "/")
+    page.fill("#api-key", keys["physician"])
+    page.dispatch_event("#api-key", "change")
+    for n, q in enumerate(["What is the recommended initial dose of warfarin?", "and in elderly patients?"], 1):
+        page.fill("#question", q)
+        page.click("#ask-button")
+        page.wait_for_selector(f".msg >> nth={n - 1}", timeout=30000)  # (the page's CSP forbids eval)
+    # Newest first: the follow-up shows the standalone question it was answered as.
+    latest = page.query_selector(".msg >> nth=0")
+    assert latest.query_selector(".resolved").inner_text() == \
+        "Answering: What is the recommended initial dose of warfarin in elderly patients?"
+    assert "answered" in latest.query_selector(".badge").inner_text()
+    page.click("#new-thread")
+    assert not page.query_selector_all(".msg")
+    page.fill("#question", "and in elderly patients?")
+    page.click("#ask-button")
+    page.wait_for_selector(".msg", timeout=30000)
+    assert page.query_selector(".msg .resolved") is None  # nothing earlier to follow up on
+    page.close()
