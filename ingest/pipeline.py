@@ -47,6 +47,7 @@ class Summary:
     chunks_added: int = 0
     embedded: int = 0
     reconcile: dict[str, int] = field(default_factory=dict)
+    multilingual: dict[str, float] | None = None  # the multilingual index: passages embedded, seconds
     seconds: float = 0.0
 
     def skip(self, file: str, reason: str) -> None:
@@ -62,6 +63,8 @@ class Summary:
             "pages_parsed": self.pages, "chunks_added": self.chunks_added, "passages_embedded": self.embedded,
             "reconciled": self.reconcile, "seconds": round(self.seconds, 2),
         }
+        if self.multilingual is not None:
+            d["multilingual"] = self.multilingual
         if store is not None:
             d["store"] = store.catalog.stats() | {"data_dir": str(store.data_dir)}
         return d
@@ -145,10 +148,11 @@ def discover_manifest(paths: list[Path]) -> Path | None:
 
 def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir: str | Path | None = None,
            progress: bool = False, store: Store | None = None, workers: int | None = None,
-           approve: bool = False) -> tuple[dict, int]:
+           approve: bool = False, multilingual: bool = False) -> tuple[dict, int]:
     """Run one ingest. Returns (summary dict, exit code: 0 all done, 3 something skipped).
     approve: files without a manifest entry are approved by the operator running this ingest
-    (`medinfo ingest --approve`), not ingested as unreviewed."""
+    (`medinfo ingest --approve`), not ingested as unreviewed.
+    multilingual: also embed every searchable passage into the multilingual index (ingest/multilingual.py)."""
     t0 = time.perf_counter()
     summary = Summary()
     roots = [Path(p) for p in paths]
@@ -205,6 +209,12 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
                 continue
             jobs.append((f, entry, sha, fallback_id(store, f, sha)))
         _run_jobs(store, jobs, summary, progress, workers)
+        if multilingual:
+            from ingest.multilingual import fill
+
+            t_ml = time.perf_counter()
+            summary.multilingual = {"embedded": fill(store), "seconds": 0.0}
+            summary.multilingual["seconds"] = round(time.perf_counter() - t_ml, 2)
         status = "partial" if summary.skipped else "completed"
     except BaseException:
         status = "failed"

@@ -19,6 +19,7 @@ from typing import Any
 from assistant.answering import answerability, refusal
 from assistant.answering.claims import prune
 from assistant.answering.combine import combine
+from assistant.answering.crosslingual import CrossLingual
 from assistant.answering.evidence import Selection, select
 from assistant.answering.extractive import Draft, ExtractiveGenerator
 from assistant.answering.label_links import difference_notices, locate, printed_page
@@ -39,7 +40,7 @@ from assistant.contract import (
     clean_question,
     requester_context,
 )
-from assistant.question import followup, parts, privacy
+from assistant.question import followup, language, parts, privacy
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
 from assistant.records import ServiceDB
@@ -63,6 +64,8 @@ class Assistant:
         s = self.settings
         self.store = store or Store(s.data_dir, Embedder(s.embedder), s.chroma_url)
         self.retriever = retriever or Retriever(self.store, s.retrieval, s.include_unreviewed)
+        # Questions in other languages (opt-in): the multilingual index built at ingest.
+        self.crosslingual = CrossLingual(self.store) if s.multilingual else None
         self.fallback = ExtractiveGenerator()
         self.generator: Any = generator or _generator(s) or self.fallback
         embedder = self.store.embedder if s.generator == "llm" else None  # semantic checks for free text
@@ -124,7 +127,16 @@ class Assistant:
         turns = followup.replay(earlier, snap.products_in, snap.products)
         resolution = followup.resolve(question, turns, snap.products_in, snap.products)
         asked = resolution.question
+        lang = language.detect(question)
+        pivot = language.pivot(question, snap.products) if lang in language.CJK else ""
+        if lang != "en" and self.crosslingual is not None and self.crosslingual.available():
+            asked = pivot or asked  # the English words the English sources are searched and read with
         scope = decide(asked, snap, product, audience, source_type)
+        scope.language, scope.original = lang, question
+        if lang in language.CJK and (self.crosslingual is None or not self.crosslingual.available()):
+            scope.refusal = ("Questions in this language are answered from the multilingual index, which this store "
+                             "does not have: ingest with MEDINFO_MULTILINGUAL=1 (medinfo ingest --multilingual) and "
+                             "serve with MEDINFO_MULTILINGUAL=1.")
         k = top_k or DEFAULT_TOP_K
         if rtype == "consumer" and scope.off_label:
             answer = self._consumer_off_label(asked, scope, snap)
@@ -141,6 +153,9 @@ class Assistant:
         if resolution.changed:
             answer.resolved_question = asked
         answer.conversation_id, answer.requester_type, answer.profession = conversation_id, rtype, profession
+        if lang != "en":
+            answer.language = lang
+            self._in_language(answer, lang, pivot)
         if rtype == "consumer" and not scope.reply:
             answer.notices += [CONSUMER_PLAIN, CONSUMER_CONTACT]
         answer.flags = _flags(asked, scope, redaction)
@@ -156,6 +171,15 @@ class Assistant:
             self.records.add_turn(conversation_id, requester.user, question, answer.resolved_question,
                                   answer.trace_id)
         return answer
+
+    @staticmethod
+    def _in_language(answer: Answer, lang: str, pivot: str) -> None:
+        """The interface text in the question's language; the quotes stay verbatim in English."""
+        if answer.status != "answered" and answer.answer == NO_EVIDENCE:
+            answer.answer = language.interface(lang, "no_evidence") or answer.answer
+        notes = [language.interface(lang, "searched", pivot=pivot) if pivot else None,
+                 language.interface(lang, "quotes") if answer.citations else None]
+        answer.notices = [n for n in notes if n] + answer.notices
 
     def _for_requester(self, asked: str, scope: Scope, snap: Snapshot, k: int, rtype: str, on_retrieval=None
                        ) -> Answer:
@@ -242,12 +266,18 @@ class Assistant:
         message is often only in its first words (MEDIQA dev: gold passage in the top 6 for 70/129 questions
         with the narrowed text alone, 78 with both)."""
         hits = self.retriever.search(scope.question, k=k, filters=scope.filters)
-        if scope.question == asked:
+        rankings = [hits]
+        if scope.question != asked:
+            rankings.append(self.retriever.search(asked, k=k, filters=scope.filters))
+        if scope.language != "en" and scope.original and self.crosslingual is not None \
+                and self.crosslingual.available():  # the question as written, across languages
+            rankings.append(self.crosslingual.search(scope.original, self.retriever.snapshot(), scope.filters, k))
+        if len(rankings) == 1:
             return hits
         k_rrf = self.retriever.weights.rrf_k  # the same reciprocal-rank fusion as dense + lexical
         score: dict[str, float] = {}
         keep: dict[str, Any] = {}
-        for ranked in (hits, self.retriever.search(asked, k=k, filters=scope.filters)):
+        for ranked in rankings:
             for rank, h in enumerate(ranked):
                 score[h.passage.chunk_id] = score.get(h.passage.chunk_id, 0.0) + 1.0 / (k_rrf + rank)
                 keep.setdefault(h.passage.chunk_id, h)

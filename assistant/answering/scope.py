@@ -28,6 +28,8 @@ class Scope:
     required_terms: list[str] = field(default_factory=list)  # evidence must name one of these drugs
     refusal: str | None = None  # why the question is out of scope before any retrieval
     reply: str | None = None  # the plain reply to a message that is not a question (a greeting, thanks...)
+    language: str = "en"  # the question's language; when not English, `original` is searched across languages
+    original: str | None = None
 
     def admit(self, evidence: list[Evidence], snap: Snapshot) -> list[Evidence]:
         """The evidence sentences this question may cite."""

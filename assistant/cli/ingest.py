@@ -31,7 +31,8 @@ def cmd_ingest(args) -> int:
     try:
         summary, code = ingest(args.paths, manifest=args.manifest, store=store,
                                progress=sys.stderr.isatty() and not args.json, workers=args.workers,
-                               approve=args.approve)
+                               approve=args.approve,
+                               multilingual=bool(args.multilingual or settings_of(args).multilingual))
     except StoreBusy as exc:
         return fail(str(exc), args.json)
     finally:
@@ -202,6 +203,8 @@ def register(sub, add) -> None:
     sp.add_argument("--workers", type=int, default=None, help="parser processes (default 2; 0 parses inline)")
     sp.add_argument("--approve", action="store_true", help="approve files that no manifest lists (you vouch for "
                     "them); without it they are ingested as unreviewed")
+    sp.add_argument("--multilingual", action="store_true", help="also build the multilingual index (questions in "
+                    "Japanese, Chinese, Korean...; default: $MEDINFO_MULTILINGUAL)")
 
     sp = add("source", "Show a stored chunk with its page text and document metadata.", cmd_source)
     sp.add_argument("chunk_id")
