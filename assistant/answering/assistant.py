@@ -41,6 +41,7 @@ from assistant.contract import (
     requester_context,
 )
 from assistant.question import followup, language, parts, privacy
+from assistant.question.terms import stem_tokens
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
 from assistant.records import ServiceDB
@@ -271,7 +272,10 @@ class Assistant:
             rankings.append(self.retriever.search(asked, k=k, filters=scope.filters))
         if scope.language != "en" and scope.original and self.crosslingual is not None \
                 and self.crosslingual.available():  # the question as written, across languages
-            rankings.append(self.crosslingual.search(scope.original, self.retriever.snapshot(), scope.filters, k))
+            across = self.crosslingual.search(scope.original, self.retriever.snapshot(), scope.filters, k)
+            if not set(stem_tokens(asked)) - {t for p in scope.mentioned for t in stem_tokens(p)}:
+                return across  # the pivot names only the drug: its English search knows nothing of the topic
+            rankings.append(across)
         if len(rankings) == 1:
             return hits
         k_rrf = self.retriever.weights.rrf_k  # the same reciprocal-rank fusion as dense + lexical

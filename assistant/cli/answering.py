@@ -48,7 +48,9 @@ def render_answer(answer) -> str:
     for n in answer.notices:
         lines += ["", f"Note: {n}"]
     if answer.citations:
-        lines += ["", "References:"]
+        from assistant.question.language import interface
+
+        lines += ["", (interface(answer.language, "references") or "References") + ":"]
         for c in answer.citations:
             lines.append(f"  [{c.n}] {c.reference or c.title + ', version ' + c.version}, {c.where()} "
                          f"(chunk {c.chunk_id}, chars {c.start}-{c.end})")

@@ -109,13 +109,19 @@ def hangul_to_latin(text: str) -> str:
 
 
 def _phonetic(word: str) -> str:
-    """A spelling key that forgives what transliteration loses (l/r, f/p/b/v, k/c/g, vowels doubled)."""
+    """A spelling key that forgives what transliteration loses (l/r, f/p/b/v, k/c/g, e/i, o/u, vowels added
+    after consonants, doubled letters) but keeps the shape of the word."""
     w = word.lower()
     for a, b in (("ph", "f"), ("th", "t"), ("x", "ks"), ("c", "k"), ("q", "k"), ("l", "r"), ("v", "b"),
-                 ("f", "p"), ("b", "p"), ("g", "k"), ("d", "t"), ("z", "s"), ("j", "s"), ("y", "i"), ("w", "u")):
+                 ("f", "p"), ("b", "p"), ("g", "k"), ("d", "t"), ("z", "s"), ("j", "s"), ("y", "i"), ("w", "u"),
+                 ("eo", "o"), ("eu", "u"), ("e", "i"), ("o", "u")):
         w = w.replace(a, b)
-    w = re.sub(r"[aeiou]+", "a", w)  # vowels are the least reliable part of a transliteration
+    w = re.sub(r"([kstnrpm])u(?=[kstnrpm]|$)", r"\1", w)  # the vowel katakana adds after a lone consonant
     return re.sub(r"(.)\1+", r"\1", w)
+
+
+# Korean endings (particles and the question ending) that follow a drug name written in hangul.
+_KO_ENDINGS = re.compile(r"(?:입니까|습니까|은|는|이|가|을|를|의|에서|에게|에|과|와|도|으로|로|만|이나|나)$")
 
 
 def drugs_in(text: str, names: dict[str, str] | None = None) -> list[str]:
@@ -133,9 +139,9 @@ def drugs_in(text: str, names: dict[str, str] | None = None) -> list[str]:
     if names:
         keys = {_phonetic(n): p for n, p in names.items() if len(n) >= 4}
         runs = [katakana_to_latin(m) for m in KATAKANA_RUN.findall(rest)] + \
-               [hangul_to_latin(m) for m in HANGUL_RUN.findall(rest)]
+               [hangul_to_latin(w) for w in (_KO_ENDINGS.sub("", m) for m in HANGUL_RUN.findall(rest)) if len(w) >= 3]
         for latin in runs:
-            if len(latin) < 4:
+            if len(latin) < 5:
                 continue
             best = process.extractOne(_phonetic(latin), list(keys), scorer=fuzz.ratio, score_cutoff=80)
             if best and keys[best[0]] not in found:

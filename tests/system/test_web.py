@@ -140,3 +140,32 @@ def test_the_web_chat_keeps_a_thread_and_can_start_a_new_one(api, browser):
     page.wait_for_selector(".msg", timeout=30000)
     assert page.query_selector(".msg .resolved") is None  # nothing earlier to follow up on
     page.close()
+
+
+def test_a_japanese_question_in_the_web_chat(browser, tmp_path, embedder):
+    from helpers import Server, make_corpus, make_keys
+
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    root = make_corpus(tmp_path, ["fda_acetaminophen_highlights_2025.pdf"])
+    store = Store(tmp_path / "store", embedder)
+    assert ingest([root], store=store, multilingual=True)[1] == 0
+    store.close()
+    keys = make_keys(tmp_path / "store")
+    server = Server(tmp_path / "store", env={"MEDINFO_MULTILINGUAL": "1"})
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(server.url + "/")
+        page.fill("#api-key", keys["physician"])
+        page.dispatch_event("#api-key", "change")
+        page.fill("#question", "アセトアミノフェンを飲むときのお酒についての注意は？")
+        page.click("#ask-button")
+        page.wait_for_selector(".msg .cite", timeout=60000)
+        assert "answered" in page.inner_text(".msg .badge")
+        assert "参考文献" in page.inner_text(".msg .refs") and "英語" in page.inner_text(".msg")
+        page.click(".msg .cite >> nth=0")
+        assert page.wait_for_selector("mark#hl", timeout=30000).inner_text().isascii()
+        page.close()
+    finally:
+        server.stop()

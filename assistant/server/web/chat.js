@@ -2,6 +2,8 @@
 setupKeyField();
 const messages = document.getElementById("messages");
 const panel = document.getElementById("source");
+// The interface in the question's language (the quotes stay verbatim in English).
+const REFERENCES = {ja: "参考文献", zh: "参考文献", ko: "참고문헌"};
 // The thread: follow-up questions ("and in the elderly?") are answered from the earlier ones of this conversation.
 const THREAD = "medinfo-conversation";
 function newId() { return Array.from(crypto.getRandomValues(new Uint8Array(8)), b => b.toString(16).padStart(2, "0")).join(""); }
@@ -33,7 +35,7 @@ function renderAnswer(a) {
     ${a.explanation ? `<div class="notice">${esc(a.explanation)}</div>` : ""}
     ${a.notices.map(n => `<div class="notice">${esc(n)}</div>`).join("")}
     ${flags.map(f => `<div class="flag">${esc(f)}</div>`).join("")}
-    ${refs ? `<div class="refs"><b>References</b>${refs}</div>` : ""}
+    ${refs ? `<div class="refs"><b>${REFERENCES[a.language] || "References"}</b>${refs}</div>` : ""}
     ${a.closest_documents.length ? `<div class="refs">Closest documents: ${a.closest_documents.map(d => esc(d.title)).join("; ")}</div>` : ""}`;
   el.querySelectorAll(".cite").forEach(b => b.addEventListener("click", () => {
     document.querySelectorAll(".cite.active").forEach(x => x.classList.remove("active"));

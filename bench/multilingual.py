@@ -1,0 +1,60 @@
+"""Questions in Japanese, Chinese and Korean against the English labels: recall@5 and answers per language,
+dev and test side by side, beside the same questions in English, in one run.
+
+    MEDINFO_MULTILINGUAL=1 .venv/bin/medinfo ingest corpus --data-dir /tmp/ml   # the second index (opt-in)
+    .venv/bin/python bench/multilingual.py --data-dir /tmp/ml
+
+Split dev/test by a hash of the English item id (eval/golden/build_dev_sets.split_of("ml:" + id)).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eval.golden.build_dev_sets import split_of  # noqa: E402
+
+SETS = Path(__file__).resolve().parents[1] / "eval" / "golden" / "multilingual"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", required=True)
+    args = ap.parse_args()
+    os.environ["MEDINFO_MULTILINGUAL"] = "1"
+    from assistant.answering.assistant import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(settings=Settings.load(Path(args.data_dir)))
+    print(f"multilingual index: {a.crosslingual.index.count() if a.crosslingual else 0} passages")
+    print("| language | split | questions | recall@5 | answered | first citation right document | p50 ms |")
+    print("|---|---|---|---|---|---|---|")
+    for lang in ("en", "ja", "zh", "ko"):
+        rows = [json.loads(line) for line in (SETS / f"labels_{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
+        for split in ("dev", "test"):
+            n = hit = answered = first = 0
+            lat = []
+            for r in rows:
+                if split_of("ml:" + r["id"].rsplit("-", 1)[0]) != split:
+                    continue
+                n += 1
+                t = time.perf_counter()
+                ans = a.ask(r["question"], channel="bench", top_k=10)
+                lat.append((time.perf_counter() - t) * 1000)
+                exp = {(e["document_id"], p) for e in r["expected"] for p in e["pages"]}
+                docs = {e["document_id"] for e in r["expected"]}
+                hit += bool({(x.document_id, x.page) for x in ans.retrieved[:5]} & exp)
+                answered += ans.status == "answered"
+                first += bool(ans.citations) and ans.citations[0].document_id in docs
+            lat.sort()
+            print(f"| {lang} | {split} | {n} | {hit / n:.3f} | {answered}/{n} | {first / n:.3f} | "
+                  f"{lat[len(lat) // 2]:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Questions in Japanese, Chinese and Korean over English labels (the opt-in multilingual index): the drug
+found across scripts, the answer quoting the English label verbatim, the interface text in the question's
+language; without the index such a question is refused with the reason."""
+from __future__ import annotations
+
+import pytest
+from helpers import make_corpus
+
+from assistant.answering.assistant import Assistant
+from assistant.settings import Settings
+from ingest.pipeline import ingest
+from ingest.store import Store
+
+LABELS = ["fda_acetaminophen_highlights_2025.pdf", "fda_ibuprofen_label_2024.pdf"]
+ACETAMINOPHEN = "acetaminophen-325mg-reliable1-2025"
+IBUPROFEN = "ibuprofen-200mg-otc-2024"
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory, embedder):
+    root = make_corpus(tmp_path_factory.mktemp("ml-corpus"), LABELS)
+    store = Store(tmp_path_factory.mktemp("ml-store"), embedder)
+    summary, code = ingest([root], store=store, multilingual=True)
+    assert code == 0 and summary["multilingual"]["embedded"] > 10, summary
+    return store
+
+
+def _assistant(store: Store, multilingual: bool = True) -> Assistant:
+    return Assistant(store=store, settings=Settings.load(store.data_dir, multilingual=multilingual))
+
+
+def test_a_japanese_question_is_answered_from_the_english_label(stores):
+    a = _assistant(stores).ask("アセトアミノフェンを飲むときのお酒についての注意は？")
+    assert a.status == "answered", a.explanation
+    assert a.language == "ja" and a.citations[0].document_id == ACETAMINOPHEN
+    quote = a.citations[0].quote
+    assert stores.catalog.chunk(a.citations[0].chunk_id)["page_text"][a.citations[0].start:a.citations[0].end] \
+        == quote and quote.isascii()  # verbatim, in the source's language
+    assert any("英語" in n for n in a.notices)  # the interface speaks Japanese
+
+
+def test_chinese_and_a_korean_brand_name_reach_the_right_label(stores):
+    zh = _assistant(stores).ask("布洛芬会引起胃出血吗？")
+    assert zh.status == "answered" and zh.citations[0].document_id == IBUPROFEN and zh.language == "zh"
+    ko = _assistant(stores).ask("타이레놀을 먹을 때 술을 마셔도 됩니까?")  # Tylenol, transliterated from hangul
+    assert ko.language == "ko" and ko.citations and ko.citations[0].document_id == ACETAMINOPHEN
+    assert any("검색" in n for n in ko.notices)
+
+
+def test_without_the_multilingual_index_the_question_is_refused_with_the_reason(stores):
+    a = _assistant(stores, multilingual=False).ask("アセトアミノフェンの用量は？")
+    assert a.status != "answered" and "MEDINFO_MULTILINGUAL" in (a.explanation or "")
+    assert a.answer == "利用可能な資料ではこの質問に回答できません。"
