@@ -41,9 +41,9 @@ from assistant.contract import (
     requester_context,
 )
 from assistant.question import followup, language, parts, privacy
-from assistant.question.terms import stem_tokens
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
+from assistant.question.terms import stem_tokens
 from assistant.records import ServiceDB
 from assistant.settings import Settings
 from ingest.embedding import Embedder
