@@ -31,6 +31,14 @@ def _first_sentence(text: str) -> str:
 
 def reply(prompt: str) -> str:
     mode = STATE["mode"]
+    if "Standalone question:" in prompt:  # a follow-up to resolve (prompts/followup_v1.yaml)
+        if mode == "rewrite_good":
+            return "What is the recommended starting dose of warfarin for elderly patients?"
+        if mode == "rewrite_wrong":
+            return "What is the recommended starting dose of metformin for elderly patients?"
+        return "INSUFFICIENT_EVIDENCE"
+    if mode in ("rewrite_good", "rewrite_wrong"):
+        mode = "faithful"
     ps = _passages(prompt)
     if mode == "insufficient" or not ps:
         return "INSUFFICIENT_EVIDENCE"

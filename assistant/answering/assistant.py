@@ -40,6 +40,7 @@ from assistant.contract import (
     clean_question,
     requester_context,
 )
+from assistant.prompts import template
 from assistant.question import followup, language, parts, privacy
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
@@ -126,7 +127,7 @@ class Assistant:
         if self.settings.redact:
             earlier = [privacy.redact(h, names).text for h in earlier]
         turns = followup.replay(earlier, snap.products_in, snap.products)
-        resolution = followup.resolve(question, turns, snap.products_in, snap.products)
+        resolution = self._resolve(question, turns, snap)
         asked = resolution.question
         lang = language.detect(question)
         pivot = language.pivot(question, snap.products) if lang in language.CJK else ""
@@ -172,6 +173,25 @@ class Assistant:
             self.records.add_turn(conversation_id, requester.user, question, answer.resolved_question,
                                   answer.trace_id)
         return answer
+
+    def _resolve(self, question: str, turns: list, snap: Snapshot) -> followup.Resolution:
+        """The standalone question a follow-up stands for: with an LLM configured, the LLM proposes and the rules
+        check the proposal (followup.check); otherwise the rules alone."""
+        model = getattr(self.generator, "model", None)
+        if not turns or model is None or not hasattr(model, "complete"):
+            return followup.resolve(question, turns, snap.products_in, snap.products)
+        t = template("followup_v1")
+        try:
+            proposed = model.complete(t["system"], t["user"].format(
+                history="\n".join(f"- {turn.raw}" for turn in turns), question=question))
+        except GeneratorUnavailable:
+            return followup.resolve(question, turns, snap.products_in, snap.products)
+        line = next((x.strip() for x in (proposed or "").splitlines() if x.strip()), "")
+        try:
+            line = clean_question(line) if line else ""
+        except InvalidQuestion:
+            line = ""
+        return followup.check(line, question, turns, snap.products_in, snap.products)
 
     @staticmethod
     def _in_language(answer: Answer, lang: str, pivot: str) -> None:

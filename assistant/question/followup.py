@@ -109,8 +109,8 @@ def check(proposed: str, raw: str, history: list[Turn], products_in: Callable[[s
     rules' own resolution)."""
     ours = resolve(raw, history, products_in, names)
     theirs = products_in(proposed)
-    if ours.product and theirs[:1] != [ours.product]:
-        return ours
+    if not ours.changed or not proposed.strip() or (ours.product and theirs[:1] != [ours.product]):
+        return ours  # a standalone question stays as asked; a proposal about another product is not taken
     return Resolution(proposed, ours.product, ours.population, ours.carried)
 
 

@@ -119,3 +119,15 @@ def test_a_local_transformers_model_is_used_and_its_gibberish_refused(two_labels
     else:
         assert any("failed verification" in n for n in answer.notices) or answer.removed_claims
         assert all(c.supported for c in answer.claims)
+
+
+def test_with_an_llm_the_llm_proposes_the_follow_up_and_the_rules_check_it(llm_assistant, llm):
+    history = ["What is the recommended starting dose of warfarin?"]
+    llm.mode("rewrite_good")
+    a = llm_assistant.ask("and in the elderly?", history=history)
+    assert a.resolved_question == "What is the recommended starting dose of warfarin for elderly patients?"
+    assert any("Standalone question:" in "\n".join(m["content"] for m in r["messages"]) for r in llm.requests)
+    # A proposal about another drug is not taken: the rules' own resolution is answered instead.
+    llm.mode("rewrite_wrong")
+    b = llm_assistant.ask("and in the elderly?", history=history)
+    assert b.resolved_question == "What is the recommended starting dose of warfarin in the elderly?"
