@@ -124,7 +124,7 @@ def cmd_letter(args) -> int:
 
     try:
         answer, letter = draft_letter(_assistant(args), args.question, args.requester, args.product, _requester(),
-                                      args.requester_type, args.profession)
+                                      args.requester_type, args.profession, args.conversation)
     except InvalidQuestion as exc:
         return fail(str(exc), args.json, EXIT_USAGE)
     Path(args.out).write_bytes(render(letter, args.format))
@@ -179,5 +179,6 @@ def register(sub, add) -> None:
     sp.add_argument("--product")
     sp.add_argument("--format", choices=["md", "docx", "pdf"], required=True)
     sp.add_argument("--out", required=True)
+    sp.add_argument("--conversation", metavar="ID", help="the question follows up on this conversation")
     requester_flags(sp)
     llm_flags(sp)

@@ -10,6 +10,7 @@ from assistant.contract import Requester
 from assistant.server.guards import require
 
 router = APIRouter(tags=["sources"])
+INTERNAL_READERS = ("msl", "reviewer", "admin")  # who may open data on file (audience: internal)
 
 
 @router.get("/v1/sources/{chunk_id}")
@@ -17,8 +18,8 @@ def source(chunk_id: str, request: Request, who: Requester = Depends(require()))
     if len(chunk_id) > 64:
         raise HTTPException(422, "chunk id too long")
     found = request.app.state.assistant.source(chunk_id)
-    if found is None:
-        raise HTTPException(404, f"no passage {chunk_id!r} in the store")
+    if found is None or (found["document"].get("audience") == "internal" and who.role not in INTERNAL_READERS):
+        raise HTTPException(404, f"no passage {chunk_id!r} in the store")  # internal content: as if absent
     return found
 
 
