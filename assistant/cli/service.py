@@ -101,6 +101,9 @@ def cmd_audit(args) -> int:
 def cmd_safety(args) -> int:
     db = _db(args)
     rows = db.safety_reports(args.since, args.kind)
+    from assistant.answering.assistant import local_requester
+
+    db.record_export([r["report_id"] for r in rows], local_requester("cli").user)
     fmt = "jsonl" if args.format == "jsonl" or args.json else "csv"
     return _emit(db.export_safety(fmt, rows), args.out, f"{len(rows)} reports")
 

@@ -97,6 +97,25 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
         sql += " ORDER BY seq DESC LIMIT ? OFFSET ?"
         return [_decode(r) for r in self.conn.execute(sql, args + [limit, offset])]
 
+    def audit_summary(self, since: float | None = None, until: float | None = None) -> list[dict]:
+        """Every record in the window with the fields a report reads (insights): decoded lazily, quickly."""
+        import json
+
+        sql, args = ("SELECT trace_id, time, role, question, status, retrieved, cited, channel, context, "
+                     "instr(claims, '\"removed\": true') > 0 AS weak FROM audit WHERE 1=1"), list[object]()
+        for cond, val in (("time >= ?", since), ("time <= ?", until)):
+            if val is not None:
+                sql += f" AND {cond}"
+                args.append(val)
+        out = []
+        for r in self.conn.execute(sql + " ORDER BY seq", args):
+            d = dict(r)
+            d["cited"] = json.loads(d["cited"]) if d["cited"] != "[]" else []
+            d["retrieved"] = json.loads(d["retrieved"]) if d["retrieved"] != "[]" else []
+            d["context"] = json.loads(d["context"]) if d["context"] else None
+            out.append(d)
+        return out
+
     def audit_record(self, trace_id: str) -> dict | None:
         row = self.conn.execute("SELECT * FROM audit WHERE trace_id=?", (trace_id,)).fetchone()
         return _decode(row) if row else None

@@ -49,11 +49,24 @@ CREATE TABLE IF NOT EXISTS safety_reports (
     user TEXT NOT NULL, details TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', prev_hash TEXT, hash TEXT,
     mac TEXT
 );
+CREATE TABLE IF NOT EXISTS safety_exports (
+    report_id INTEGER PRIMARY KEY, exported_at REAL NOT NULL, exported_by TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS safety_no_update BEFORE UPDATE ON safety_reports
     BEGIN SELECT RAISE(ABORT, 'safety reports are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS safety_no_delete BEFORE DELETE ON safety_reports
     BEGIN SELECT RAISE(ABORT, 'safety reports are append-only'); END;
 """
+
+    def record_export(self, report_ids: list[int], by: str) -> None:
+        """When reports went to pharmacovigilance (the first export of each is its hand-over time)."""
+        with self.conn:  # type: ignore[attr-defined]
+            self.conn.executemany("INSERT OR IGNORE INTO safety_exports VALUES (?, ?, ?)",  # type: ignore[attr-defined]
+                                  [(i, time.time(), by) for i in report_ids])
+
+    def exports(self) -> dict[int, float]:
+        return {r[0]: r[1] for r in self.conn.execute(  # type: ignore[attr-defined]
+            "SELECT report_id, exported_at FROM safety_exports")}
 
     def add_safety_report(self, trace_id: str, kind: str, user: str, details: dict) -> None:
         from assistant.records.audit import SAFETY

@@ -169,3 +169,31 @@ def test_a_japanese_question_in_the_web_chat(browser, tmp_path, embedder):
         page.close()
     finally:
         server.stop()
+
+
+def test_insights_page_renders_its_charts_for_reviewers_only(api, browser):
+    server, keys = api
+    for q in ("What is the recommended starting dose of warfarin?", "Can apixaban tablets be crushed?"):
+        httpx.post(server.url + "/v1/ask", json={"question": q},
+                   headers={"Authorization": f"Bearer {keys['physician']}"}, timeout=60)
+    assert httpx.get(server.url + "/v1/insights", headers={"Authorization": f"Bearer {keys['physician']}"}
+                     ).status_code == 403
+    rep = httpx.get(server.url + "/v1/insights", headers={"Authorization": f"Bearer {keys['reviewer']}"},
+                    timeout=120).json()
+    assert rep["window"]["records"] >= 2 and rep["volumes"]["product"].get("warfarin", 0) >= 1
+    assert any("apixaban" in g["representative"] for g in rep["content_gaps"])
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(server.url + "/insights")
+    page.fill("#api-key", keys["reviewer"])
+    page.dispatch_event("#api-key", "change")
+    page.click("#load")
+    page.wait_for_selector("#insights svg.chart rect.bar", timeout=120000)
+    assert len(page.query_selector_all("#insights svg.chart")) >= 4
+    box = page.query_selector("#insights svg.chart rect.bar").bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 5
+    page.fill("#api-key", keys["physician"])
+    page.dispatch_event("#api-key", "change")
+    page.click("#load")
+    page.wait_for_selector("#insights .bad", timeout=30000)
+    assert "403" in page.inner_text("#insights")
+    page.close()

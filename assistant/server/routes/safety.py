@@ -16,4 +16,5 @@ def safety_reports(request: Request, since: float | None = Query(None, descripti
                    kind: Literal["adverse_event", "product_complaint"] | None = None,
                    who: Requester = Depends(require(*REVIEWERS))) -> dict:
     rows = request.app.state.db.safety_reports(since, kind)
+    request.app.state.db.record_export([r["report_id"] for r in rows], who.user)
     return {"reports": rows, "count": len(rows)}

@@ -1,4 +1,4 @@
-"""Health, Prometheus metrics, and the web pages: / (chat), /review (reviewers), /docs (offline API docs)."""
+"""Health, Prometheus metrics, and the web pages: / (chat), /review (reviewers), /insights, /docs (offline API docs)."""
 from __future__ import annotations
 
 import os
@@ -37,6 +37,11 @@ def chat_page():
 @router.get("/docs", include_in_schema=False)
 def api_docs():
     return FileResponse(WEB / "api.html")
+
+
+@router.get("/insights", include_in_schema=False)
+def insights_page() -> FileResponse:
+    return FileResponse(WEB / "insights.html")
 
 
 @router.get("/review", include_in_schema=False)
