@@ -66,10 +66,7 @@ def main() -> None:
         snap = Snapshot(store)
         t_snap = time.perf_counter() - t
         t = time.perf_counter()
-        import cProfile, pstats
-        prof = cProfile.Profile(); prof.enable()
         rep = build(db, store.catalog, store.embedder.embed, products_in=snap.products_in)
-        prof.disable(); pstats.Stats(prof).sort_stats("tottime").print_stats(12)
         took = time.perf_counter() - t
         store.close()
     print(f"{args.records:,} audit records: report in {took:.2f} s (+ {t_snap:.2f} s for the product lexicon); "
