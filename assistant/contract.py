@@ -117,6 +117,8 @@ class Citation(BaseModel):
                                   "with its DOI and PMID")
     pmid: str | None = None
     doi: str | None = None
+    underlying: list[dict[str, Any]] = Field(default_factory=list, description="a published standard response: "
+                                             "the sources it rests on (document, version, page, verbatim quote)")
 
     def where(self) -> str:
         """Where the quote is, as a reader looks for it: "page 4", or "section 13: 2 DOSAGE ... > 2.6 ..."."""

@@ -262,8 +262,11 @@ def _generic_record(i: int, rec: dict) -> Loaded:
         raise LoadError(f"record {key}: no abstract/text field")
     title = str(rec.get("title") or f"Record {key}")
     extra = {k: rec[k] for k in ("version", "source", "product", "effective", "expiry") if k in rec}
+    if isinstance(rec.get("attributes"), dict):  # what the record says about itself (a published FAQ's sources)
+        extra["attributes"] = rec["attributes"]
     content = json.dumps(rec, sort_keys=True).encode()
-    return Loaded(key, title, [Page(1, str(body))], sha256_bytes(content), extra)
+    heading = str(rec.get("heading") or "")  # searched with the text, never quoted (a FAQ entry's questions)
+    return Loaded(key, title, [Page(1, str(body), heading)], sha256_bytes(content), extra)
 
 
 # --- XML: SPL labels, PubMed records, MedQuAD -----------------------------------------------

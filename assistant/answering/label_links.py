@@ -104,6 +104,8 @@ def locate(citations, attributes: dict[str, dict]) -> None:
         if attrs.get("format") in STRUCTURED and c.page:
             c.section_position, c.page = c.page, 0
             c.section_path = c.section
+        if attrs.get("format") == "faq":
+            c.underlying = list(attrs.get("sources") or [])
         if attrs.get("reference"):
             c.reference, c.pmid, c.doi = attrs["reference"], attrs.get("pmid"), attrs.get("doi")
 

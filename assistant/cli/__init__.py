@@ -50,9 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(func=func)
         return sp
 
-    from assistant.cli import answering, ingest, insights, service
+    from assistant.cli import answering, faq, ingest, insights, service
 
-    for register in (ingest.register, answering.register, service.register, insights.register, *_extensions()):
+    for register in (ingest.register, answering.register, service.register, insights.register, faq.register,
+                     *_extensions()):
         register(sub, add)
     return p
 

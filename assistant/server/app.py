@@ -18,7 +18,7 @@ from assistant.answering.llm import GeneratorUnavailable
 from assistant.contract import InvalidQuestion
 from assistant.server.guards import BodyLimit
 from assistant.server.metrics import Metrics
-from assistant.server.routes import answers, audit, insights, letters, openai, safety, service, sources
+from assistant.server.routes import answers, audit, faq, insights, letters, openai, safety, service, sources
 from assistant.settings import Settings
 
 WEB = Path(__file__).parent / "web"
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     async def _invalid(request: Request, exc: InvalidQuestion):
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
-    for module in (answers, openai, sources, audit, letters, safety, service, insights):
+    for module in (answers, openai, sources, audit, letters, safety, service, insights, faq):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
     if PDFJS.is_dir():  # installed from npm (make web): the page as printed; without it, the page text

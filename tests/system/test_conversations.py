@@ -99,3 +99,24 @@ def test_a_consumer_gets_no_off_label_content_and_plain_notices(api):
     r = httpx.post(server.url + "/v1/ask", json={"question": "warfarin dose", "requester_type": "internal"},
                    headers=h(keys["physician"]), timeout=30)
     assert r.status_code == 422 and "may not ask as" in r.text
+
+
+def test_reviewers_publish_and_withdraw_standard_responses_over_the_api(api):
+    server, keys = api
+    a = _ask(server, keys["physician"], "Can lisinopril cause angioedema?")
+    body = {"trace_id": a["trace_id"], "owner": "MI cardiovascular", "variants": ["Does lisinopril cause angioedema?"],
+            "review_date": "2027-06-30"}
+    assert httpx.post(server.url + "/v1/faq", json=body, headers=h(keys["physician"])).status_code == 403
+    assert httpx.get(server.url + "/v1/faq", headers=h(keys["msl"])).status_code == 403
+    r = httpx.post(server.url + "/v1/faq", json=body, headers=h(keys["reviewer"]), timeout=120)
+    assert r.status_code == 200, r.text
+    faq_id = r.json()["id"]
+    again = _ask(server, keys["physician"], "Does lisinopril cause angioedema?")
+    assert again["citations"][0]["document_id"] == faq_id and again["citations"][0]["underlying"]
+    listed = httpx.get(server.url + "/v1/faq", headers=h(keys["reviewer"])).json()["entries"]
+    assert [e["id"] for e in listed] == [faq_id] and listed[0]["owner"] == "MI cardiovascular"
+    bad = httpx.post(server.url + "/v1/faq", json=body | {"text": "Lisinopril is safe."}, headers=h(keys["admin"]))
+    assert bad.status_code == 422 and "cites none" in bad.text
+    assert httpx.delete(server.url + f"/v1/faq/{faq_id}", headers=h(keys["admin"])).status_code == 200
+    after = _ask(server, keys["physician"], "Does lisinopril cause angioedema?")
+    assert all(c["document_id"] != faq_id for c in after["citations"])

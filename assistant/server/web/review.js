@@ -34,6 +34,7 @@ async function openRecord(trace) {
       · corpus ${esc(rec.corpus_version)} · ${new Date(rec.time * 1000).toLocaleString()} · ${esc(rec.user)} (${esc(rec.role)})
       · trace ${esc(rec.trace_id)}</div>
       ${Object.keys(rec.flags).filter(k => rec.flags[k] === true).map(k => `<div class="flag">${esc(k.replace("_", " "))}</div>`).join("")}
+      ${rec.status === "answered" ? '<div class="review-form"><input id="faq-owner" placeholder="owner" size="20"> <button type="button" class="secondary" id="publish-faq">Publish as standard response</button> <span id="faq-status" class="status"></span></div>' : ""}
       <div id="claims"></div><div id="page-view" class="page-view"></div>`;
     const box = document.getElementById("claims");
     rec.claims.forEach(cl => {
@@ -56,6 +57,16 @@ async function openRecord(trace) {
             </div></div>`;
         }).join("")}</div>`;
       box.appendChild(row);
+    });
+    // Publish the answer as it stands as an approved standard response (FAQ entry), ingested at once.
+    const publish = document.getElementById("publish-faq");
+    if (publish) publish.addEventListener("click", async () => {
+      const status = document.getElementById("faq-status");
+      try {
+        const r = await api("/v1/faq", {method: "POST", body: JSON.stringify({trace_id: trace,
+          owner: document.getElementById("faq-owner").value.trim() || "Medical Information"})});
+        status.className = "status ok"; status.textContent = `published ${r.id} version ${r.version}`;
+      } catch (e) { status.className = "status bad"; status.textContent = e.message; }
     });
     // The cited page as printed (PDF sources) or the section's text, the quote highlighted.
     box.querySelectorAll(".evidence .show-page").forEach(b => b.addEventListener("click", () => {
