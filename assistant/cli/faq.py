@@ -16,13 +16,13 @@ def _open(args):
 
 
 def cmd_faq(args) -> int:
-    from assistant import faq
     from assistant.answering.assistant import local_requester
+    from assistant.faq import FaqError, entries, publish, withdraw
 
     store, db = _open(args)
     try:
         if args.action == "list":
-            rows = faq.entries(store)
+            rows = entries(store)
             if args.json:
                 print_json({"entries": rows})
             for r in [] if args.json else rows:
@@ -32,7 +32,7 @@ def cmd_faq(args) -> int:
         if args.action == "withdraw":
             if not args.id:
                 return fail("faq withdraw needs --id", args.json, EXIT_USAGE)
-            ids = faq.withdraw(store, args.id, args.reason or "withdrawn standard response")
+            ids = withdraw(store, args.id, args.reason or "withdrawn standard response")
             if not ids:
                 return fail(f"no standard response {args.id!r}", args.json)
             print_json({"withdrawn": ids}) if args.json else print(f"withdrawn: {', '.join(ids)}")
@@ -41,10 +41,10 @@ def cmd_faq(args) -> int:
             return fail("faq publish needs --trace and --owner", args.json, EXIT_USAGE)
         text = Path(args.text).read_text(encoding="utf-8") if args.text else None
         try:
-            out = faq.publish(store, db, args.trace, text=text, question=args.question, variants=args.variant,
+            out = publish(store, db, args.trace, text=text, question=args.question, variants=args.variant,
                               owner=args.owner, approval_date=args.approval_date, review_date=args.review_date,
                               expiry=args.expiry, faq_id=args.id, by=local_requester("cli").user)
-        except (faq.FaqError, ValueError) as exc:
+        except (FaqError, ValueError) as exc:
             return fail(str(exc), args.json, EXIT_USAGE)
         print_json(out) if args.json else print(f"published {out['id']} version {out['version']} "
                                                 f"({out['sources']} sources)")

@@ -11,7 +11,8 @@ from helpers import ROOT
 PACKAGES = ("ingest", "assistant", "eval")
 # Rooms from the bottom up: a module may import its own room and the rooms below it, never above.
 ROOMS = ["ingest", "assistant.contract", "assistant.settings", "assistant.prompts", "assistant.question",
-         "assistant.records", "assistant.answering", "assistant.letters", "assistant.server", "assistant.cli",
+         "assistant.records", "assistant.answering", "assistant.letters", "assistant.insights", "assistant.faq",
+         "assistant.server", "assistant.cli",
          "assistant", "eval"]
 
 

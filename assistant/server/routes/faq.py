@@ -27,22 +27,22 @@ class PublishRequest(BaseModel):
 
 @router.get("/v1/faq")
 def list_faq(request: Request, who: Requester = Depends(require(*PUBLISHERS))) -> dict:
-    from assistant import faq
+    from assistant.faq import entries
 
-    return {"entries": faq.entries(request.app.state.assistant.store)}
+    return {"entries": entries(request.app.state.assistant.store)}
 
 
 @router.post("/v1/faq")
 def publish_faq(req: PublishRequest, request: Request, who: Requester = Depends(require(*PUBLISHERS))) -> dict:
-    from assistant import faq
+    from assistant.faq import FaqError, publish
     from ingest.store import StoreBusy
 
     a = request.app.state.assistant
     try:
-        return faq.publish(a.store, request.app.state.db, req.trace_id, text=req.text, question=req.question,
+        return publish(a.store, request.app.state.db, req.trace_id, text=req.text, question=req.question,
                            variants=req.variants, owner=req.owner, approval_date=req.approval_date,
                            review_date=req.review_date, expiry=req.expiry, faq_id=req.id, by=who.user)
-    except (faq.FaqError, ValueError) as exc:
+    except (FaqError, ValueError) as exc:
         raise HTTPException(422, str(exc)) from None
     except StoreBusy as exc:
         raise HTTPException(409, str(exc)) from None
@@ -50,9 +50,9 @@ def publish_faq(req: PublishRequest, request: Request, who: Requester = Depends(
 
 @router.delete("/v1/faq/{faq_id}")
 def withdraw_faq(faq_id: str, request: Request, who: Requester = Depends(require(*PUBLISHERS))) -> dict:
-    from assistant import faq
+    from assistant.faq import withdraw
 
-    ids = faq.withdraw(request.app.state.assistant.store, faq_id[:64], f"withdrawn by {who.user}")
+    ids = withdraw(request.app.state.assistant.store, faq_id[:64], f"withdrawn by {who.user}")
     if not ids:
         raise HTTPException(404, f"no standard response {faq_id[:64]!r}")
     return {"withdrawn": ids}
