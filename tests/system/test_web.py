@@ -197,3 +197,42 @@ def test_insights_page_renders_its_charts_for_reviewers_only(api, browser):
     page.wait_for_selector("#insights .bad", timeout=30000)
     assert "403" in page.inner_text("#insights")
     page.close()
+
+
+def test_a_reviewer_publishes_and_withdraws_a_standard_response_on_the_page(api, browser):
+    server, keys = api
+    a = httpx.post(server.url + "/v1/ask", json={"question": "Does lisinopril cause hyperkalemia?"},
+                   headers={"Authorization": f"Bearer {keys['physician']}"}, timeout=60).json()
+    assert a["status"] == "answered"
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(server.url + "/review")
+    page.fill("#api-key", keys["reviewer"])
+    page.dispatch_event("#api-key", "change")
+    page.reload()
+    page.wait_for_selector(f"tr.rec[data-trace='{a['trace_id']}']", timeout=30000)
+    page.click(f"tr.rec[data-trace='{a['trace_id']}']")
+    page.wait_for_selector("#publish-faq", timeout=30000)
+    page.fill("#faq-owner", "MI renal")
+    page.click("#publish-faq")
+    page.wait_for_selector("#faq-status.ok", timeout=120000)
+    row = page.wait_for_selector("tr.faq-row", timeout=30000)
+    assert "MI renal" in row.inner_text() and "approved" in row.inner_text()
+    page.click("tr.faq-row .withdraw-faq")
+    page.wait_for_selector("tr.faq-row >> text=withdrawn", timeout=30000)
+    page.close()
+
+
+def test_the_insights_html_report_renders_its_charts(api, browser, tmp_path):
+    from helpers import run_cli
+
+    server, _ = api
+    out = tmp_path / "report.html"
+    code, _, err = run_cli("insights", "--format", "html", "--out", str(out), data_dir=server.data_dir)
+    assert code == 0, err
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.abort())  # the report stands alone: nothing to fetch
+    page.set_content(out.read_text())
+    assert len(page.query_selector_all("svg.chart")) >= 5 and page.query_selector_all("svg.chart rect.bar")
+    box = page.query_selector("svg.chart rect.bar").bounding_box()
+    assert box and box["width"] > 5
+    page.close()

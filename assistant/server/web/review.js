@@ -66,6 +66,7 @@ async function openRecord(trace) {
         const r = await api("/v1/faq", {method: "POST", body: JSON.stringify({trace_id: trace,
           owner: document.getElementById("faq-owner").value.trim() || "Medical Information"})});
         status.className = "status ok"; status.textContent = `published ${r.id} version ${r.version}`;
+        loadFaq();
       } catch (e) { status.className = "status bad"; status.textContent = e.message; }
     });
     // The cited page as printed (PDF sources) or the section's text, the quote highlighted.
@@ -85,4 +86,22 @@ async function openRecord(trace) {
     })));
   } catch (e) { detail.innerHTML = `<p class="bad">${esc(e.message)}</p>`; }
 }
+// Published standard responses: each with its version, owner and dates; withdraw takes it out of answers.
+async function loadFaq() {
+  const box = document.getElementById("faq");
+  try {
+    const data = await api("/v1/faq");
+    if (!data.entries.length) { box.innerHTML = '<p class="muted">None published yet.</p>'; return; }
+    box.innerHTML = `<table><tr><th>Entry</th><th>Version</th><th>Owner</th><th>Review</th><th>Status</th><th></th></tr>${data.entries.map(e =>
+      `<tr class="faq-row" data-id="${esc(e.id)}"><td>${esc(e.title || e.id)}</td><td>${esc(e.version)}</td><td>${esc(e.owner || "")}</td>
+       <td>${esc(e.review_date || "")}</td><td class="faq-status">${esc(e.status)}</td>
+       <td>${e.status === "approved" ? '<button type="button" class="secondary withdraw-faq">Withdraw</button>' : ""}</td></tr>`).join("")}</table>`;
+    box.querySelectorAll(".withdraw-faq").forEach(b => b.addEventListener("click", async () => {
+      const id = b.closest("tr").dataset.id;
+      try { await api("/v1/faq/" + encodeURIComponent(id), {method: "DELETE"}); loadFaq(); }
+      catch (e) { b.closest("tr").querySelector(".faq-status").textContent = e.message; }
+    }));
+  } catch (e) { box.innerHTML = `<p class="bad">${esc(e.message)}</p>`; }
+}
 loadRecords();
+loadFaq();
