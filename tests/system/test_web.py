@@ -30,6 +30,22 @@ def _dark_pixels(png: bytes, box: dict) -> float:
     return sum(1 for p in pixels if sum(p) < 300) / max(1, len(pixels))
 
 
+def _use_key(page, key: str, reload: bool = False) -> None:
+    """Type an API key into the page's key field as a user does (stored for the page's API calls)."""
+    page.fill("#api-key", key)
+    page.dispatch_event("#api-key", "change")
+    if reload:
+        page.reload()
+
+
+def _open(browser, url: str, key: str, reload: bool = False):
+    """A fresh page at `url`, signed in with `key`."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(url)
+    _use_key(page, key, reload)
+    return page
+
+
 def test_citation_opens_its_passage_highlighted_in_the_page(api, browser, tmp_path):
     server, keys = api
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -45,8 +61,7 @@ def test_citation_opens_its_passage_highlighted_in_the_page(api, browser, tmp_pa
 
     page.route("**/*", only_local)
     page.goto(server.url + "/")
-    page.fill("#api-key", keys["physician"])
-    page.dispatch_event("#api-key", "change")
+    _use_key(page, keys["physician"])
     page.fill("#question", "What is the recommended starting dose of warfarin?")
     page.click("#ask-button")
     page.wait_for_selector(".msg .cite", timeout=30000)
@@ -89,11 +104,7 @@ def test_reviewer_marks_a_citation_and_it_is_stored(api, browser):
     server, keys = api
     a = httpx.post(server.url + "/v1/ask", json={"question": "Can ciprofloxacin cause tendon rupture?"},
                    headers={"Authorization": f"Bearer {keys['physician']}"}, timeout=30).json()
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(server.url + "/review")
-    page.fill("#api-key", keys["reviewer"])
-    page.dispatch_event("#api-key", "change")
-    page.reload()
+    page = _open(browser, server.url + "/review", keys["reviewer"], reload=True)
     page.wait_for_selector(f"tr.rec[data-trace='{a['trace_id']}']", timeout=15000)
     page.click(f"tr.rec[data-trace='{a['trace_id']}']")
     ev = page.wait_for_selector(".evidence", timeout=15000)
@@ -110,9 +121,7 @@ def test_reviewer_marks_a_citation_and_it_is_stored(api, browser):
                         headers={"Authorization": f"Bearer {keys['reviewer']}"}).json()["reviews"]
     assert reviews and reviews[0]["verdict"] == "correct" and reviews[0]["comment"] == "quote is from the right section"
     # A physician's key cannot open the reviewer data.
-    page.fill("#api-key", keys["physician"])
-    page.dispatch_event("#api-key", "change")
-    page.reload()
+    _use_key(page, keys["physician"], reload=True)
     page.wait_for_selector("#records .bad", timeout=10000)
     assert "403" in page.inner_text("#records")
     page.close()
@@ -120,10 +129,7 @@ def test_reviewer_marks_a_citation_and_it_is_stored(api, browser):
 
 def test_the_web_chat_keeps_a_thread_and_can_start_a_new_one(api, browser):
     server, keys = api
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(server.url + "/")
-    page.fill("#api-key", keys["physician"])
-    page.dispatch_event("#api-key", "change")
+    page = _open(browser, server.url + "/", keys["physician"])
     for n, q in enumerate(["What is the recommended initial dose of warfarin?", "and in elderly patients?"], 1):
         page.fill("#question", q)
         page.click("#ask-button")
@@ -155,10 +161,7 @@ def test_a_japanese_question_in_the_web_chat(browser, tmp_path, embedder):
     keys = make_keys(tmp_path / "store")
     server = Server(tmp_path / "store", env={"MEDINFO_MULTILINGUAL": "1"})
     try:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(server.url + "/")
-        page.fill("#api-key", keys["physician"])
-        page.dispatch_event("#api-key", "change")
+        page = _open(browser, server.url + "/", keys["physician"])
         page.fill("#question", "アセトアミノフェンを飲むときのお酒についての注意は？")
         page.click("#ask-button")
         page.wait_for_selector(".msg .cite", timeout=60000)
@@ -182,17 +185,13 @@ def test_insights_page_renders_its_charts_for_reviewers_only(api, browser):
                     timeout=120).json()
     assert rep["window"]["records"] >= 2 and rep["volumes"]["product"].get("warfarin", 0) >= 1
     assert any("apixaban" in g["representative"] for g in rep["content_gaps"])
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(server.url + "/insights")
-    page.fill("#api-key", keys["reviewer"])
-    page.dispatch_event("#api-key", "change")
+    page = _open(browser, server.url + "/insights", keys["reviewer"])
     page.click("#load")
     page.wait_for_selector("#insights svg.chart rect.bar", timeout=120000)
     assert len(page.query_selector_all("#insights svg.chart")) >= 4
     box = page.query_selector("#insights svg.chart rect.bar").bounding_box()
     assert box and box["width"] > 5 and box["height"] > 5
-    page.fill("#api-key", keys["physician"])
-    page.dispatch_event("#api-key", "change")
+    _use_key(page, keys["physician"])
     page.click("#load")
     page.wait_for_selector("#insights .bad", timeout=30000)
     assert "403" in page.inner_text("#insights")
@@ -204,11 +203,7 @@ def test_a_reviewer_publishes_and_withdraws_a_standard_response_on_the_page(api,
     a = httpx.post(server.url + "/v1/ask", json={"question": "Does lisinopril cause hyperkalemia?"},
                    headers={"Authorization": f"Bearer {keys['physician']}"}, timeout=60).json()
     assert a["status"] == "answered"
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(server.url + "/review")
-    page.fill("#api-key", keys["reviewer"])
-    page.dispatch_event("#api-key", "change")
-    page.reload()
+    page = _open(browser, server.url + "/review", keys["reviewer"], reload=True)
     page.wait_for_selector(f"tr.rec[data-trace='{a['trace_id']}']", timeout=30000)
     page.click(f"tr.rec[data-trace='{a['trace_id']}']")
     page.wait_for_selector("#publish-faq", timeout=30000)
