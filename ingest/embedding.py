@@ -5,6 +5,12 @@ The spec (the setting `embedder`, MEDINFO_EMBEDDER) chooses how it runs: "minilm
 dynamic quantisation of its linear layers, measured at the same retrieval quality as float32 and 2-3x
 faster, see bench/RESULTS.md), "minilm" (float32), or a path to a local sentence-transformers model
 directory. Nothing is downloaded.
+
+The device (the setting `device`, MEDINFO_DEVICE): "auto" runs a float model on CUDA when torch sees a GPU
+and everything else on the CPU; "cpu"; "cuda". On a GPU the model runs in float16 over large batches sorted by
+length, with the next batch tokenised while the current one runs; its vectors match the CPU float32 path
+(cosine >= 0.999, tests/unit/test_embedding.py), so it keeps the float32 name and a store can mix them.
+int8 quantisation is a CPU path: the default spec stays on the CPU under "auto", and "cuda" with it is an error.
 """
 from __future__ import annotations
 
@@ -26,9 +32,34 @@ class EmbedderError(RuntimeError):
     pass
 
 
+DEVICES = ("auto", "cpu", "cuda")
+GPU_BATCH = 256
+
+
+def resolve_device(spec: str, device: str) -> str:
+    if device not in DEVICES:
+        raise EmbedderError(f"the device {device!r} (MEDINFO_DEVICE) is none of {', '.join(DEVICES)}")
+    if device == "cpu" or (device == "auto" and spec == "minilm-int8"):
+        return "cpu"
+    import torch
+
+    cuda = torch.cuda.is_available()
+    if device == "auto":
+        return "cuda" if cuda else "cpu"
+    if spec == "minilm-int8":
+        raise EmbedderError("the embedder minilm-int8 is an int8 CPU model; with MEDINFO_DEVICE=cuda use "
+                            "MEDINFO_EMBEDDER=minilm (float16 on the GPU, the same vectors as float32 on the CPU)")
+    if not cuda:
+        raise EmbedderError("MEDINFO_DEVICE=cuda but torch sees no CUDA device (a CPU-only torch build, or no "
+                            "driver); use MEDINFO_DEVICE=auto or cpu")
+    return "cuda"
+
+
 class Embedder:
-    def __init__(self, spec: str | None = None):
+    def __init__(self, spec: str | None = None, device: str = "auto"):
         self.spec = spec or DEFAULT
+        self.requested_device = device
+        self._device: str | None = None
         self._model = None
         self._pool = None
         self._lock = threading.Lock()
@@ -44,6 +75,15 @@ class Embedder:
                                     "(minilm, minilm-int8) nor a local sentence-transformers model directory")
             self.name = "local-" + self.path.name
         self.dim = 384 if self.spec.startswith("minilm") else None
+        if device not in DEVICES:
+            raise EmbedderError(f"the device {device!r} (MEDINFO_DEVICE) is none of {', '.join(DEVICES)}")
+
+    @property
+    def device(self) -> str:
+        """Where the model runs ("cpu" or "cuda"), resolved on first use."""
+        if self._device is None:
+            self._device = resolve_device(self.spec, self.requested_device)
+        return self._device
 
     @property
     def model(self):
@@ -60,8 +100,10 @@ class Embedder:
         # int8 embeds one text per call (see embed): torch's intra-op threads gain nothing there (58 vs 62
         # passages/s for 1 vs 2 threads), so each text runs on one thread and texts run side by side.
         torch.set_num_threads(1 if self.spec == "minilm-int8" else max(1, min(4, os.cpu_count() or 1)))
-        model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        model = SentenceTransformer(str(self.path), device=self.device, local_files_only=True)
         model.max_seq_length = min(model.max_seq_length or 256, 256)
+        if self.device == "cuda":
+            model = model.half()
         if self.spec == "minilm-int8":
             import warnings
 
@@ -74,6 +116,8 @@ class Embedder:
     def embed(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim or 384), dtype=np.float32)
+        if self.device == "cuda":
+            return encode_pipelined(self.model, texts, batch_size or GPU_BATCH)
         if batch_size is None:
             # Dynamic int8 quantisation scales activations per batch tensor (padding included), so a text's
             # vector would depend on the texts batched with it: a fresh store and an incrementally built
@@ -106,6 +150,33 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return _cached_query(self, text)
+
+
+def encode_pipelined(model, texts: list[str], batch_size: int) -> np.ndarray:
+    """Unit vectors (float32) for texts: batches sorted by length (little padding), the next batch tokenised
+    on a second thread while the model runs the current one, in the model's own dtype and device."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import torch
+
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    batches = [[texts[i] for i in order[k:k + batch_size]] for k in range(0, len(order), batch_size)]
+    device = model.device
+    out = np.zeros((len(texts), model.get_embedding_dimension()), dtype=np.float32)
+    with ThreadPoolExecutor(1, thread_name_prefix="medinfo-tokenize") as tok:
+        nxt = tok.submit(model.tokenize, batches[0])
+        done = 0
+        for b in range(len(batches)):
+            features = nxt.result()
+            if b + 1 < len(batches):
+                nxt = tok.submit(model.tokenize, batches[b + 1])
+            features = {k: v.to(device) if hasattr(v, "to") else v for k, v in features.items()}
+            with torch.inference_mode():
+                emb = model(features)["sentence_embedding"].float()
+                emb = torch.nn.functional.normalize(emb, dim=1).cpu().numpy()
+            out[order[done:done + len(emb)]] = emb
+            done += len(emb)
+    return out
 
 
 @lru_cache(maxsize=2048)

@@ -23,10 +23,11 @@ from typing import Any
 
 from ingest import offline  # noqa: F401
 from ingest.chunking import chunk_document
+from ingest.commit import BATCH_CHUNKS, Writer
 from ingest.loaders import SUPPORTED, LoadError, load, sha256_bytes
 from ingest.manifest import Entry, Manifest, ManifestError, load_manifest
 from ingest.store import Store
-from ingest.types import INDEXED, PIPELINE_VERSION, Chunk, Document, MetadataError
+from ingest.types import PIPELINE_VERSION, Chunk, Document, MetadataError
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 SKIP_NAMES = {"README.md", "readme.txt", "LICENSE", "LICENSE.txt"}
@@ -148,11 +149,13 @@ def discover_manifest(paths: list[Path]) -> Path | None:
 
 def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir: str | Path | None = None,
            progress: bool = False, store: Store | None = None, workers: int | None = None,
-           approve: bool = False, multilingual: bool = False) -> tuple[dict, int]:
+           approve: bool = False, multilingual: bool = False, batch_chunks: int = BATCH_CHUNKS
+           ) -> tuple[dict, int]:
     """Run one ingest. Returns (summary dict, exit code: 0 all done, 3 something skipped).
     approve: files without a manifest entry are approved by the operator running this ingest
     (`medinfo ingest --approve`), not ingested as unreviewed.
-    multilingual: also embed every searchable passage into the multilingual index (ingest/multilingual.py)."""
+    multilingual: also embed every searchable passage into the multilingual index (ingest/multilingual.py).
+    batch_chunks: passages embedded and committed together (ingest/commit.py)."""
     t0 = time.perf_counter()
     summary = Summary()
     roots = [Path(p) for p in paths]
@@ -208,7 +211,7 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
                 summary.unchanged += len(rec["doc_ids"])
                 continue
             jobs.append((f, entry, sha, fallback_id(store, f, sha)))
-        _run_jobs(store, jobs, summary, progress, workers)
+        _run_jobs(store, jobs, summary, progress, workers, batch_chunks)
         if multilingual:
             from ingest.multilingual import fill
 
@@ -254,7 +257,7 @@ def _parser_context():
 
 
 def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: Summary, progress: bool,
-              workers: int | None) -> None:
+              workers: int | None, batch_chunks: int = BATCH_CHUNKS) -> None:
     if not jobs:
         return
     bar = None
@@ -264,6 +267,7 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: S
         bar = tqdm(total=len(jobs), unit="file", file=sys.stderr, dynamic_ncols=True)
     n_workers = workers if workers is not None else min(2, len(jobs))
     seen_ids: dict[str, str] = {}
+    writer = Writer(store, summary, batch_chunks)
     futures: Iterable[tuple[tuple[Path, Entry, str, str], Any]]
     if n_workers <= 0:
         futures = [(job, _Done(lambda j=job: parse_file(str(j[0]), j[1], j[3]))) for job in jobs]
@@ -306,17 +310,26 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: S
                     summary.skip(f"{f}" + (f"#{doc.meta.id}" if len(docs) > 1 else ""), conflict)
                     errors.append((str(f), conflict))
                     continue
-                _store_document(store, doc, chunks, summary)
+                writer.add(doc, chunks)
                 doc_ids.append(doc.meta.id)
-            _renamed(store, f, doc_ids, summary)
-            if not errors:
-                store.catalog.set_file_record(str(f), sha, entry.fingerprint() + PIPELINE_VERSION, doc_ids)
+            writer.then(lambda f=f, sha=sha, entry=entry, doc_ids=doc_ids, clean=not errors: _file_done(
+                store, f, sha, entry, doc_ids, clean, summary))
             _advance(bar)
+        writer.flush()
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         if bar is not None:
             bar.close()
+
+
+def _file_done(store: Store, f: Path, sha: str, entry: Entry, doc_ids: list[str], clean: bool,
+               summary: Summary) -> None:
+    """After a file's documents are committed: ids it no longer yields, then its record (written last, so a
+    file whose run was cut is read again)."""
+    _renamed(store, f, doc_ids, summary)
+    if clean:
+        store.catalog.set_file_record(str(f), sha, entry.fingerprint() + PIPELINE_VERSION, doc_ids)
 
 
 def _advance(bar) -> None:
@@ -382,47 +395,3 @@ def _renamed(store: Store, f: Path, new_ids: list[str], summary: Summary) -> Non
             store.catalog.withdraw(old, f"{f.name} no longer yields it", sticky=False)
             summary.withdrawn.append(old)
         store.index.delete(store.catalog.rev_chunk_ids(doc["rev_id"]))
-
-
-def _store_document(store: Store, doc: Document, chunks: list[Chunk], summary: Summary) -> None:
-    cat = store.catalog
-    meta = doc.meta
-    held = cat.withdrawal(meta.id)
-    if held and meta.status != "withdrawn":  # withdrawn by id: stays so until reinstated
-        summary.notes.append(f"{meta.id} stays withdrawn ({held['reason']}); `medinfo withdraw {meta.id} "
-                             "--reinstate` brings it back")
-        meta.status = "withdrawn"
-    fp = meta.fingerprint()
-    current = cat.document(meta.id)
-    searchable = meta.status in INDEXED
-    if current and current["rev_id"] == doc.rev_id:
-        if cat.conn.execute("SELECT meta_fp FROM documents WHERE doc_id=?", (meta.id,)).fetchone()[0] == fp:
-            summary.unchanged += 1
-            return
-        cat.update_metadata(meta.id, meta, fp)
-        summary.metadata_updated.append(meta.id)
-        if not searchable:
-            store.index.delete(cat.rev_chunk_ids(doc.rev_id))
-            if current["status"] in INDEXED and meta.status == "withdrawn":
-                summary.withdrawn.append(meta.id)
-        else:
-            rows = [r for r in cat.current_chunks(INDEXED) if r["rev_id"] == doc.rev_id]
-            summary.embedded += store.add_vectors(rows)
-        return
-    summary.pages += len(doc.pages)
-    rows = [_row(c, meta) for c in chunks]
-    if searchable:
-        summary.embedded += store.add_vectors(rows)
-    old_rev = cat.commit_revision(doc, chunks, fp)
-    if old_rev:
-        store.index.delete(cat.rev_chunk_ids(old_rev))
-    if current and not searchable and current["status"] in INDEXED and meta.status == "withdrawn":
-        summary.withdrawn.append(meta.id)
-    summary.chunks_added += len(chunks)
-    (summary.updated if current else summary.added).append(meta.id)
-
-
-def _row(c: Chunk, meta) -> dict:
-    return {"chunk_id": c.id, "doc_id": c.doc_id, "rev_id": c.rev_id, "page_no": c.page, "start": c.start,
-            "end": c.end, "text": c.text, "section": c.section, "product": meta.product, "kind": meta.kind,
-            "audience": meta.audience}

@@ -64,7 +64,7 @@ class Assistant:
                  settings: Settings | None = None):
         self.settings = settings or Settings.load(store.data_dir if store is not None else data_dir)
         s = self.settings
-        self.store = store or Store(s.data_dir, Embedder(s.embedder), s.chroma_url)
+        self.store = store or Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url)
         self.retriever = retriever or Retriever(self.store, s.retrieval, s.include_unreviewed)
         # Questions in other languages (opt-in): the multilingual index built at ingest.
         self.crosslingual = CrossLingual(self.store) if s.multilingual else None

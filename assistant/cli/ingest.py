@@ -12,7 +12,7 @@ def _store(args):
     from ingest.store import Store
 
     s = settings_of(args)
-    return Store(s.data_dir, Embedder(s.embedder), s.chroma_url)
+    return Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url)
 
 
 def _catalog(args):
@@ -31,7 +31,7 @@ def cmd_ingest(args) -> int:
     try:
         summary, code = ingest(args.paths, manifest=args.manifest, store=store,
                                progress=sys.stderr.isatty() and not args.json, workers=args.workers,
-                               approve=args.approve,
+                               approve=args.approve, batch_chunks=settings_of(args).ingest_batch,
                                multilingual=bool(args.multilingual or settings_of(args).multilingual))
     except StoreBusy as exc:
         return fail(str(exc), args.json)

@@ -29,7 +29,7 @@ def report(data_dir, since=None, until=None, product=None) -> dict:
     from ingest.store import Store
 
     s = Settings.load(Path(data_dir))
-    store = Store(s.data_dir, Embedder(s.embedder), s.chroma_url)
+    store = Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url)
     db = ServiceDB(s.data_dir, s.audit_anchor_dir)
     snap = Snapshot(store)
     try:

@@ -128,8 +128,10 @@ def test_killed_ingest_leaves_a_consistent_store_that_the_next_run_completes(tmp
              "fda_lisinopril_highlights_2025.pdf"]
     root = make_corpus(tmp_path, files)
     data = tmp_path / "data"
+    # Batches of 64 passages: each label commits on its own (the default batch would take several at once).
     proc = subprocess.Popen([str(BIN / "medinfo"), "ingest", str(root), "--data-dir", str(data), "--json"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env=os.environ | {"MEDINFO_INGEST_BATCH": "64"})
     # Kill it (SIGKILL, no clean-up) as soon as some but not all documents are committed.
     deadline = time.time() + 300
     n = 0
@@ -157,6 +159,42 @@ def test_killed_ingest_leaves_a_consistent_store_that_the_next_run_completes(tmp
     assert runs[0]["status"] == "completed" and runs[1]["status"] == "interrupted"
     store = Store(data)
     assert index_ids(store) == live_chunk_ids(data)
+    store.close()
+
+
+def test_literature_records_commit_in_batches_and_a_killed_run_resumes(tmp_path):
+    # 700 real abstracts' snippets in one JSONL file: committed a batch of passages at a time (one vector upsert,
+    # one transaction), not one record at a time; killed after the first batch, the next run adds the rest.
+    root = tmp_path / "lit"
+    root.mkdir()
+    lines = (CORPUS.parent / "eval/golden/docs/bioasq_snippets.jsonl").read_text().splitlines()[:700]
+    (root / "records.jsonl").write_text("\n".join(lines) + "\n")
+    (root / "manifest.yaml").write_text("documents:\n  - path: records.jsonl\n    id_prefix: pmid-\n"
+                                        "    kind: literature\n    status: approved\n    expiry: null\n")
+    data = tmp_path / "data"
+    proc = subprocess.Popen([str(BIN / "medinfo"), "ingest", str(root), "--data-dir", str(data), "--json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env=os.environ | {"MEDINFO_INGEST_BATCH": "200"})
+    deadline, n = time.time() + 300, 0
+    while time.time() < deadline and n == 0:
+        try:
+            n = sqlite3.connect(data / "catalog.sqlite").execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        except sqlite3.Error:
+            n = 0
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 1 < n < 700, n  # the first commit held a whole batch of records; the run was cut before the end
+    cat = Catalog(data / "catalog.sqlite")
+    for d in cat.documents():
+        assert len(cat.rev_chunk_ids(d["rev_id"])) == d["n_chunks"] > 0
+    code, summary, err = run_cli("ingest", str(root), "--json", data_dir=data)
+    assert code == 0, err
+    assert summary["documents"]["unchanged"] == n and summary["documents"]["added"] == 700 - n
+    generations = int(cat.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+    assert generations <= 8  # the default batch (512 passages): two commits for the rest, not one per record
+    store = Store(data)
+    assert index_ids(store) == live_chunk_ids(data) and len(live_chunk_ids(data)) >= 700
     store.close()
 
 

@@ -11,3 +11,39 @@ def test_a_passage_vector_does_not_depend_on_what_it_was_embedded_with(embedder)
     alone = embedder.embed([text])[0]
     batched = embedder.embed(others + [text])[-1]
     assert float(alone @ batched) > 0.99999
+
+
+def test_the_gpu_path_gives_the_vectors_of_the_cpu_float32_path():
+    # The GPU path (float16, length-sorted batches, tokenised ahead) run here on the CPU: each text keeps its
+    # own vector, within cosine 0.999 of sentence-transformers' float32 encode, so a store can mix them.
+    import numpy as np
+
+    from ingest.embedding import Embedder, encode_pipelined
+
+    texts = ["Warfarin can cause major or fatal bleeding.", "short",
+             "The recommended starting dosage of atorvastatin is 10 or 20 mg once daily " * 8,
+             "Tendon rupture has been reported with fluoroquinolones.", "Metformin and lactic acidosis."]
+    fp32 = Embedder("minilm").model
+    want = fp32.encode(texts, normalize_embeddings=True)
+    half = Embedder("minilm")._load().half()
+    got = encode_pipelined(half, texts, batch_size=2)
+    assert got.dtype == np.float32 and got.shape == want.shape
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-3)
+    assert float(np.min(np.sum(got * want, axis=1))) >= 0.999
+
+
+def test_a_device_that_cannot_be_used_is_refused_with_the_way_out():
+    import pytest
+    import torch
+
+    from ingest.embedding import Embedder, EmbedderError
+
+    assert Embedder().device == "cpu"  # auto keeps the int8 default on the CPU
+    with pytest.raises(EmbedderError, match="MEDINFO_EMBEDDER=minilm"):
+        _ = Embedder("minilm-int8", device="cuda").device
+    with pytest.raises(EmbedderError, match="none of auto, cpu, cuda"):
+        Embedder("minilm", device="gpu")
+    if not torch.cuda.is_available():
+        assert Embedder("minilm", device="auto").device == "cpu"
+        with pytest.raises(EmbedderError, match="sees no CUDA device"):
+            _ = Embedder("minilm", device="cuda").device
