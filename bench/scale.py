@@ -2,6 +2,7 @@
 against the embedded store, and the verifier's cost per answer.
 
     .venv/bin/python bench/scale.py [--corpus corpus/fda_labels]
+    .venv/bin/python bench/scale.py --passages 10000,100000   (issue 15: bench/scale_passages.py)
 """
 from __future__ import annotations
 
@@ -36,7 +37,14 @@ def ingest_into(corpus: Path, data_dir: str, embedder) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=str(ROOT / "corpus/fda_labels"))
+    ap.add_argument("--passages", help="store sizes to measure instead (bench/scale_passages.py --sizes)")
     args = ap.parse_args()
+    if args.passages:
+        sys.argv = [sys.argv[0], "--sizes", args.passages]
+        from scale_passages import main as passages
+
+        passages()
+        return
     from server import free_port
 
     from ingest.embedding import Embedder

@@ -92,7 +92,10 @@ class Filters:
 class Snapshot:
     """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
 
-    def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",)):
+    def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",), previous: Snapshot | None = None):
+        """previous: the snapshot this one replaces; what depends only on a passage's text (its terms, its
+        vector, whether it is carton or contents text) is taken from it rather than computed again, so a new
+        document is picked up at the cost of its own passages plus the BM25 index (bench/RESULTS.md, issue 15)."""
         import bm25s
 
         cat = store.catalog
@@ -111,8 +114,13 @@ class Snapshot:
         self.has_internal = any(p.audience == "internal" for p in self.passages)
         self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
         self.docs = {d["doc_id"]: d for d in cat.documents()}
-        self.tokens = tokenize([search_text(p.text, p.section, p.product) for p in self.passages]) \
-            if self.passages else []
+        self.search_texts = [search_text(p.text, p.section, p.product) for p in self.passages]
+        known = dict(zip(previous.search_texts, previous.tokens)) if previous is not None else {}
+        todo = list(dict.fromkeys(t for t in self.search_texts if t not in known))
+        if todo:
+            known.update(zip(todo, tokenize(todo)))
+        self.tokens = [known[t] for t in self.search_texts]
+        del known
         self.bm25 = None
         if self.passages:
             self.bm25 = bm25s.BM25()
@@ -120,12 +128,19 @@ class Snapshot:
         self._masks: dict[tuple, np.ndarray] = {}
         self._matrix: np.ndarray | None = None
         self._matrix_lock = threading.Lock()
+        # Vectors of the previous snapshot, by search text, until this one's matrix is built from them.
+        self._previous = (previous.search_texts, previous._matrix) if previous is not None and \
+            previous._matrix is not None and previous._matrix.size else None
         self.vocab = {t for toks in self.tokens for t in toks}
         # Tables of contents and carton labels: searchable, but rarely the answer. They run from their
         # marker to the end of its page; what precedes the marker on that page (Highlights) is not demoted.
+        was_low = {p.text: f for p, f in zip(previous.passages, previous._marker)} if previous is not None else {}
+        self._marker = [was_low[p.text] if p.text in was_low else bool(_LOW_VALUE_RE.search(p.text) or toc_like(p.text))
+                        for p in self.passages]
+        del was_low
         low_from: dict[tuple[str, int], int] = {}
-        for p in self.passages:
-            if _LOW_VALUE_RE.search(p.text) or toc_like(p.text):
+        for p, marker in zip(self.passages, self._marker):
+            if marker:
                 key = (p.rev_id, p.page)
                 low_from[key] = min(low_from.get(key, p.start), p.start)
         self.low_value = np.array([p.start >= low_from.get((p.rev_id, p.page), 1 << 60) for p in self.passages],
@@ -143,7 +158,7 @@ class Snapshot:
         self._indications: dict[str, str] = {}
         # Words of the store's own text: a word spelt as the content spells it is not a misspelt product name.
         self.vocab_words = frozenset(w for p in self.passages for w in re.findall(r"[a-z]{5,}", p.text.lower()))
-        self._title_tokens = {doc_id: set(stem_tokens(d["title"])) for doc_id, d in self.docs.items()}
+        self._title_tokens: dict[str, set[str]] = {}  # doc_id -> stems of its title, filled as asked
 
     def mask(self, filters: Filters, sections: list | None = None) -> np.ndarray:
         """1.0 for passages the filters allow (and, given sections, whose label section matches); cached."""
@@ -165,13 +180,20 @@ class Snapshot:
         if self._matrix is None and self.passages:
             with self._matrix_lock:
                 if self._matrix is None:
-                    texts = [search_text(p.text, p.section, p.product) for p in self.passages]
-                    found = store.cache.get_many(texts)
-                    keys = [store.cache.key(t) for t in texts]
-                    if all(k in found for k in keys):
-                        self._matrix = np.stack([found[k] for k in keys]).astype(np.float32)
+                    texts = self.search_texts
+                    row_of = {t: i for i, t in enumerate(self._previous[0])} if self._previous else {}
+                    missing = [t for t in texts if t not in row_of]
+                    found = store.cache.get_many(missing)
+                    if all(store.cache.key(t) in found for t in missing):
+                        matrix = np.zeros((len(texts), self._previous[1].shape[1] if self._previous else
+                                           (next(iter(found.values())).shape[0] if found else 384)), np.float32)
+                        for i, t in enumerate(texts):
+                            r = row_of.get(t)
+                            matrix[i] = self._previous[1][r] if r is not None else found[store.cache.key(t)]
+                        self._matrix = matrix
                     else:
                         self._matrix = np.zeros((0, 0), dtype=np.float32)  # not every vector is cached
+                    self._previous = None
         return self._matrix if self._matrix is not None and self._matrix.size else None
 
     def idf(self, token: str) -> float:
@@ -208,7 +230,10 @@ class Snapshot:
         return self._indications[product]
 
     def focus_match(self, query_tokens: set[str], doc_id: str) -> float:
-        title = self._title_tokens.get(doc_id) or set()
+        title = self._title_tokens.get(doc_id)
+        if title is None:
+            d = self.docs.get(doc_id)
+            title = self._title_tokens[doc_id] = set(stem_tokens(d["title"])) if d else set()
         return len(title & query_tokens) / len(title) if title else 0.0
 
 
@@ -226,7 +251,7 @@ class Retriever:
         if snap is None or snap.generation != gen:
             with self._lock:
                 if self._snap is None or self._snap.generation != gen:
-                    self._snap = Snapshot(self.store, self.statuses)
+                    self._snap = Snapshot(self.store, self.statuses, previous=self._snap)
                 snap = self._snap
         return snap
 

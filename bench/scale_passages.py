@@ -1,0 +1,220 @@
+"""Where the store breaks as it grows (issue 15): the bundled corpus plus N synthetic literature passages.
+
+    .venv/bin/python bench/scale_passages.py --sizes 10000,100000 [--keep DIR]
+    (also: .venv/bin/python bench/scale.py --passages 10000,100000)
+
+Real text first: the bundled corpus and the evaluation documents (eval/golden/docs: BioASQ snippets, MEDIQA
+passages) are ingested with the real embedder. Then N synthetic records, clearly labelled as such ("Synthetic
+passage K (scale bench) from <document> page P: ..."), each the sentences of one real passage in another order,
+go through the same ingest pipeline as one JSONL file. Their vectors are precomputed, not embedded: the source
+passage's real vector plus Gaussian noise (cosine ~0.9 to it), so the figures measure the store, not the model.
+For each size, in one run:
+  ingest throughput of the synthetic records (the pipeline without the model), disk size of the store,
+  a worker's start (a fresh process: Assistant + first answer) and its peak resident memory,
+  time from the commit of one new document to an answer citing it (a warm assistant),
+  `ask` p50/p95 warm in-process on the label and PubMedQA golden questions,
+  recall@10 of the vector index's search (Chroma HNSW) against exact search over the same vectors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest import offline  # noqa: E402,F401
+from ingest.embedding import Embedder  # noqa: E402
+
+TAG = re.compile(r"Synthetic passage \d+ \(scale bench\) from (\S+) page \d+ \[(\d+)\]")
+
+
+class PrecomputedEmbedder(Embedder):
+    """The real model for real text (and for questions); for a synthetic passage, its source passage's vector
+    plus noise, looked up by the index in its label. Same name as the real model: one store, one collection."""
+
+    def __init__(self, sources: np.ndarray, noise: float = 0.02):
+        super().__init__()
+        self.sources = sources
+        self.noise = noise
+
+    def embed(self, texts, batch_size=None):
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        real = [i for i, t in enumerate(texts) if not TAG.search(t[:300])]
+        if real:
+            out[real] = super().embed([texts[i] for i in real], batch_size)
+        for i, t in enumerate(texts):
+            m = TAG.search(t[:300])
+            if m:
+                rng = np.random.default_rng(zlib.crc32(t.encode()))
+                v = self.sources[int(m.group(2))] + rng.normal(0, self.noise, 384).astype(np.float32)
+                out[i] = v / np.linalg.norm(v)
+        return out
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def base_store(data: Path) -> None:
+    from ingest.pipeline import ingest
+
+    for root in (ROOT / "corpus", ROOT / "eval/golden/docs"):
+        ingest([root], data_dir=data)
+
+
+def synthetic(data: Path, n: int, out: Path) -> np.ndarray:
+    """Write n synthetic records made from the store's literature and consumer passages; return the source
+    vectors (row k = the vector of the passage that record k was made from)."""
+    from ingest.store import Store, row_search_text
+
+    store = Store(data)
+    rows = [r for r in store.catalog.current_chunks(("approved",)) if len(r["text"]) >= 120]
+    cached = store.cache.get_many([row_search_text(r) for r in rows])
+    rows = [r for r in rows if store.cache.key(row_search_text(r)) in cached]
+    vecs = np.stack([cached[store.cache.key(row_search_text(r))] for r in rows])
+    store.close()
+    rng = random.Random(15)
+    with out.open("w") as fh:
+        for k in range(n):
+            j = rng.randrange(len(rows))
+            r = rows[j]
+            sents = re.split(r"(?<=[.;])\s+", r["text"])
+            rng.shuffle(sents)
+            text = (f"Synthetic passage {k} (scale bench) from {r['doc_id']} page {r['page_no']} [{j}]: "
+                    + " ".join(sents))
+            fh.write(json.dumps({"id": f"syn{k}", "title": f"Synthetic passage {k} (scale bench)", "text": text})
+                     + "\n")
+    return vecs
+
+
+WORKER = r"""
+import json, resource, sys, time
+t = time.perf_counter()
+sys.path.insert(0, sys.argv[2])
+from assistant.answering.assistant import Assistant
+a = Assistant(data_dir=sys.argv[1])
+a.ask("What is the recommended starting dose of warfarin?")
+print(json.dumps({"start_s": time.perf_counter() - t,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def questions() -> list[str]:
+    labels = [json.loads(x)["question"] for x in (ROOT / "eval/golden/labels.jsonl").read_text().splitlines()]
+    pubmed = [json.loads(x)["question"] for x in (ROOT / "eval/golden/pubmedqa.jsonl").read_text().split("\n") if x]
+    return labels + pubmed[:46]
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def measure(data: Path, n: int, tmp: Path) -> dict:
+    from assistant.answering.assistant import Assistant
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    records = tmp / f"syn-{n}"
+    records.mkdir()
+    synthetic_src = records / "synthetic.jsonl"
+    sources = synthetic(data, n, synthetic_src)
+    (records / "manifest.yaml").write_text("documents:\n  - path: synthetic.jsonl\n    id_prefix: scale-\n"
+                                           "    kind: literature\n    status: approved\n    expiry: null\n"
+                                           "    source: synthetic (bench/scale_passages.py)\n")
+    emb = PrecomputedEmbedder(sources)
+    t = time.perf_counter()
+    summary, _ = ingest([records], store=Store(data, emb))
+    ingest_s = time.perf_counter() - t
+    out: dict = {"synthetic": n, "passages": summary["store"]["searchable_chunks"],
+                 "ingest_passages_per_s": summary["chunks_added"] / ingest_s, "ingest_s": ingest_s,
+                 "disk_mb": du(data) / 1e6}
+    # A worker's start: a fresh process, to its first answer.
+    proc = subprocess.run([sys.executable, "-c", WORKER, str(data), str(ROOT)], capture_output=True, text=True,
+                          timeout=3600)
+    out |= json.loads(proc.stdout.strip().splitlines()[-1])
+    # Warm asks in-process.
+    a = Assistant(store=Store(data, emb))
+    a.warm_up()
+    qs = questions()
+    for q in qs[:5]:
+        a.ask(q)
+    lat = []
+    for q in qs:
+        t = time.perf_counter()
+        a.ask(q)
+        lat.append((time.perf_counter() - t) * 1000)
+    out["ask_p50_ms"], out["ask_p95_ms"] = pct(lat, 50), pct(lat, 95)
+    # A new document: from its commit to an answer citing it.
+    new = tmp / f"new-{n}"
+    new.mkdir()
+    (new / "zorblatin.md").write_text("# Zorblatin storage note\n\nZorblatin tablets must be stored below 25 C "
+                                      "in the original blister to protect them from moisture.\n")
+    ingest([new], store=Store(data, emb), approve=True)
+    t = time.perf_counter()
+    ans = a.ask("How should zorblatin tablets be stored?")
+    out["new_doc_s"] = time.perf_counter() - t
+    out["new_doc_cited"] = bool(ans.citations) and "zorblatin" in ans.citations[0].document_id
+    # Dense recall@10: the vector index against exact search over the same vectors.
+    snap = a.retriever.snapshot()
+    matrix = snap.matrix(a.store)
+    hits = total = 0
+    for q in qs[:50]:
+        vec = a.store.embedder.embed_query(q)
+        exact = {snap.passages[int(i)].chunk_id for i in np.argsort(-(matrix @ vec))[:10]}
+        approx = {cid for cid, _ in a.store.index.query(vec, 10)}
+        hits += len(exact & approx)
+        total += 10
+    out["dense_recall_at_10"] = hits / total
+    out["bench_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,100000", help="synthetic passages; each size on a fresh copy")
+    ap.add_argument("--keep", help="build the stores here (kept) instead of a temporary directory")
+    args = ap.parse_args()
+    tmp = Path(args.keep or tempfile.mkdtemp(prefix="medinfo-scale-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    base = tmp / "base"
+    if not (base / "catalog.sqlite").exists():
+        t = time.perf_counter()
+        base_store(base)
+        print(f"base store (real text, real vectors): {time.perf_counter() - t:.0f} s", flush=True)
+    print("| synthetic + real passages | ingest passages/s (no model) | disk MB | worker start s | worker peak RSS MB "
+          "| new document answered after s | ask p50 ms | ask p95 ms | dense recall@10 vs exact |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    try:
+        for n in [int(x) for x in args.sizes.split(",")]:
+            data = tmp / f"store-{n}"
+            if data.exists():
+                shutil.rmtree(data)
+            shutil.copytree(base, data)
+            r = measure(data, n, tmp)
+            print(f"| {r['passages']:,} | {r['ingest_passages_per_s']:.0f} | {r['disk_mb']:.0f} | {r['start_s']:.1f} | "
+                  f"{r['rss_mb']:.0f} | {r['new_doc_s']:.1f} ({'cited' if r['new_doc_cited'] else 'not cited'}) | "
+                  f"{r['ask_p50_ms']:.0f} | {r['ask_p95_ms']:.0f} | {r['dense_recall_at_10']:.3f} |", flush=True)
+            print(json.dumps(r), file=sys.stderr, flush=True)
+            if not args.keep:
+                shutil.rmtree(data)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
