@@ -129,6 +129,7 @@ def measure(data: Path, n: int, tmp: Path) -> dict:
     from ingest.store import Store
 
     records = tmp / f"syn-{n}"
+    shutil.rmtree(records, ignore_errors=True)
     records.mkdir()
     synthetic_src = records / "synthetic.jsonl"
     sources = synthetic(data, n, synthetic_src)
@@ -160,6 +161,7 @@ def measure(data: Path, n: int, tmp: Path) -> dict:
     out["ask_p50_ms"], out["ask_p95_ms"] = pct(lat, 50), pct(lat, 95)
     # A new document: from its commit to an answer citing it.
     new = tmp / f"new-{n}"
+    shutil.rmtree(new, ignore_errors=True)
     new.mkdir()
     (new / "zorblatin.md").write_text("# Zorblatin storage note\n\nZorblatin tablets must be stored below 25 C "
                                       "in the original blister to protect them from moisture.\n")
