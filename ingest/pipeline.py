@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -312,8 +313,7 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: S
                     continue
                 writer.add(doc, chunks)
                 doc_ids.append(doc.meta.id)
-            writer.then(lambda f=f, sha=sha, entry=entry, doc_ids=doc_ids, clean=not errors: _file_done(
-                store, f, sha, entry, doc_ids, clean, summary))
+            writer.then(partial(_file_done, store, f, sha, entry, doc_ids, not errors, summary))
             _advance(bar)
         writer.flush()
     finally:

@@ -114,12 +114,12 @@ class Snapshot:
         self.has_internal = any(p.audience == "internal" for p in self.passages)
         self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
         self.docs = {d["doc_id"]: d for d in cat.documents()}
-        self.search_texts = [search_text(p.text, p.section, p.product) for p in self.passages]
+        self.search_texts: list[str] = [search_text(p.text, p.section, p.product) for p in self.passages]
         known = dict(zip(previous.search_texts, previous.tokens)) if previous is not None else {}
         todo = list(dict.fromkeys(t for t in self.search_texts if t not in known))
         if todo:
             known.update(zip(todo, tokenize(todo)))
-        self.tokens = [known[t] for t in self.search_texts]
+        self.tokens: list[list[str]] = [known[t] for t in self.search_texts]
         del known
         self.bm25 = None
         if self.passages:
@@ -129,14 +129,15 @@ class Snapshot:
         self._matrix: np.ndarray | None = None
         self._matrix_lock = threading.Lock()
         # Vectors of the previous snapshot, by search text, until this one's matrix is built from them.
-        self._previous = (previous.search_texts, previous._matrix) if previous is not None and \
-            previous._matrix is not None and previous._matrix.size else None
+        self._previous: tuple[list[str], np.ndarray] | None = None
+        if previous is not None and previous._matrix is not None and previous._matrix.size:
+            self._previous = (previous.search_texts, previous._matrix)
         self.vocab = {t for toks in self.tokens for t in toks}
         # Tables of contents and carton labels: searchable, but rarely the answer. They run from their
         # marker to the end of its page; what precedes the marker on that page (Highlights) is not demoted.
         was_low = {p.text: f for p, f in zip(previous.passages, previous._marker)} if previous is not None else {}
-        self._marker = [was_low[p.text] if p.text in was_low else bool(_LOW_VALUE_RE.search(p.text) or toc_like(p.text))
-                        for p in self.passages]
+        self._marker: list[bool] = [was_low[p.text] if p.text in was_low else
+                                    bool(_LOW_VALUE_RE.search(p.text) or toc_like(p.text)) for p in self.passages]
         del was_low
         low_from: dict[tuple[str, int], int] = {}
         for p, marker in zip(self.passages, self._marker):
@@ -181,15 +182,17 @@ class Snapshot:
             with self._matrix_lock:
                 if self._matrix is None:
                     texts = self.search_texts
-                    row_of = {t: i for i, t in enumerate(self._previous[0])} if self._previous else {}
+                    prev_texts, prev_matrix = self._previous or ([], np.zeros((0, 384), np.float32))
+                    row_of = {t: i for i, t in enumerate(prev_texts)}
                     missing = [t for t in texts if t not in row_of]
                     found = store.cache.get_many(missing)
                     if all(store.cache.key(t) in found for t in missing):
-                        matrix = np.zeros((len(texts), self._previous[1].shape[1] if self._previous else
-                                           (next(iter(found.values())).shape[0] if found else 384)), np.float32)
+                        dim = prev_matrix.shape[1] if len(prev_texts) else \
+                            (next(iter(found.values())).shape[0] if found else 384)
+                        matrix = np.zeros((len(texts), dim), np.float32)
                         for i, t in enumerate(texts):
                             r = row_of.get(t)
-                            matrix[i] = self._previous[1][r] if r is not None else found[store.cache.key(t)]
+                            matrix[i] = prev_matrix[r] if r is not None else found[store.cache.key(t)]
                         self._matrix = matrix
                     else:
                         self._matrix = np.zeros((0, 0), dtype=np.float32)  # not every vector is cached
