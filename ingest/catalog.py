@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS withdrawals (
 );
 """
 # Columns added after the first release (added to older catalogues when they are opened).
-MIGRATIONS = [("documents", "origin", "TEXT NOT NULL DEFAULT 'manifest'")]
+MIGRATIONS = [("documents", "origin", "TEXT NOT NULL DEFAULT 'manifest'"),
+              ("chunks", "terms", "TEXT")]  # lexical terms (ingest/terms.py); NULL in stores ingested before
 
 def connect(path: Path) -> sqlite3.Connection:
     """A sqlite connection as every store file uses it: autocommit (explicit BEGINs), WAL, rows by name."""
@@ -233,7 +234,7 @@ class Catalog(PerThreadConnection):
 
     def current_chunks(self, statuses: Iterable[str] | None = ("approved",)) -> list[dict]:
         """Chunks of current revisions (approved documents by default), with their document's fields."""
-        sql = """SELECT c.chunk_id, c.doc_id, c.rev_id, c.page_no, c.start, c."end", c.section,
+        sql = """SELECT c.chunk_id, c.doc_id, c.rev_id, c.page_no, c.start, c."end", c.section, c.terms,
                         substr(p.text, c.start + 1, c."end" - c.start) AS text,
                         d.title, d.kind, d.product, d.audience, d.version, d.effective, d.expiry, d.status
                  FROM chunks c JOIN documents d ON d.rev_id = c.rev_id
@@ -338,8 +339,9 @@ def _write_revision(c: sqlite3.Connection, doc: Document, chunks: list[Chunk], m
     c.execute("DELETE FROM pages WHERE rev_id=?", (doc.rev_id,))
     c.executemany("INSERT INTO pages VALUES (?,?,?)", [(doc.rev_id, p.number, p.text) for p in doc.pages])
     c.execute("DELETE FROM chunks WHERE rev_id=?", (doc.rev_id,))
-    c.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
-                  [(ch.id, ch.rev_id, ch.doc_id, ch.page, ch.start, ch.end, ch.section) for ch in chunks])
+    c.executemany('INSERT INTO chunks (chunk_id, rev_id, doc_id, page_no, start, "end", section, terms) '
+                  "VALUES (?,?,?,?,?,?,?,?)",
+                  [(ch.id, ch.rev_id, ch.doc_id, ch.page, ch.start, ch.end, ch.section, ch.terms) for ch in chunks])
     if old_rev and old_rev != doc.rev_id:
         c.execute("UPDATE revisions SET superseded_at=? WHERE rev_id=?", (now, old_rev))
     c.execute("INSERT OR REPLACE INTO documents (doc_id, rev_id, title, kind, product, aliases, audience, "

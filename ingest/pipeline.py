@@ -28,7 +28,8 @@ from ingest.commit import BATCH_CHUNKS, Writer
 from ingest.loaders import SUPPORTED, LoadError, load, sha256_bytes
 from ingest.manifest import Entry, Manifest, ManifestError, load_manifest
 from ingest.store import Store
-from ingest.types import PIPELINE_VERSION, Chunk, Document, MetadataError
+from ingest.terms import tokenize
+from ingest.types import PIPELINE_VERSION, Chunk, Document, MetadataError, search_text
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 SKIP_NAMES = {"README.md", "readme.txt", "LICENSE", "LICENSE.txt"}
@@ -90,7 +91,10 @@ def parse_file(path: str, entry: Entry, fallback_id: str
             errors.append((where, f"metadata: {exc}"))
             continue
         doc = Document(meta, loaded.pages, path, loaded.sha256)
-        out.append((doc, chunk_document(doc)))
+        chunks = chunk_document(doc)
+        for c, terms in zip(chunks, tokenize([search_text(c.text, c.section) for c in chunks])):
+            c.terms = " ".join(terms)
+        out.append((doc, chunks))
     return out, errors
 
 

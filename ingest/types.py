@@ -138,6 +138,7 @@ class Chunk:
     end: int
     text: str  # == page.text[start:end]
     section: str = ""
+    terms: str | None = None  # its lexical terms without the product's (ingest/terms.py), set by the parser
 
     @property
     def id(self) -> str:

@@ -102,25 +102,33 @@ class Snapshot:
         self.generation = cat.generation()
         self.corpus_version = cat.corpus_version()
         today = date.today()
-        rows = cat.current_chunks(statuses)
-        self.passages = [Passage(r["chunk_id"], r["doc_id"], r["rev_id"], r["page_no"], r["start"], r["end"],
-                                 r["section"], r["text"], r["title"], r["kind"], r["product"], r["audience"],
-                                 r["version"], r["effective"], r["expiry"], r["status"]) for r in rows]
         # An older label of a product that a newer current label repeats answers through the newer one.
         self.superseded = superseded_labels(cat)
         self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
-        self.passages = [p for p in self.passages if p.live_on(today) and p.doc_id not in self.superseded]
+        self.passages, stored = [], []
+        for r in cat.current_chunks(statuses):
+            p = Passage(r["chunk_id"], r["doc_id"], r["rev_id"], r["page_no"], r["start"], r["end"], r["section"],
+                        r["text"], r["title"], r["kind"], r["product"], r["audience"], r["version"], r["effective"],
+                        r["expiry"], r["status"])
+            if p.live_on(today) and p.doc_id not in self.superseded:
+                self.passages.append(p)
+                stored.append(r["terms"])
         self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
         self.has_internal = any(p.audience == "internal" for p in self.passages)
         self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
         self.docs = {d["doc_id"]: d for d in cat.documents()}
         self.search_texts: list[str] = [search_text(p.text, p.section, p.product) for p in self.passages]
+        # Terms stored at ingest (the product's terms lead, as in search_text); else the previous snapshot's,
+        # else computed here (a store ingested before terms were stored).
         known = dict(zip(previous.search_texts, previous.tokens)) if previous is not None else {}
-        todo = list(dict.fromkeys(t for t in self.search_texts if t not in known))
+        product_terms = {name: tokenize([name])[0] for name in {p.product for p in self.passages if p.product}}
+        todo = list(dict.fromkeys(t for t, st in zip(self.search_texts, stored) if st is None and t not in known))
         if todo:
             known.update(zip(todo, tokenize(todo)))
-        self.tokens: list[list[str]] = [known[t] for t in self.search_texts]
-        del known
+        self.tokens: list[list[str]] = [
+            known[t] if st is None else (product_terms[p.product] if p.product else []) + st.split()
+            for p, t, st in zip(self.passages, self.search_texts, stored)]
+        del known, stored
         self.bm25 = None
         if self.passages:
             self.bm25 = bm25s.BM25()

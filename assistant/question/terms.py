@@ -2,26 +2,10 @@
 stems. The same function tokenises questions, passages and word lists, so they always agree."""
 from __future__ import annotations
 
-import threading
-
 from assistant.question.wordlists import words
+from ingest.terms import tokenize
 
-_local = threading.local()
-
-
-def _stemmer():
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        import Stemmer
-
-        stemmer = _local.stemmer = Stemmer.Stemmer("english")
-    return stemmer
-
-
-def tokenize(texts: list[str]) -> list[list[str]]:
-    import bm25s
-
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
+__all__ = ["tokenize", "stem_tokens", "question_words"]
 
 
 def stem_tokens(text: str) -> list[str]:

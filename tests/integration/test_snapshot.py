@@ -32,3 +32,20 @@ def test_a_snapshot_built_from_the_previous_one_equals_a_fresh_one(two_labels, t
         assert retriever.lexical(q, 10, Filters(), after) == retriever.lexical(q, 10, Filters(), fresh)
         assert retriever.dense(q, 10, Filters(), after) == retriever.dense(q, 10, Filters(), fresh)
     store.close()
+
+
+def test_terms_stored_at_ingest_are_the_terms_of_the_passage_as_searched(two_labels, embedder):
+    # A worker reads each passage's terms from the catalogue instead of tokenising every passage at start; they
+    # must be exactly what tokenising the searched text (product, section, text) gives, and a store ingested
+    # before terms were stored (NULL) must give the same snapshot.
+    from ingest.terms import tokenize
+
+    store = Store(two_labels, embedder)
+    n_null = store.catalog.conn.execute("SELECT COUNT(*) FROM chunks WHERE terms IS NULL").fetchone()[0]
+    assert n_null == 0
+    stored = Snapshot(store)
+    assert any(p.product for p in stored.passages)
+    assert stored.tokens == tokenize(stored.search_texts)
+    store.catalog.conn.execute("UPDATE chunks SET terms = NULL")
+    assert Snapshot(store).tokens == stored.tokens
+    store.close()
