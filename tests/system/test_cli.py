@@ -128,10 +128,10 @@ def test_killed_ingest_leaves_a_consistent_store_that_the_next_run_completes(tmp
              "fda_lisinopril_highlights_2025.pdf"]
     root = make_corpus(tmp_path, files)
     data = tmp_path / "data"
-    # Batches of 64 passages: each label commits on its own (the default batch would take several at once).
+    # One document per commit (the default batch of 512 passages would take several labels at once).
     proc = subprocess.Popen([str(BIN / "medinfo"), "ingest", str(root), "--data-dir", str(data), "--json"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                            env=os.environ | {"MEDINFO_INGEST_BATCH": "64"})
+                            env=os.environ | {"MEDINFO_INGEST_BATCH": "1"})
     # Kill it (SIGKILL, no clean-up) as soon as some but not all documents are committed.
     deadline = time.time() + 300
     n = 0

@@ -46,8 +46,11 @@ def reference(tmp_path_factory):
 def test_kill_9_of_the_ingest_parent_then_a_new_ingest_gives_the_same_store(tmp_path, reference, share):
     root, expected = reference
     data = tmp_path / "data"
+    # One document per commit (MEDINFO_INGEST_BATCH=1), so the kill can land between any two documents; batched
+    # commits of many records are killed in tests/system/test_cli.py.
     proc = subprocess.Popen([str(BIN / "medinfo"), "ingest", str(root), "--data-dir", str(data), "--json"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=os.environ | {"MEDINFO_INGEST_BATCH": "1"})
     want = max(1, round(share * len(FILES)))
     deadline, n = time.time() + 300, 0
     while time.time() < deadline and n < want:
