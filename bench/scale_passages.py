@@ -35,6 +35,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from latency import pct  # noqa: E402  (bench/latency.py)
+from latency import questions as latency_questions  # noqa: E402
+
 from ingest import offline  # noqa: E402,F401
 from ingest.embedding import Embedder  # noqa: E402
 
@@ -113,14 +116,8 @@ print(json.dumps({"start_s": time.perf_counter() - t,
 
 
 def questions() -> list[str]:
-    labels = [json.loads(x)["question"] for x in (ROOT / "eval/golden/labels.jsonl").read_text().splitlines()]
-    pubmed = [json.loads(x)["question"] for x in (ROOT / "eval/golden/pubmedqa.jsonl").read_text().split("\n") if x]
-    return labels + pubmed[:46]
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    """The label golden questions and the first 46 PubMedQA ones (bench/latency.py's list, first 100)."""
+    return latency_questions()[:100]
 
 
 def measure(data: Path, n: int, tmp: Path) -> dict:

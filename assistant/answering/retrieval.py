@@ -120,7 +120,7 @@ class Snapshot:
         self.search_texts: list[str] = [search_text(p.text, p.section, p.product) for p in self.passages]
         # Terms stored at ingest (the product's terms lead, as in search_text); else the previous snapshot's,
         # else computed here (a store ingested before terms were stored).
-        known = dict(zip(previous.search_texts, previous.tokens)) if previous is not None else {}
+        known = dict(zip(previous.search_texts, previous.tokens)) if previous is not None and None in stored else {}
         product_terms = {name: tokenize([name])[0] for name in {p.product for p in self.passages if p.product}}
         todo = list(dict.fromkeys(t for t, st in zip(self.search_texts, stored) if st is None and t not in known))
         if todo:
