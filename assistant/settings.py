@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     config: Path | None = Field(None, description=f"YAML settings file (default <data-dir>/{CONFIG_NAME})")
     embedder: str = Field("minilm-int8", description="minilm-int8, minilm, or a local sentence-transformers dir")
     chroma_url: str | None = Field(None, description="a Chroma server instead of the embedded store")
+    database_url: str | None = Field(None, description="a PostgreSQL database (postgresql://user@host/db) for the "
+                                     "catalogue and the service records instead of the data directory's sqlite "
+                                     "files, shared by API workers on several hosts (docs/deploy.md)")
     generator: Literal["extractive", "llm"] = "extractive"
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://vllm:8000/v1")
     llm_model: str = "default"

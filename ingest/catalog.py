@@ -1,4 +1,5 @@
-"""The sqlite catalogue: documents, their revisions, pages, chunks, source files and ingest runs.
+"""The catalogue: documents, their revisions, pages, chunks, source files and ingest runs, in a sqlite file of the
+data directory or a PostgreSQL database shared by several hosts (ingest/database.py).
 
 The catalogue is the source of truth for what is searchable: a chunk is live when its revision is
 its document's current revision and the document is approved. A document's new revision replaces
@@ -8,14 +9,13 @@ Old revisions stay, so a citation given yesterday still resolves today.
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ingest.database import INGEST_LOCK, Connection, PerThreadConnection, PgConnection, columns, connect, is_url
 from ingest.types import Chunk, Document, DocumentMeta
 
 SCHEMA = """
@@ -56,49 +56,38 @@ CREATE TABLE IF NOT EXISTS withdrawals (
 MIGRATIONS = [("documents", "origin", "TEXT NOT NULL DEFAULT 'manifest'"),
               ("chunks", "terms", "TEXT")]  # lexical terms (ingest/terms.py); NULL in stores ingested before
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A sqlite connection as every store file uses it: autocommit (explicit BEGINs), WAL, rows by name."""
-    new = not Path(path).exists()
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    if new:
-        os.chmod(path, 0o600)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    return conn
-
-
-class PerThreadConnection:
-    """One sqlite connection per thread to the file at self.path (a server answers on many threads)."""
-
-    path: Path
-    _local: threading.local
+class Catalog(PerThreadConnection):
+    def __init__(self, path: Path | str, database_url: str | None = None):
+        """path: the sqlite file; database_url (postgresql://...): a shared database instead of that file."""
+        self.path = Path(path)
+        self.target = database_url or self.path
+        self._local = threading.local()
+        self._lock_conn: Connection | None = None
+        conn = self.conn
+        conn.executescript(SCHEMA)
+        for table, column, decl in MIGRATIONS:
+            if column not in columns(conn, table):
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = connect(self.path)
-        return conn
+    def shared(self) -> bool:
+        """The catalogue is a database server's, shared with other hosts (not a file of this data directory)."""
+        return is_url(self.target)
 
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+    def lock_writer(self) -> bool:
+        """On a shared database: take the ingest lock there (one ingest at a time across hosts; released when the
+        ingest ends or its process dies). False when another ingest holds it. A file catalogue has its file lock."""
+        if not self.shared:
+            return True
+        if self._lock_conn is None:
+            self._lock_conn = connect(self.target)
+        assert isinstance(self._lock_conn, PgConnection)
+        return self._lock_conn.try_lock(INGEST_LOCK)
 
-
-class Catalog(PerThreadConnection):
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._local = threading.local()
-        conn = self.conn
-        with conn:
-            conn.executescript(SCHEMA)
-            for table, column, decl in MIGRATIONS:
-                have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-                if column not in have:
-                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+    def unlock_writer(self) -> None:
+        if self._lock_conn is not None:
+            self._lock_conn.close()
+            self._lock_conn = None
 
     # --- transactions ----------------------------------------------------------------------
     def transaction(self):
@@ -284,8 +273,9 @@ class Catalog(PerThreadConnection):
     def start_run(self, pid: int) -> int:
         with self.transaction() as c:
             c.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
-            cur = c.execute("INSERT INTO runs (started_at, status, pid) VALUES (?, 'running', ?)", (time.time(), pid))
-            return int(cur.lastrowid)
+            cur = c.execute("INSERT INTO runs (started_at, status, pid) VALUES (?, 'running', ?) RETURNING run_id",
+                            (time.time(), pid))
+            return int(cur.fetchone()[0])
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         with self.transaction() as c:
@@ -316,10 +306,10 @@ class Catalog(PerThreadConnection):
 
 
 class _Tx:
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Connection):
         self.conn = conn
 
-    def __enter__(self) -> sqlite3.Connection:
+    def __enter__(self) -> Connection:
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
@@ -327,7 +317,7 @@ class _Tx:
         self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
-def _write_revision(c: sqlite3.Connection, doc: Document, chunks: list[Chunk], meta_fp: str, now: float
+def _write_revision(c: Connection, doc: Document, chunks: list[Chunk], meta_fp: str, now: float
                     ) -> str | None:
     m = doc.meta
     old = c.execute("SELECT rev_id FROM documents WHERE doc_id=?", (m.id,)).fetchone()
@@ -353,7 +343,7 @@ def _write_revision(c: sqlite3.Connection, doc: Document, chunks: list[Chunk], m
     return old_rev if old_rev != doc.rev_id else None
 
 
-def _bump(c: sqlite3.Connection) -> None:
+def _bump(c: Connection) -> None:
     import hashlib
 
     gen = c.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
@@ -364,7 +354,7 @@ def _bump(c: sqlite3.Connection) -> None:
     c.execute("INSERT OR REPLACE INTO meta VALUES ('corpus_version', ?)", (h.hexdigest()[:12],))
 
 
-def _doc_row(row: sqlite3.Row) -> dict:
+def _doc_row(row: Any) -> dict:
     d = {k: row[k] for k in row.keys() if k != "meta_fp"}
     d["aliases"] = json.loads(d.get("aliases") or "[]")
     return d

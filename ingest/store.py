@@ -1,6 +1,7 @@
 """The store: the sqlite catalogue plus the chromadb vector index, under one data directory.
 
-    <data-dir>/catalog.sqlite      documents, revisions, pages, chunks, files, runs (+ audit, keys)
+    <data-dir>/catalog.sqlite      documents, revisions, pages, chunks, files, runs (or a PostgreSQL database:
+                                   database_url, MEDINFO_DATABASE_URL; ingest/database.py)
     <data-dir>/embeddings.sqlite   embedding cache (text hash -> vector)
     <data-dir>/chroma/             chromadb PersistentClient (unless a Chroma server URL is given)
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from ingest import offline  # noqa: F401
 from ingest.catalog import Catalog
+from ingest.database import redact
 from ingest.embedding import Embedder, EmbeddingCache
 from ingest.types import INDEXED, search_text
 from ingest.vectors import VectorIndex
@@ -85,12 +87,15 @@ def row_search_text(row: dict) -> str:
 
 
 class Store:
-    def __init__(self, data_dir: str | Path, embedder: Embedder | None = None, chroma_url: str | None = None):
+    def __init__(self, data_dir: str | Path, embedder: Embedder | None = None, chroma_url: str | None = None,
+                 database_url: str | None = None):
+        """chroma_url: vectors in a Chroma server; database_url: the catalogue in a PostgreSQL database (both
+        shared with API workers on other hosts)."""
         self.data_dir = resolve_data_dir(data_dir)
         private(self.data_dir)
         self.chroma_url = chroma_url
         self.remote = bool(chroma_url)  # vectors live in a Chroma server shared with other processes
-        self.catalog = Catalog(self.data_dir / "catalog.sqlite")
+        self.catalog = Catalog(self.data_dir / "catalog.sqlite", database_url)
         self.embedder = embedder or Embedder()
         self._index: VectorIndex | None = None
         self._cache: EmbeddingCache | None = None
@@ -137,12 +142,18 @@ class Store:
                     f"processes {', '.join(map(str, stale))}")
         if note is None and owner and owner != os.getpid() and not _alive(owner):
             note = f"the previous ingest (pid {owner}) was interrupted; this run completes its work"
+        if not self.catalog.lock_writer():
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise StoreBusy("another ingest is running against the shared catalogue "
+                            f"({redact(str(self.catalog.target))}); wait for it to finish")
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._lock_fd = fd
         return note
 
     def unlock(self) -> None:
+        self.catalog.unlock_writer()
         if self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)

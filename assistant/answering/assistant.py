@@ -64,7 +64,7 @@ class Assistant:
                  settings: Settings | None = None):
         self.settings = settings or Settings.load(store.data_dir if store is not None else data_dir)
         s = self.settings
-        self.store = store or Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url)
+        self.store = store or Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url, s.database_url)
         self.retriever = retriever or Retriever(self.store, s.retrieval, s.include_unreviewed)
         # Questions in other languages (opt-in): the multilingual index built at ingest.
         self.crosslingual = CrossLingual(self.store) if s.multilingual else None
@@ -79,7 +79,7 @@ class Assistant:
     def records(self) -> ServiceDB:
         """The audit log, reviews and safety reports beside the store."""
         if self._records is None:
-            self._records = ServiceDB(self.store.data_dir, self.settings.audit_anchor_dir)
+            self._records = ServiceDB(self.store.data_dir, self.settings.audit_anchor_dir, self.settings.database_url)
         return self._records
 
     def warm_up(self) -> None:

@@ -38,7 +38,7 @@ class MedinfoRetriever(BaseRetriever):
         from ingest.store import Store
 
         s = Settings.load(data_dir)
-        store = Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url)
+        store = Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url, s.database_url)
         return cls(retriever=Retriever(store, s.retrieval), **kwargs)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:

@@ -12,7 +12,8 @@ def _open(args):
     from ingest.store import Store
 
     s = settings_of(args)
-    return Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url), ServiceDB(s.data_dir, s.audit_anchor_dir)
+    return (Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url, s.database_url),
+            ServiceDB(s.data_dir, s.audit_anchor_dir, s.database_url))
 
 
 def cmd_faq(args) -> int:

@@ -12,7 +12,7 @@ def _store(args):
     from ingest.store import Store
 
     s = settings_of(args)
-    return Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url)
+    return Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url, s.database_url)
 
 
 def _catalog(args):
@@ -20,7 +20,7 @@ def _catalog(args):
 
     s = settings_of(args)
     s.data_dir.mkdir(parents=True, exist_ok=True)
-    return Catalog(s.data_dir / "catalog.sqlite")
+    return Catalog(s.data_dir / "catalog.sqlite", s.database_url)
 
 
 def cmd_ingest(args) -> int:

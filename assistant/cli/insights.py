@@ -29,8 +29,8 @@ def report(data_dir, since=None, until=None, product=None) -> dict:
     from ingest.store import Store
 
     s = Settings.load(Path(data_dir))
-    store = Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url)
-    db = ServiceDB(s.data_dir, s.audit_anchor_dir)
+    store = Store(s.data_dir, Embedder(s.embedder, s.device), s.chroma_url, s.database_url)
+    db = ServiceDB(s.data_dir, s.audit_anchor_dir, s.database_url)
     snap = Snapshot(store)
     try:
         return build(db, store.catalog, store.embedder.embed, since, until, product, snap.products_in)

@@ -40,7 +40,7 @@ def _db(args):
     from assistant.records import ServiceDB
 
     s = settings_of(args)
-    return ServiceDB(s.data_dir, s.audit_anchor_dir)
+    return ServiceDB(s.data_dir, s.audit_anchor_dir, s.database_url)
 
 
 def cmd_keys(args) -> int:

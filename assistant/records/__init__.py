@@ -11,7 +11,7 @@ from assistant.records.audit import CHAINS, AuditLog
 from assistant.records.conversations import Conversations
 from assistant.records.keys import ApiKeys
 from assistant.records.reviews import Reviews, SafetyReports
-from ingest.catalog import PerThreadConnection
+from ingest.database import PerThreadConnection, columns, is_postgres, redact
 
 SCHEMA = (ApiKeys.SCHEMA + AuditLog.SCHEMA + Reviews.SCHEMA + SafetyReports.SCHEMA + Conversations.SCHEMA
           + chain.HEADS_SCHEMA)
@@ -19,12 +19,15 @@ CHAIN_COLUMNS = ("prev_hash", "hash", "mac")
 
 
 class ServiceDB(PerThreadConnection, ApiKeys, AuditLog, Reviews, SafetyReports, Conversations):  # type: ignore[misc, override]
-    def __init__(self, data_dir: Path, anchor_dir: Path | None = None):
+    def __init__(self, data_dir: Path, anchor_dir: Path | None = None, database_url: str | None = None):
+        """database_url (postgresql://...): the records live in that shared database, not in service.sqlite; the
+        audit key is then named after the database (every host holds the same key file in its anchor directory)."""
         self.path = Path(data_dir) / "service.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.target = database_url or self.path
         self._local = threading.local()
         self._write = threading.Lock()
-        self.anchor = chain.Anchor(anchor_dir, Path(data_dir))
+        self.anchor = chain.Anchor(anchor_dir, Path(data_dir), redact(database_url) if database_url else None)
         self.conn.executescript(SCHEMA)
         self._migrate()
         self.add_context_column()
@@ -34,12 +37,12 @@ class ServiceDB(PerThreadConnection, ApiKeys, AuditLog, Reviews, SafetyReports, 
         c = self.conn
         added = False
         for ch in CHAINS:
-            have = {r[1] for r in c.execute(f"PRAGMA table_info({ch.table})")}
+            have = columns(c, ch.table)
             for col in CHAIN_COLUMNS:
                 if col not in have:
                     c.execute(f"ALTER TABLE {ch.table} ADD COLUMN {col} TEXT")
                     added = True
-        legacy = c.execute("SELECT name FROM sqlite_master WHERE name='audit_head'").fetchone()
+        legacy = not is_postgres(c) and c.execute("SELECT name FROM sqlite_master WHERE name='audit_head'").fetchone()
         if not added and not legacy:
             return
         with self._write:

@@ -3,7 +3,6 @@ with reviews and safety reports (chain.py), so an edited, deleted, truncated, re
 recomputed log is detected and named by `verify_audit()`."""
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 from assistant.contract import Answer, Requester
 from assistant.records import chain
 from assistant.records.exports import csv_text, jsonl_text
+from ingest.database import Connection, columns
 
 AUDIT_FIELDS = ("trace_id", "time", "user", "role", "question", "status", "retrieved", "cited", "generator",
                 "prompt_version", "corpus_version", "flags", "latency_ms", "answer", "claims", "channel")
@@ -27,7 +27,7 @@ JSON_FIELDS = ("retrieved", "cited", "flags", "claims")
 
 
 class AuditLog:
-    conn: sqlite3.Connection
+    conn: Connection
     _write: threading.Lock
     anchor: chain.Anchor
     SCHEMA = """
@@ -84,7 +84,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 
     def add_context_column(self) -> None:
         """Audit logs from before conversations get the context column (older rows keep it empty)."""
-        if "context" not in {r[1] for r in self.conn.execute("PRAGMA table_info(audit)")}:
+        if "context" not in columns(self.conn, "audit"):
             self.conn.execute("ALTER TABLE audit ADD COLUMN context TEXT")
 
     def audit(self, since: float | None = None, until: float | None = None, user: str | None = None,
@@ -136,7 +136,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
         return csv_text(rows, ["seq", *AUDIT_FIELDS, "context", "prev_hash", "hash", "mac"])
 
 
-def _decode(row: sqlite3.Row) -> dict:
+def _decode(row: Any) -> dict:
     import json
 
     d = dict(row)

@@ -20,11 +20,12 @@ import hmac
 import json
 import os
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ingest.database import Connection
 
 GENESIS = "0" * 64
 DEFAULT_ANCHOR_DIR = Path("~/.config/medinfo/anchors")
@@ -47,9 +48,10 @@ class Chain:
 class Anchor:
     """The HMAC key and the signed checkpoint of one store, outside it."""
 
-    def __init__(self, anchor_dir: Path | None, data_dir: Path):
+    def __init__(self, anchor_dir: Path | None, data_dir: Path, store: str | None = None):
+        """store: what names the records when they are not a file of data_dir (a database URL, no password)."""
         self.dir = Path(anchor_dir or DEFAULT_ANCHOR_DIR).expanduser()
-        ident = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
+        ident = hashlib.sha256((store or str(Path(data_dir).resolve())).encode()).hexdigest()[:16]
         self.key_path = self.dir / f"{ident}.key"
         self.checkpoint_path = self.dir / f"{ident}.checkpoint.json"
         self._key: bytes | None = None
@@ -101,11 +103,11 @@ CREATE TABLE IF NOT EXISTS chain_heads (name TEXT PRIMARY KEY, seq INTEGER NOT N
 """
 
 
-def heads(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
+def heads(conn: Connection) -> dict[str, tuple[int, str]]:
     return {r[0]: (r[1], r[2]) for r in conn.execute("SELECT name, seq, hash FROM chain_heads")}
 
 
-def seal(conn: sqlite3.Connection, chain: Chain, row: dict[str, Any], anchor: Anchor) -> dict[str, Any]:
+def seal(conn: Connection, chain: Chain, row: dict[str, Any], anchor: Anchor) -> dict[str, Any]:
     """Give a new row (inside the caller's write transaction) its seq, prev_hash, hash and mac."""
     head = conn.execute("SELECT seq, hash FROM chain_heads WHERE name=?", (chain.name,)).fetchone()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
@@ -117,7 +119,7 @@ def seal(conn: sqlite3.Connection, chain: Chain, row: dict[str, Any], anchor: An
     return row
 
 
-def verify(conn: sqlite3.Connection, chains: list[Chain], anchor: Anchor,
+def verify(conn: Connection, chains: list[Chain], anchor: Anchor,
            exported: dict[str, Any] | None = None) -> dict[str, Any]:
     """Walk every chain against its hashes, the key and the checkpoint(s). Names the kind of tampering."""
     problems: list[str] = []

@@ -6,15 +6,15 @@ holds both for every answer as well).
 """
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 
 from assistant.contract import MAX_HISTORY_TURNS
+from ingest.database import Connection
 
 
 class Conversations:
-    conn: sqlite3.Connection
+    conn: Connection
     _write: threading.Lock
     SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 import time
 
 from assistant.contract import ROLES
+from ingest.database import Connection
 
 
 class ApiKeys:
-    conn: sqlite3.Connection
+    conn: Connection
     SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
     key_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 
 from assistant.records.exports import csv_text, jsonl_text
+from ingest.database import Connection
 
 SAFETY_COLUMNS = ["report_id", "kind", "time", "trace_id", "user", "drug_or_product", "event_or_problem", "timing",
                   "serious", "lot_number", "question", "status"]
 
 
 class Reviews:
-    conn: sqlite3.Connection
+    conn: Connection
     SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
     review_id INTEGER PRIMARY KEY AUTOINCREMENT, trace_id TEXT NOT NULL, citation INTEGER NOT NULL,
@@ -42,7 +42,7 @@ CREATE TRIGGER IF NOT EXISTS reviews_no_delete BEFORE DELETE ON reviews
 
 
 class SafetyReports:
-    conn: sqlite3.Connection
+    conn: Connection
     SCHEMA = """
 CREATE TABLE IF NOT EXISTS safety_reports (
     report_id INTEGER PRIMARY KEY AUTOINCREMENT, trace_id TEXT NOT NULL, kind TEXT NOT NULL, time REAL NOT NULL,
