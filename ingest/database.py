@@ -22,6 +22,10 @@ WRITE_LOCK = 0x6D6564696E666F  # the advisory lock every write transaction takes
 INGEST_LOCK = WRITE_LOCK + 1  # held by a running ingest for its whole run
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be used (no driver, unreachable, refused): said plainly, no traceback."""
+
+
 class Connection(Protocol):
     def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
     def executemany(self, sql: str, parameters: Any, /) -> Any: ...
@@ -121,10 +125,17 @@ class PgConnection:
     """psycopg 3 in autocommit mode (the stores send their own BEGIN/COMMIT), speaking the stores' sqlite SQL."""
 
     def __init__(self, url: str):
-        import psycopg
-
+        try:
+            import psycopg
+        except ImportError:
+            raise DatabaseUnavailable("a PostgreSQL database_url (MEDINFO_DATABASE_URL) needs psycopg: "
+                                      "pip install 'medinfo[postgres]'") from None
         self.url = url
-        self._pg = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
+        try:
+            self._pg = psycopg.connect(url, autocommit=True, row_factory=_row_factory, connect_timeout=10)
+        except psycopg.OperationalError as e:
+            raise DatabaseUnavailable(f"cannot connect to the database {redact(url)}: "
+                                      f"{' '.join(str(e).split())}") from None
         self._keys: dict[str, tuple[list[str], list[str]]] = {}
 
     def execute(self, sql: str, parameters: Any = (), /) -> Any:

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
+import httpx
 import pytest
-from helpers import CORPUS, TWO_LABELS, Server, copy_store, make_corpus, make_keys
+from helpers import BIN, CORPUS, TWO_LABELS, Server, copy_store, free_port, make_corpus, make_keys
 
 from ingest import offline  # noqa: F401
 
@@ -58,6 +61,45 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def chroma(tmp_path_factory):
+    """A real Chroma server (`chroma run`, from the chromadb package) on a free loopback port; its URL."""
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/api/v2/heartbeat", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("chroma server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(20)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A real PostgreSQL server (a throw-away cluster on a free loopback port); skips, with the reason, where none
+    is installed, and fails instead where MEDINFO_REQUIRE_POSTGRES=1 (.ci/run sets it)."""
+    from postgres import Postgres
+
+    try:
+        server = Postgres()
+    except FileNotFoundError as e:
+        if os.environ.get("MEDINFO_REQUIRE_POSTGRES") == "1":
+            pytest.fail(str(e))
+        pytest.skip(str(e))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

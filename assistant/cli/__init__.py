@@ -71,11 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from assistant.settings import ConfigError
+    from ingest.database import DatabaseUnavailable
 
     try:
         return args.func(args)
     except ConfigError as exc:
         return fail(str(exc), getattr(args, "json", False), EXIT_USAGE)
+    except DatabaseUnavailable as exc:
+        return fail(str(exc), getattr(args, "json", False))
     except KeyboardInterrupt:
         return fail("interrupted", getattr(args, "json", False))
 

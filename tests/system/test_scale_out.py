@@ -3,34 +3,9 @@ two uvicorn worker processes answer from it."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
 
 import httpx
-import pytest
-from helpers import BIN, LABELS, Server, free_port, make_keys, run_cli
-
-
-@pytest.fixture(scope="module")
-def chroma(tmp_path_factory):
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    proc = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port",
-                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(url + "/api/v2/heartbeat", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("chroma server did not start")
-    yield url
-    proc.terminate()
-    proc.wait(20)
+from helpers import LABELS, Server, make_keys, run_cli
 
 
 def test_ingest_into_a_chroma_server_and_answer_through_two_workers(chroma, tmp_path):
