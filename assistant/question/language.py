@@ -2,9 +2,9 @@
 
 The sources are English. A question in Japanese, Chinese or Korean is searched two ways: as written, by the
 multilingual embedding model (multilingual-e5-small, opt-in: ingest/multilingual.py), and as an English "pivot"
-made of the drugs it names and the label-structure words it uses (data/label_terms_cjk.tsv): "ワルファリンの推奨開始
-用量は？" -> "warfarin recommended starting initial dose dosage". Drug names come from a documented table
-(data/drug_names_cjk.tsv) and, for katakana and hangul names not listed, from transliteration matched by spelling
+made of the drugs it names and the label-structure and clinical words it uses (data/label_terms_cjk.tsv,
+data/clinical_terms_cjk.tsv): "ワルファリンの推奨開始用量は？" -> "warfarin recommended starting initial dose
+dosage". Drug names come from a documented table (data/drug_names_cjk.tsv) and, for katakana and hangul names not listed, from transliteration matched by spelling
 against the store's product names. The pivot is what the English answering steps (scope, evidence, answerability)
 read; the quotes stay verbatim in English.
 """
@@ -55,7 +55,8 @@ def drug_table() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def label_terms() -> list[tuple[str, str]]:
-    return _table("label_terms_cjk.tsv")
+    """The label-structure words and the clinical terms (conditions, reactions, situations), longest first."""
+    return sorted(_table("label_terms_cjk.tsv") + _table("clinical_terms_cjk.tsv"), key=lambda r: -len(r[0]))
 
 
 # --- transliteration (matching only: never shown) ------------------------------------------------

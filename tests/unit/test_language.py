@@ -1,0 +1,22 @@
+"""The English pivot of a question in Japanese, Chinese or Korean: the drug and the label and clinical words it
+uses (a condition asked about must reach the English search, or only the drug does)."""
+from __future__ import annotations
+
+from assistant.question.language import detect, pivot
+
+
+def test_a_condition_asked_about_reaches_the_english_search():
+    zh = pivot("阿托伐他汀会引起横纹肌溶解吗？")
+    assert detect("阿托伐他汀会引起横纹肌溶解吗？") == "zh"
+    assert "atorvastatin" in zh.split() and "rhabdomyolysis" in zh.split()
+    ko = pivot("중증 근무력증 환자에서 시프로플록사신을 피해야 합니까?")
+    assert "ciprofloxacin" in ko.split() and {"myasthenia", "gravis"} <= set(ko.split())
+    ja = pivot("ワルファリン服用中に消化管出血が起きたら？")
+    assert {"warfarin", "gastrointestinal", "bleeding"} <= set(ja.split())
+
+
+def test_the_longest_term_wins_and_a_drug_name_is_not_read_as_a_condition():
+    assert "weakness" not in pivot("重症肌无力患者可以用环丙沙星吗？").split()  # myasthenia gravis, not "muscle weakness"
+    assert "hepatitis" in pivot("B型肝炎の患者にアセトアミノフェンは使えますか？").split()
+    words = set(pivot("암로디핀의 권장 용량은?").split())  # amlodipine: no condition in it
+    assert words <= {"amlodipine", "recommended", "dose", "dosage"}, words
