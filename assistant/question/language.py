@@ -4,9 +4,9 @@ The sources are English. A question in Japanese, Chinese or Korean is searched t
 multilingual embedding model (multilingual-e5-small, opt-in: ingest/multilingual.py), and as an English "pivot"
 made of the drugs it names and the label-structure and clinical words it uses (data/label_terms_cjk.tsv,
 data/clinical_terms_cjk.tsv): "ワルファリンの推奨開始用量は？" -> "warfarin recommended starting initial dose
-dosage". Drug names come from a documented table (data/drug_names_cjk.tsv) and, for katakana and hangul names not listed, from transliteration matched by spelling
-against the store's product names. The pivot is what the English answering steps (scope, evidence, answerability)
-read; the quotes stay verbatim in English.
+dosage". Drug names come from a documented table (data/drug_names_cjk.tsv) and, for katakana and hangul names not
+listed, from transliteration matched by spelling against the store's product names. The pivot is what the English
+answering steps (scope, evidence, answerability) read; the quotes stay verbatim in English.
 """
 from __future__ import annotations
 
