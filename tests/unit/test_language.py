@@ -16,7 +16,8 @@ def test_a_condition_asked_about_reaches_the_english_search():
 
 
 def test_the_longest_term_wins_and_a_drug_name_is_not_read_as_a_condition():
-    assert "weakness" not in pivot("重症肌无力患者可以用环丙沙星吗？").split()  # myasthenia gravis, not "muscle weakness"
+    # myasthenia gravis, not "muscle weakness" (a shorter term inside it)
+    assert "weakness" not in pivot("重症肌无力患者可以用环丙沙星吗？").split()
     assert "hepatitis" in pivot("B型肝炎の患者にアセトアミノフェンは使えますか？").split()
     words = set(pivot("암로디핀의 권장 용량은?").split())  # amlodipine: no condition in it
     assert words <= {"amlodipine", "recommended", "dose", "dosage"}, words
