@@ -1,6 +1,6 @@
 """Recall and precision of the adverse-event and product-complaint signals on the labelled set.
 
-    .venv/bin/python bench/safety.py [-v]   (eval/golden/safety.jsonl and safety_holdout.jsonl)
+    .venv/bin/python bench/safety.py [-v]   (eval/golden/safety*.jsonl)
 """
 from __future__ import annotations
 
@@ -43,19 +43,26 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
          "safety_holdout4.jsonl": "written after that; scored 0.333 AE recall before the recall-first rewrite",
          "safety_holdout5.jsonl": "written after all vocabulary tuning; AE recall 0.25 with event words required, "
                                   "then the rule became structural (person or occurrence + product, no event word)",
-         "safety_holdout6.jsonl": "written 2026-12-01 (issue 11) without running the rules on it first; never tuned"}
+         "safety_holdout6.jsonl": "written 2026-12-01 (issue 11) without running the rules on it first; never tuned",
+         "safety_consumer.jsonl dev": "K-QA patient messages naming a drug, labelled 2026-12-02; the advice rule was "
+                                      "written against this half",
+         "safety_consumer.jsonl test": "the other half (split by a hash of the text); not read while writing it"}
 
 
 def main() -> None:
     for name in ("safety.jsonl", "safety_holdout.jsonl", "safety_holdout2.jsonl", "safety_holdout3.jsonl",
-                 "safety_holdout4.jsonl", "safety_holdout5.jsonl", "safety_holdout6.jsonl"):
-        items = [json.loads(x) for x in (ROOT / "eval/golden" / name).read_text().splitlines() if x]
+                 "safety_holdout4.jsonl", "safety_holdout5.jsonl", "safety_holdout6.jsonl",
+                 "safety_consumer.jsonl dev", "safety_consumer.jsonl test"):
+        path, _, split = name.partition(" ")
+        items = [json.loads(x) for x in (ROOT / "eval/golden" / path).read_text().splitlines() if x]
+        items = [i for i in items if not split or i.get("split") == split]
         print(f"== {name} ({NOTES[name]})")
         for kind in ("adverse_event", "product_complaint"):
             s = score(items, kind, verbose="-v" in sys.argv)
             fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
             print(f"{kind}: {s['positives']} positives of {s['n']}; recall {fmt(s['recall'])}, precision "
-                  f"{fmt(s['precision'])} (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+                  f"{fmt(s['precision'])} (tp {s['tp']}, fp {s['fp']}, fn {s['fn']}; false alarms "
+                  f"{s['fp']}/{s['fp'] + s['tn']})")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Tuned for recall (a missed adverse event is worse than a false alarm): an adverse event is flagged when
 a question mentions a product and an event that happened (or is happening) to someone, unless every
-event it mentions is negated ("no side effects were seen"). General questions about what a drug *can*
+event it mentions is negated ("no side effects were seen"), or it only asks for advice ("Can I take Advil for the
+headache?": no event besides the reason for taking the drug, no narrative of something that happened). General questions about what a drug *can*
 do are not reports. A product complaint is a product plus a defect (broken, discoloured, mislabelled,
 a foreign particle, a lot number...). Extracted: drug, event, timing, seriousness cues, the four
 minimum criteria of a valid report (patient, reporter, product, event) and day 0 (time of receipt).
@@ -33,7 +34,8 @@ SYMPTOMS = (
     r"platelets?|ha?emoglobin|ldl|sodium|blood pressure|bp)\s+(?:rose|went up|dropped|fell|increased|decreased|"
     r"(?:is|was|are|were|came back) (?:now )?(?:abnormal|high|low|elevated|raised|up|down)|of \d)|"
     r"swoll\w*|hurts?|hurting|sore\w*|can'?t (?:walk|sleep|breathe|stand|move)|whole (?:tablets?|pills?|capsules?) "
-    r"in (?:his|her|the|my) stools?|instead of|dispensed (?:the )?wrong|given (?:the )?wrong|made (?:him|her|me|them) \w+"
+    r"in (?:his|her|the|my) stools?|(?:dispensed|given|gave|took|taken|received|filled|got)\b[^.?!]{0,40}\binstead of|"
+    r"dispensed (?:the )?wrong|given (?:the )?wrong|made (?:him|her|me|them) \w+"
 )
 OCCURRENCE = re.compile(
     r"\b(?:developed|develops|experienced|experiencing|experiences|had|has had|have had|got|gets|suffered|suffering|"
@@ -103,6 +105,33 @@ TIMING = re.compile(
 LOT = re.compile(r"\b(?:lot|batch)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{2,})", re.I)
 
 
+# A message that asks something (advice on taking a drug, whether something is normal or allowed) is a report only
+# when it also says something happened: an event word outside the reason for taking the drug, or a narrative verb.
+# Patient messages ask "Can I take Advil for the headache?" far more often than they report (eval/golden/
+# safety_consumer.jsonl: K-QA messages naming a drug).
+ASKS = re.compile(
+    r"(?:^|[.?!]\s+|\b(?:so|ok|okay|and|also|or|but|just|then|well)\s+|-\s+)(?:can|could|should|would|will|may|might|"
+    r"shall|is|are|am|do|does|how|what|which|when|where|why|who|whats)\b|"
+    r"\b(?:(?:can|could|should|may|might|would|will|do|shall)\s+(?:i|we|he|she|they|my \w+)\s+(?:\w+\s+)?(?:take|"
+    r"taking|use|using|give|giving|do|continue|stop|start|starting|replace|switch|get|try|have|be taking|wait|"
+    r"alternate|drink|eat)|(?:is|are)\s+(?:it|that|this|there)?\s*(?:ok|okay|safe|fine|alright|allowed|better|possible)|"
+    r"(?:be|is|are) (?:it |that |this )?(?:ok|okay|safe|fine|alright|allowed|normal)|am i (?:allowed|able|ok|okay|"
+    r"supposed)|how (?:many|much|long|often|soon)|(?:would|will|does|do|can)\s+(?:the\s+)?\w+\s+help|is there "
+    r"(?:anything|another|any other|other|a better|something)|(?:would|could) you recommend|tell me|what (?:should|"
+    r"can) i|when (?:should|can|do) i|best time)\b", re.I)
+# "Is it normal for nystatin to not take care of the infection?": a lack of effect is reported, however asked.
+LACK_OF_EFFECT = re.compile(r"\b(?:not|n'?t) (?:take care of|work(?:ing|ed)?|help(?:ing|ed)?|doing anything)\b|"
+                            r"\b(?:stopped|no longer) work\w*", re.I)
+# An event word that names why the drug is taken ("for the pain", "help with swelling") is the indication.
+INDICATION = re.compile(r"\b(?:for|with|help\w*|reduc\w*|reliev\w*|treat\w*|against|ease|because of)\s+(?:\w+\s+){0,3}$",
+                        re.I)
+NARRATIVE = re.compile(
+    r"\b(?:developed|experienced|experiencing|noticed|noticing|broke out|ended up|was (?:hospitali[sz]ed|admitted|found|"
+    r"rushed)|fainted|collapsed|became|turned|swallowed|ingested|drank|ate|mixed up|mix-up|keeps|kept|has been|"
+    r"have been|'s been|'ve been|went up|rose|dropped|fell|gone|got \w+|is having|was having|now has|began|"
+    r"suffered|suffering|reported|complain\w*|presented|came in|died|passed away|really|"
+    r"not (?:take care|work\w*|help\w*))\b", re.I)
+
 BODY = (r"tongue|urine|ears?|skin|eyes?|stools?|heart|liver|kidneys?|legs?|feet|foot|ankles?|heels?|chest|stomach|"
         r"belly|abdomen|head|mouth|lips?|face|hair|nails?|joints?|muscles?|vision|sight|hearing|weight|sleep|mood|"
         r"memory|breath\w*|throat|gums?|nose|hands?|arms?|back|bones?|teeth")
@@ -114,12 +143,14 @@ EVENT_CUES = re.compile(
     r"born with|already on it|twice the|too much|double (?:dose|anticoagulation|\w+)|extra (?:dose|tablet))\b", re.I)
 
 
-def _events(text: str) -> list[str]:
-    """Event terms that are not negated."""
+def _events(text: str, indications: bool = True) -> list[str]:
+    """Event terms that are not negated (nor, with indications=False, the reason the drug is taken)."""
     found = []
     negated_spans = [m.span() for m in NEGATION_SCOPE.finditer(text)]
     for m in re.finditer(rf"\b(?:{SYMPTOMS})\b", text, re.I):
         if any(s <= m.start() < e for s, e in negated_spans):
+            continue
+        if not indications and INDICATION.search(text[:m.start()]):
             continue
         found.append(m.group(0).lower())
     for m in EVENT_CUES.finditer(text):
@@ -138,7 +169,7 @@ def analyse(question: str, known_products: list[str]) -> dict:
     occurrence = bool(OCCURRENCE.search(text) or TEMPORAL.search(text))
     hypothetical = bool(HYPOTHETICAL.search(text)) and not re.search(
         r"\b(?:my|our|this|a \d+|[Hh]e|[Ss]he)\b[^.?]{0,40}\b(?:developed|had|has had|experienced|was|is having)\b",
-        text)
+        text) and not LACK_OF_EFFECT.search(text)
     patient = bool(PATIENT.search(text))
     specific = bool(SPECIFIC_PERSON.search(text))
     strong = bool(STRONG_OCCURRENCE.search(text))
@@ -146,8 +177,11 @@ def analyse(question: str, known_products: list[str]) -> dict:
                             text, re.I)) and not specific and not strong
     # Recall first: a specific person (or something that happened) with a product is reported unless the
     # question is general, hypothetical, or says nothing went wrong; event words are extracted, not required.
-    reassured = bool(TOLERATED.search(text) or NEGATION_SCOPE.search(text)) and not events
-    if products and (specific or occurrence or strong) and not hypothetical and not general and not reassured:
+    reassured = bool(TOLERATED.search(text) or NEGATION_SCOPE.search(text)) and not events \
+        and not LACK_OF_EFFECT.search(text)
+    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False) and not NARRATIVE.search(text)
+    if products and (specific or occurrence or strong) and not hypothetical and not general and not reassured \
+            and not asks_only:
         serious = sorted({m.group(0).lower() for m in SERIOUS.finditer(text)})
         timing = [m.group(0) for m in TIMING.finditer(text)]
         out["adverse_event"] = {

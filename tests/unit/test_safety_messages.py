@@ -1,0 +1,55 @@
+"""Adverse-event signals in patient messages: asking for advice about a drug is not a report; something that
+happened with it is, however it is asked (eval/golden/safety_consumer.jsonl: real K-QA messages naming a drug)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.question.safety import analyse
+
+GOLDEN = Path(__file__).resolve().parents[2] / "eval" / "golden"
+# The bundled products and their brand names, as the assistant passes them from the store (bench/safety.py).
+BUNDLED = {"warfarin": ["coumadin", "jantoven"], "metformin": ["glucophage"], "atorvastatin": ["lipitor"],
+           "ciprofloxacin": ["cipro"], "lisinopril": ["zestril", "prinivil"], "amoxicillin": ["amoxil"],
+           "acetaminophen": ["paracetamol", "tylenol"], "ibuprofen": ["advil", "motrin"]}
+
+
+def flagged(question: str) -> bool:
+    q = question.lower()
+    known = [p for p, brands in BUNDLED.items() if any(n in q for n in [p, *brands])]
+    return analyse(question, known)["adverse_event"] is not None
+
+
+@pytest.mark.parametrize("question", [
+    "Can I take Advil for the headache?",
+    "Should i take motrin for the swelling?",
+    "Since I took Fioricet about an hour ago, can I take ibuprofen?",
+    "I started taking lisinopril yesterday. Should my blood pressure be normal by now?",
+])
+def test_asking_for_advice_about_a_drug_is_not_a_report(question):
+    assert not flagged(question)
+
+
+@pytest.mark.parametrize("question", [
+    "My son's lips got puffy an hour after his amoxicillin dose. Should I give the next one?",
+    "Since I started atorvastatin my legs hurt all the time. Is that normal?",
+    "I have used nystatin for two weeks and it is not working on my thrush. Is that normal?",
+    "I was given ibuprofen instead of acetaminophen at the pharmacy and took it for a week.",
+])
+def test_something_that_happened_is_a_report_however_it_is_asked(question):
+    assert flagged(question)
+
+
+def test_false_alarms_on_patient_messages_and_recall_on_every_labelled_set():
+    messages = [json.loads(x) for x in (GOLDEN / "safety_consumer.jsonl").read_text().splitlines() if x]
+    negatives = [m for m in messages if not m["adverse_event"]]
+    assert len(negatives) >= 100
+    false_alarms = sum(flagged(m["question"]) for m in negatives)
+    assert false_alarms / len(negatives) <= 0.12, false_alarms  # 37 % before the advice rule (bench/RESULTS.md)
+    for path in sorted(GOLDEN.glob("safety*.jsonl")):
+        events = [json.loads(x) for x in path.read_text().splitlines() if x]
+        events = [e for e in events if e["adverse_event"]]
+        found = sum(flagged(e["question"]) for e in events)
+        assert found / len(events) >= 0.95 or len(events) - found <= 1, (path.name, found, len(events))
