@@ -15,8 +15,9 @@ manifest). Items, each split dev/test by a hash of its id (labels by document):
 - out of corpus: PubMedRS-200 (its evidence is not in the store): negative.
 Features: assistant/answering/answerability.py. Model: logistic regression (scikit-learn), each (set, label)
 group weighted alike.
-The operating point is chosen on dev (5-fold cross-validated probabilities): the highest answer rate on
-positives with at least 95 % of out-of-corpus questions refused.
+The regularisation and the operating point are chosen on dev (5-fold cross-validated probabilities): the highest
+answer rate on positives with at least 95 % of out-of-corpus questions refused; the probabilities are calibrated on
+those dev probabilities (Platt scaling) and a reliability table is printed.
 """
 from __future__ import annotations
 
@@ -157,6 +158,16 @@ def rates(p: np.ndarray, y: np.ndarray, kinds: list[str], cut: float) -> dict:
             "precision_of_answers": round(float(y[answer].mean()), 3) if answer.any() else None}
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def _calibrated(p: np.ndarray, calibration: list[float]) -> np.ndarray:
+    a, b = calibration
+    return 1.0 / (1.0 + np.exp(-(a * _logit(p) + b)))
+
+
 def main() -> None:
     from sklearn.linear_model import LogisticRegression
 
@@ -184,7 +195,7 @@ def main() -> None:
     kinds_d = [i["kind"] for i in kd]
     wd = balanced(kinds_d, yd)
     fits = []  # the regularisation chosen on dev too: the best answer rate at >= 95 % out-of-corpus refusals
-    for c in (0.03, 0.1, 0.3, 1.0):
+    for c in (0.003, 0.01, 0.03, 0.1, 0.3, 1.0):
         m = LogisticRegression(C=c, max_iter=3000)
         p = cv_probabilities(m, (Xd - mean) / scale, yd, wd)
         ok = [rates(p, yd, kinds_d, float(t)) for t in np.arange(0.05, 0.95, 0.01)]
@@ -194,6 +205,11 @@ def main() -> None:
         fits.append((score, -c, m, p))
     _, neg_c, model, pd = max(fits, key=lambda f: (f[0], f[1]))
     model.fit((Xd - mean) / scale, yd, sample_weight=wd)
+    # Platt scaling on the cross-validated dev probabilities (strong regularisation squeezes them towards 0.5): the
+    # probability a user reads ("answerability 0.44") is then the observed rate on dev; the ranking is unchanged.
+    platt = LogisticRegression(C=1e6, max_iter=3000).fit(_logit(pd).reshape(-1, 1), yd)
+    calibration = [float(platt.coef_[0][0]), float(platt.intercept_[0])]
+    pd = _calibrated(pd, calibration)
     print(f"dev: {len(yd)} items ({int(yd.sum())} positive); test: {len(yt)} ({int(yt.sum())} positive); "
           f"collected in {time.perf_counter() - t0:.0f} s")
     print("reliability on dev (5-fold): bin, n, mean predicted, observed positive rate")
@@ -208,7 +224,7 @@ def main() -> None:
                                                            r["answered_when_evidence_answers"] > best[1]):
             best = (round(float(cut), 2), r["answered_when_evidence_answers"])
     cut = best[0] if best else 0.5
-    pt = model.predict_proba((Xt - mean) / scale)[:, 1]
+    pt = _calibrated(model.predict_proba((Xt - mean) / scale)[:, 1], calibration)
     kinds_t = [i["kind"] for i in kt]
     rule_d = np.array([not i["rule_refuses"] for i in kd], dtype=float)
     rule_t = np.array([not i["rule_refuses"] for i in kt], dtype=float)
@@ -225,6 +241,7 @@ def main() -> None:
         MODEL_PATH.write_text(json.dumps({
             "features": list(FEATURES), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
             "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
+            "calibration": [round(v, 6) for v in calibration],
             "threshold": cut, "meta": {"fitted": time.strftime("%Y-%m-%d"), "dev_items": len(yd),
                                        "dev_positive": int(yd.sum()), "report": report,
                                        "command": "bench/fit_answerability.py --write"}}, indent=1))

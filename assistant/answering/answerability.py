@@ -103,9 +103,13 @@ class Model:
     threshold: float
     meta: dict
 
+    calibration: tuple[float, float] = (1.0, 0.0)  # Platt scaling of the logit, fitted on dev
+
     def probability(self, f: dict[str, float]) -> float:
         z = self.intercept + sum(c * (f[k] - m) / (s or 1.0)
                                  for k, m, s, c in zip(FEATURES, self.mean, self.scale, self.coef))
+        a, b = self.calibration
+        z = a * max(-30.0, min(30.0, z)) + b
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -117,4 +121,5 @@ def load(path: str = str(MODEL_PATH)) -> Model | None:
     raw = json.loads(p.read_text())
     if tuple(raw["features"]) != FEATURES:
         return None  # fitted on other features: refit with bench/fit_answerability.py
-    return Model(raw["mean"], raw["scale"], raw["coef"], raw["intercept"], raw["threshold"], raw.get("meta", {}))
+    return Model(raw["mean"], raw["scale"], raw["coef"], raw["intercept"], raw["threshold"], raw.get("meta", {}),
+                 tuple(raw.get("calibration") or (1.0, 0.0)))  # type: ignore[arg-type]
