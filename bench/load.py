@@ -53,8 +53,10 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--ready-timeout", type=int, default=120, help="seconds to wait for the server (large stores: "
+                    "each worker builds its snapshot before it answers)")
     args = ap.parse_args()
-    from server import free_port
+    from helpers import free_port
 
     from assistant.records import ServiceDB
 
@@ -65,7 +67,7 @@ def main() -> None:
                              "--port", str(port), "--workers", str(args.workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 120
+        deadline = time.time() + args.ready_timeout
         while time.time() < deadline:
             try:
                 if httpx.get(url + "/healthz", timeout=2).status_code == 200:
@@ -73,11 +75,12 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.5)
         else:
-            raise SystemExit(f"medinfo serve did not answer {url}/healthz within 120 s")
+            raise SystemExit(f"medinfo serve did not answer {url}/healthz within {args.ready_timeout} s")
         qs = questions()
         # Warm every worker before measuring.
         for q in qs[:20]:
-            httpx.post(url + "/v1/ask", json={"question": q}, headers={"Authorization": f"Bearer {key}"}, timeout=60)
+            httpx.post(url + "/v1/ask", json={"question": q}, headers={"Authorization": f"Bearer {key}"},
+                       timeout=args.ready_timeout)
         lat: list[float] = []
         errors: list = []
         stop = time.perf_counter() + args.seconds

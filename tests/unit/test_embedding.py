@@ -1,6 +1,8 @@
 """A passage's vector is a function of its text alone."""
 from __future__ import annotations
 
+import numpy as np
+
 
 def test_a_passage_vector_does_not_depend_on_what_it_was_embedded_with(embedder):
     # int8 dynamic quantisation scales per batch: batched together, a text's vector would shift with its
@@ -47,3 +49,19 @@ def test_a_device_that_cannot_be_used_is_refused_with_the_way_out():
         assert Embedder("minilm", device="auto").device == "cpu"
         with pytest.raises(EmbedderError, match="sees no CUDA device"):
             _ = Embedder("minilm", device="cuda").device
+
+
+def test_kept_sentence_vectors_are_the_vectors_of_their_text(embedder):
+    texts = ["Warfarin can cause major or fatal bleeding.", "Monitor INR regularly.",
+             "Warfarin can cause major or fatal bleeding."]
+    first = embedder.embed_cached(texts)
+    assert np.allclose(first, embedder.embed(texts), atol=1e-6)
+    calls = []
+    real = embedder.embed
+    embedder.embed = lambda t, batch_size=None: calls.append(t) or real(t, batch_size)
+    try:
+        again = embedder.embed_cached(texts[::-1] + ["A sentence not seen before."])
+    finally:
+        del embedder.embed
+    assert calls == [["A sentence not seen before."]]  # only the new text reached the model
+    assert np.allclose(again[:3], first[::-1])
