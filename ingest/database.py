@@ -181,9 +181,6 @@ class PgConnection:
         row = self._pg.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
         return bool(row and row[0])
 
-    def unlock(self, key: int) -> None:
-        self._pg.execute("SELECT pg_advisory_unlock(%s)", (key,))
-
     # --- translation ----------------------------------------------------------------------------------------
     def _sql(self, sql: str, has_params: bool) -> str:
         m = _INSERT.match(sql)

@@ -2,9 +2,9 @@
 
 Tuned for recall (a missed adverse event is worse than a false alarm): an adverse event is flagged when
 a question mentions a product and an event that happened (or is happening) to someone, unless every
-event it mentions is negated ("no side effects were seen"), or it only asks for advice ("Can I take Advil for the
-headache?": no event besides the reason for taking the drug, no narrative of something that happened). General questions about what a drug *can*
-do are not reports. A product complaint is a product plus a defect (broken, discoloured, mislabelled,
+event it mentions is negated ("no side effects were seen"), or it only asks for advice ("Can I take Advil for
+the headache?": no event besides the reason for taking the drug, no narrative of something that happened).
+General questions about what a drug *can* do are not reports. A product complaint is a product plus a defect (broken, discoloured, mislabelled,
 a foreign particle, a lot number...). Extracted: drug, event, timing, seriousness cues, the four
 minimum criteria of a valid report (patient, reporter, product, event) and day 0 (time of receipt).
 """
@@ -129,8 +129,7 @@ NARRATIVE = re.compile(
     r"\b(?:developed|experienced|experiencing|noticed|noticing|broke out|ended up|was (?:hospitali[sz]ed|admitted|found|"
     r"rushed)|fainted|collapsed|became|turned|swallowed|ingested|drank|ate|mixed up|mix-up|keeps|kept|has been|"
     r"have been|'s been|'ve been|went up|rose|dropped|fell|gone|got \w+|is having|was having|now has|began|"
-    r"suffered|suffering|reported|complain\w*|presented|came in|died|passed away|really|"
-    r"not (?:take care|work\w*|help\w*))\b", re.I)
+    r"suffered|suffering|reported|complain\w*|presented|came in|died|passed away|really)\b", re.I)
 
 BODY = (r"tongue|urine|ears?|skin|eyes?|stools?|heart|liver|kidneys?|legs?|feet|foot|ankles?|heels?|chest|stomach|"
         r"belly|abdomen|head|mouth|lips?|face|hair|nails?|joints?|muscles?|vision|sight|hearing|weight|sleep|mood|"
@@ -179,7 +178,8 @@ def analyse(question: str, known_products: list[str]) -> dict:
     # question is general, hypothetical, or says nothing went wrong; event words are extracted, not required.
     reassured = bool(TOLERATED.search(text) or NEGATION_SCOPE.search(text)) and not events \
         and not LACK_OF_EFFECT.search(text)
-    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False) and not NARRATIVE.search(text)
+    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False) and not NARRATIVE.search(text) \
+        and not LACK_OF_EFFECT.search(text)
     if products and (specific or occurrence or strong) and not hypothetical and not general and not reassured \
             and not asks_only:
         serious = sorted({m.group(0).lower() for m in SERIOUS.finditer(text)})
