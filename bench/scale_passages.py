@@ -223,13 +223,42 @@ def snapshot_build(data: str) -> None:
                                                      for k, v in times.items()))
 
 
+def worker_starts(data: str, runs: int, roots: list[str]) -> None:
+    """A worker's start (fresh process to its first answer) and peak memory, alternating the code trees given
+    (e.g. a worktree of an older commit) and, for this tree, the lexical index read from the segments or built
+    in memory (setting retrieval.lexical_segments)."""
+    import os
+
+    from ingest import lexical
+    from ingest.store import Store
+
+    print("segments written:", lexical.update(Store(data).catalog, Path(data)))
+    variants = [(r, None) for r in roots] + [(str(ROOT), "false"), (str(ROOT), "true")]
+    for k in range(runs):
+        for root, segments in variants:
+            env = dict(os.environ, PYTHONPATH=root)
+            if segments is not None:
+                env["MEDINFO_RETRIEVAL__LEXICAL_SEGMENTS"] = segments
+            proc = subprocess.run([sys.executable, "-c", WORKER, data, root], capture_output=True, text=True,
+                                  timeout=3600, env=env, cwd=root)
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            label = root if segments is None else f"this tree, lexical_segments={segments}"
+            print(f"run {k + 1}: {label}: start {r['start_s']:.1f} s, peak RSS {r['rss_mb']:.0f} MB", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000", help="synthetic passages; each size on a fresh copy")
     ap.add_argument("--keep", help="build the stores here (kept) instead of a temporary directory")
     ap.add_argument("--recall-only", help="an existing store: only the dense recall figures")
     ap.add_argument("--snapshot-only", help="an existing store: a snapshot's build with and without stored terms")
+    ap.add_argument("--worker-only", help="an existing store: a worker's start and memory (see worker_starts)")
+    ap.add_argument("--root", action="append", default=[], help="with --worker-only: another code tree to compare")
+    ap.add_argument("--runs", type=int, default=2)
     args = ap.parse_args()
+    if args.worker_only:
+        worker_starts(args.worker_only, args.runs, args.root)
+        return
     if args.snapshot_only:
         snapshot_build(args.snapshot_only)
         return

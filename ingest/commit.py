@@ -86,12 +86,32 @@ class Writer:
             stale = [cid for rev in old_revs if rev for cid in store.catalog.rev_chunk_ids(rev)]
             if stale:
                 store.index.delete(stale)
+            _index_terms(store, pending)
             for doc, chunks, _, had in pending:
                 summary.pages += len(doc.pages)
                 summary.chunks_added += len(chunks)
                 (summary.updated if had else summary.added).append(doc.meta.id)
         for action in waiting:
             action()
+
+
+def _index_terms(store: Store, pending: list) -> None:
+    """The committed passages' terms as a lexical segment (ingest/lexical.py). A kill before this line loses
+    nothing: the end of the next ingest writes a segment for every current passage no segment holds."""
+    from ingest.lexical import append
+    from ingest.terms import tokenize
+
+    names = {doc.meta.product for doc, chunks, _, _ in pending if doc.meta.product and chunks}
+    product_terms = {n: tokenize([n])[0] for n in names}
+    ids, products, terms = [], [], []
+    for doc, chunks, _, _ in pending:
+        for c in chunks:
+            if c.terms is None:
+                return  # terms not computed here: left to the end of the ingest
+            ids.append(c.id)
+            products.append(doc.meta.product)
+            terms.append((product_terms[doc.meta.product] if doc.meta.product else []) + c.terms.split())
+    append(store.data_dir, ids, products, terms)
 
 
 def _row(c: Chunk, meta) -> dict:

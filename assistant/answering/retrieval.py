@@ -11,6 +11,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
 from assistant.question.terms import question_words, stem_tokens, tokenize
 from assistant.settings import RetrievalWeights
+from ingest.lexical import LiveIndex, load_segments
 from ingest.store import Store
 from ingest.text import toc_like
 from ingest.types import search_text
@@ -92,12 +94,11 @@ class Filters:
 class Snapshot:
     """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
 
-    def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",), previous: Snapshot | None = None):
+    def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",), previous: Snapshot | None = None,
+                 persisted_lexical: bool = True):
         """previous: the snapshot this one replaces; what depends only on a passage's text (its terms, its
         vector, whether it is carton or contents text) is taken from it rather than computed again, so a new
         document is picked up at the cost of its own passages plus the BM25 index (bench/RESULTS.md, issue 15)."""
-        import bm25s
-
         cat = store.catalog
         self.generation = cat.generation()
         self.corpus_version = cat.corpus_version()
@@ -118,21 +119,28 @@ class Snapshot:
         self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
         self.docs = {d["doc_id"]: d for d in cat.documents()}
         self.search_texts: list[str] = [search_text(p.text, p.section, p.product) for p in self.passages]
-        # Terms stored at ingest (the product's terms lead, as in search_text); else the previous snapshot's,
-        # else computed here (a store ingested before terms were stored).
-        known = dict(zip(previous.search_texts, previous.tokens)) if previous is not None and None in stored else {}
+        # BM25 from the segments an ingest wrote (ingest/lexical.py), memory-mapped; the passages no segment
+        # holds are indexed here from their stored terms (else the previous snapshot's, else tokenised).
+        known = previous._memory_terms if previous is not None else {}
         product_terms = {name: tokenize([name])[0] for name in {p.product for p in self.passages if p.product}}
-        todo = list(dict.fromkeys(t for t, st in zip(self.search_texts, stored) if st is None and t not in known))
-        if todo:
-            known.update(zip(todo, tokenize(todo)))
-        self.tokens: list[list[str]] = [
-            known[t] if st is None else (product_terms[p.product] if p.product else []) + st.split()
-            for p, t, st in zip(self.passages, self.search_texts, stored)]
-        del known, stored
-        self.bm25 = None
-        if self.passages:
-            self.bm25 = bm25s.BM25()
-            self.bm25.index(self.tokens, show_progress=False)
+        self._memory_terms: dict[str, list[str]] = {}
+
+        def terms_of(rows: list[int]) -> list[list[str]]:
+            todo = list(dict.fromkeys(self.search_texts[i] for i in rows
+                                      if stored[i] is None and self.search_texts[i] not in known))
+            fresh = dict(zip(todo, tokenize(todo))) if todo else {}
+            out = []
+            for i in rows:
+                p, t, st = self.passages[i], self.search_texts[i], stored[i]
+                if st is None:
+                    out.append(self._memory_terms.setdefault(t, known[t] if t in known else fresh[t]))
+                else:
+                    out.append((product_terms[p.product] if p.product else []) + st.split())
+            return out
+
+        segments = load_segments(store.data_dir) if persisted_lexical else []
+        self.lexical = LiveIndex(segments, {p.chunk_id: i for i, p in enumerate(self.passages)},
+                                 [p.product for p in self.passages], terms_of)
         self._masks: dict[tuple, np.ndarray] = {}
         self._matrix: np.ndarray | None = None
         self._matrix_lock = threading.Lock()
@@ -140,24 +148,9 @@ class Snapshot:
         self._previous: tuple[list[str], np.ndarray] | None = None
         if previous is not None and previous._matrix is not None and previous._matrix.size:
             self._previous = (previous.search_texts, previous._matrix)
-        self.vocab = {t for toks in self.tokens for t in toks}
-        # Tables of contents and carton labels: searchable, but rarely the answer. They run from their
-        # marker to the end of its page; what precedes the marker on that page (Highlights) is not demoted.
-        was_low = {p.text: f for p, f in zip(previous.passages, previous._marker)} if previous is not None else {}
-        self._marker: list[bool] = [was_low[p.text] if p.text in was_low else
-                                    bool(_LOW_VALUE_RE.search(p.text) or toc_like(p.text)) for p in self.passages]
-        del was_low
-        low_from: dict[tuple[str, int], int] = {}
-        for p, marker in zip(self.passages, self._marker):
-            if marker:
-                key = (p.rev_id, p.page)
-                low_from[key] = min(low_from.get(key, p.start), p.start)
-        self.low_value = np.array([p.start >= low_from.get((p.rev_id, p.page), 1 << 60) for p in self.passages],
-                                  dtype=bool)
-        self.doc_freq: dict[str, int] = {}
-        for toks in self.tokens:
-            for t in set(toks):
-                self.doc_freq[t] = self.doc_freq.get(t, 0) + 1
+        # Tables of contents and carton labels: searchable, but rarely the answer (decided per page when a
+        # question first reaches it: reading every passage at start took 5.6 s of 14 at 145k passages).
+        self.low_value = LowValue(self.passages)
         self.products: dict[str, str] = {}  # name or alias -> product
         for d in self.docs.values():
             if d["product"] and d["status"] in statuses:
@@ -208,8 +201,7 @@ class Snapshot:
         return self._matrix if self._matrix is not None and self._matrix.size else None
 
     def idf(self, token: str) -> float:
-        n = len(self.passages) or 1
-        return float(np.log(1 + (n - self.doc_freq.get(token, 0) + 0.5) / (self.doc_freq.get(token, 0) + 0.5)))
+        return self.lexical.idf(token)
 
     def products_in(self, text: str) -> list[str]:
         """Products named in text, in order: by name or alias, or misspelt (see question.products.misspelt)."""
@@ -248,6 +240,41 @@ class Snapshot:
         return len(title & query_tokens) / len(title) if title else 0.0
 
 
+class LowValue:
+    """low_value[i]: is passage i carton or table-of-contents text? Such text runs from its marker to the end of
+    its page; what precedes the marker on that page (Highlights) is not demoted."""
+
+    def __init__(self, passages: list[Passage]):
+        self.passages = passages
+        self._pages: dict[tuple[str, int], list[int]] | None = None
+        self._low_from: dict[tuple[str, int], int] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, i: int) -> bool:
+        p = self.passages[i]
+        key = (p.rev_id, p.page)
+        start = self._low_from.get(key)
+        if start is None:
+            with self._lock:
+                if self._pages is None:
+                    pages: dict[tuple[str, int], list[int]] = {}
+                    for j, q in enumerate(self.passages):
+                        pages.setdefault((q.rev_id, q.page), []).append(j)
+                    self._pages = pages
+            marked = [self.passages[j].start for j in self._pages[key] if marker(self.passages[j].text)]
+            start = self._low_from[key] = min(marked, default=1 << 60)
+        return p.start >= start
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+
+@lru_cache(maxsize=65536)
+def marker(text: str) -> bool:
+    """Does the passage open carton or contents text?"""
+    return bool(_LOW_VALUE_RE.search(text) or toc_like(text))
+
+
 class Retriever:
     def __init__(self, store: Store, weights: RetrievalWeights | None = None, include_unreviewed: bool = False):
         self.store = store
@@ -262,7 +289,8 @@ class Retriever:
         if snap is None or snap.generation != gen:
             with self._lock:
                 if self._snap is None or self._snap.generation != gen:
-                    self._snap = Snapshot(self.store, self.statuses, previous=self._snap)
+                    self._snap = Snapshot(self.store, self.statuses, previous=self._snap,
+                                          persisted_lexical=self.weights.lexical_segments)
                 snap = self._snap
         return snap
 
@@ -291,17 +319,15 @@ class Retriever:
 
     def lexical(self, query: str, n: int, filters: Filters, snap: Snapshot, sections: list | None = None
                 ) -> list[tuple[int, float]]:
-        if snap.bm25 is None or self.weights.bm25 <= 0:
+        if not snap.passages or self.weights.bm25 <= 0:
             return []
-        tokens = [t for t in stem_tokens(query) if t in snap.vocab]
+        tokens = [t for t in stem_tokens(query) if t in snap.lexical]
         if not tokens:
             return []
         mask = snap.mask(filters, sections) if _filtering(filters) or sections else None
         if mask is not None and not mask.any():
             return []
-        idx, scores = snap.bm25.retrieve([tokens], k=min(n, len(snap.passages)), show_progress=False,
-                                         weight_mask=mask)
-        return [(int(i), float(s)) for i, s in zip(idx[0], scores[0]) if s > 0]
+        return snap.lexical.top(tokens, n, mask)
 
     # --- fused ---------------------------------------------------------------------------------
     def search(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:

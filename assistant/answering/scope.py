@@ -85,7 +85,7 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
     filters.products = mentioned
     unknown = [d for d in drug_names.drugs_in(question) if d not in snap.products]
     if unknown and not mentioned and not filters.product:
-        known = [d for d in unknown if all(t in snap.vocab for t in drug_names.stems(d))]
+        known = [d for d in unknown if all(t in snap.lexical for t in drug_names.stems(d))]
         if not known:
             scope.refusal = (f"The available content does not cover {', '.join(unknown)}: no approved content or "
                              "literature about it is held.")

@@ -24,9 +24,11 @@ def test_a_snapshot_built_from_the_previous_one_equals_a_fresh_one(two_labels, t
     assert [p.chunk_id for p in after.passages] == [p.chunk_id for p in fresh.passages]
     assert any(p.doc_id.startswith("ibuprofen") for p in after.passages)
     assert not any(p.doc_id == gone for p in after.passages)
-    assert after.tokens == fresh.tokens and after.doc_freq == fresh.doc_freq and after.vocab == fresh.vocab
+    for t in ("warfarin", "ibuprofen", "bleed", "inr", "lactic"):
+        assert after.lexical.df(t) == fresh.lexical.df(t) and after.idf(t) == fresh.idf(t)
     assert after.vocab_words == fresh.vocab_words
-    assert np.array_equal(after.low_value, fresh.low_value)
+    assert [after.low_value[i] for i in range(len(after.passages))] == \
+        [fresh.low_value[i] for i in range(len(fresh.passages))]
     assert np.allclose(after.matrix(store), fresh.matrix(store))
     for q in ("ibuprofen stomach bleeding", "warfarin INR monitoring"):
         assert retriever.lexical(q, 10, Filters(), after) == retriever.lexical(q, 10, Filters(), fresh)
@@ -35,17 +37,24 @@ def test_a_snapshot_built_from_the_previous_one_equals_a_fresh_one(two_labels, t
 
 
 def test_terms_stored_at_ingest_are_the_terms_of_the_passage_as_searched(two_labels, embedder):
-    # A worker reads each passage's terms from the catalogue instead of tokenising every passage at start; they
-    # must be exactly what tokenising the searched text (product, section, text) gives, and a store ingested
-    # before terms were stored (NULL) must give the same snapshot.
+    # A worker reads each passage's terms (from the lexical segments, or from the catalogue for passages no
+    # segment holds) instead of tokenising every passage at start; they must score exactly as tokenising the
+    # searched text (product, section, text) does, and a store ingested before terms were stored (NULL) must
+    # give the same snapshot.
+    import bm25s
+
     from ingest.terms import tokenize
 
     store = Store(two_labels, embedder)
     n_null = store.catalog.conn.execute("SELECT COUNT(*) FROM chunks WHERE terms IS NULL").fetchone()[0]
     assert n_null == 0
-    stored = Snapshot(store)
-    assert any(p.product for p in stored.passages)
-    assert stored.tokens == tokenize(stored.search_texts)
+    stored = Snapshot(store, persisted_lexical=False)
+    assert any(p.product for p in stored.passages) and stored.lexical.in_memory == len(stored.passages)
+    reference = bm25s.BM25()
+    reference.index(tokenize(stored.search_texts), show_progress=False)
     store.catalog.conn.execute("UPDATE chunks SET terms = NULL")
-    assert Snapshot(store).tokens == stored.tokens
+    null = Snapshot(store, persisted_lexical=False)
+    for q in (["warfarin", "inr"], ["metformin", "lactic", "acidosi"], ["renal", "dose", "dose"]):
+        assert np.allclose(stored.lexical.scores(q), reference.get_scores(q), rtol=1e-5, atol=1e-6)
+        assert np.array_equal(null.lexical.scores(q), stored.lexical.scores(q))
     store.close()

@@ -1,0 +1,342 @@
+"""The lexical (BM25) index kept on disk in segments, written at ingest and memory-mapped by the workers.
+
+A worker used to build a bm25s index over every live passage at start and again after every catalogue change
+(10 s of a 46 s start at 145k passages, and every passage's term list held in memory). Now an ingest appends one
+segment holding the terms of the passages it added; the workers map the segments read-only and score at query
+time. A segment stores raw term frequencies, not scores, so nothing in it depends on the rest of the store: the
+BM25 statistics (number of live passages, their mean length, each term's document frequency) are those of the
+live set the worker serves, counted over the segments' rows that are live. The scores are bm25s's "lucene" BM25
+over the live passages, as before (tests/integration/test_lexical.py holds them equal).
+
+Passages no segment holds (a store from before segments, an ingest killed between its commit and its segment,
+another host's ingest in a shared catalogue) are indexed in memory by the worker, from the same terms, and the
+next ingest writes them into a segment. Segments of one size tier are merged into one when there are
+MERGE_FACTOR of them (as Lucene does); rows no longer current are dropped when the end of an ingest merges.
+Files are written into a new directory and published by replacing `segments.json`: a worker reads either the
+old list or the new one, never half of one.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+K1, B = 1.5, 0.75  # bm25s defaults
+FORMAT = 1
+MERGE_FACTOR = 8  # segments of one size tier merged into one (a row is rewritten ~log8(rows / 512) times)
+LARGE = 250_000  # rows: a segment this big is not merged again
+
+
+class Segment:
+    """Passages' terms as a term -> (row, frequency) table (compressed sparse columns), with each row's chunk
+    id, product and length (number of terms)."""
+
+    def __init__(self, chunk_ids: np.ndarray, products: list[str], product_of: np.ndarray, lengths: np.ndarray,
+                 vocab: dict[str, int], indptr: np.ndarray, rows: np.ndarray, tf: np.ndarray):
+        self.chunk_ids, self.products, self.product_of, self.lengths = chunk_ids, products, product_of, lengths
+        self.vocab, self.indptr, self.rows, self.tf = vocab, indptr, rows, tf
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def build(cls, chunk_ids: Sequence[str], products: Sequence[str | None], terms: Iterable[list[str]]) -> Segment:
+        from scipy.sparse import csc_matrix
+
+        vocab: dict[str, int] = {}
+        ids: list[int] = []
+        lengths = np.zeros(len(chunk_ids), dtype=np.int32)
+        for r, toks in enumerate(terms):
+            ids.extend(vocab.setdefault(t, len(vocab)) for t in toks)
+            lengths[r] = len(toks)
+        row_of = np.repeat(np.arange(len(chunk_ids), dtype=np.int32), lengths)
+        m = csc_matrix((np.ones(len(ids), dtype=np.float32), (row_of, np.asarray(ids, dtype=np.int64))),
+                       shape=(len(chunk_ids), len(vocab)))
+        m.sum_duplicates()
+        names = sorted({p or "" for p in products})
+        where = {p: i for i, p in enumerate(names)}
+        return cls(np.array(list(chunk_ids), dtype="S"), names,
+                   np.array([where[p or ""] for p in products], dtype=np.int32), lengths, vocab,
+                   m.indptr.astype(np.int64), m.indices.astype(np.int32), m.data.astype(np.float32))
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True)
+        for name in ("chunk_ids", "product_of", "lengths", "indptr", "rows", "tf"):
+            np.save(path / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        (path / "meta.json").write_text(json.dumps({"format": FORMAT, "products": self.products, "terms": terms}))
+
+    @classmethod
+    def load(cls, path: Path) -> Segment:
+        meta = json.loads((path / "meta.json").read_text())
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"{path}: lexical segment format {meta.get('format')}, expected {FORMAT}")
+        arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                  for name in ("chunk_ids", "product_of", "lengths", "indptr", "rows", "tf")}
+        vocab = {t: i for i, t in enumerate(meta["terms"])}
+        return cls(arrays["chunk_ids"], meta["products"], arrays["product_of"], arrays["lengths"], vocab,
+                   arrays["indptr"], arrays["rows"], arrays["tf"])
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        t = self.vocab.get(term)
+        if t is None:
+            return None
+        s, e = int(self.indptr[t]), int(self.indptr[t + 1])
+        return self.rows[s:e], self.tf[s:e]
+
+
+class LiveIndex:
+    """BM25 over the live passages of one snapshot, from segments on disk and one built here for the rest.
+
+    index: chunk id -> position among the live passages; products: each live passage's product (a row counts
+    only with the product it was indexed with: the product's name is among its terms)."""
+
+    def __init__(self, segments: list[Segment], index: dict[str, int], products: Sequence[str | None],
+                 terms_of: Callable[[list[int]], list[list[str]]]):
+        n = len(products)
+        self.n = n
+        claimed = np.zeros(n, dtype=bool)
+        self.parts: list[tuple[Segment, np.ndarray]] = []
+        total = 0
+        for seg in segments:
+            live = np.full(len(seg), -1, dtype=np.int32)
+            names = seg.products
+            for r, (cid, p) in enumerate(zip(seg.chunk_ids.tolist(), seg.product_of.tolist())):
+                i = index.get(cid.decode())
+                if i is not None and not claimed[i] and names[p] == (products[i] or ""):
+                    live[r] = i
+                    claimed[i] = True
+            if (live >= 0).any():
+                self.parts.append((seg, live))
+                total += int(seg.lengths[live >= 0].sum())
+        rest = np.flatnonzero(~claimed)
+        self.in_memory = len(rest)
+        if len(rest):
+            at = rest.tolist()
+            seg = Segment.build([str(i) for i in at], [products[i] for i in at], terms_of(at))
+            self.parts.append((seg, rest.astype(np.int32)))
+            total += int(seg.lengths.sum())
+        self.avgdl = total / n if n else 1.0
+        self._df: dict[str, int] = {}
+
+    def df(self, term: str) -> int:
+        """Live passages holding the term."""
+        d = self._df.get(term)
+        if d is None:
+            d = 0
+            for seg, live in self.parts:
+                p = seg.postings(term)
+                if p is not None:
+                    d += int(np.count_nonzero(live[p[0]] >= 0))
+            if len(self._df) > 200_000:
+                self._df.clear()
+            self._df[term] = d
+        return d
+
+    def __contains__(self, term: str) -> bool:
+        return self.df(term) > 0
+
+    def idf(self, term: str) -> float:
+        df = self.df(term)
+        return float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every live passage (a term given twice counts twice, as in bm25s)."""
+        out = np.zeros(self.n, dtype=np.float32)
+        norm = K1 * (1 - B)
+        for term in terms:
+            if not self.df(term):
+                continue
+            idf = np.float32(self.idf(term))
+            for seg, live in self.parts:
+                p = seg.postings(term)
+                if p is None:
+                    continue
+                rows, tf = p
+                at = live[rows]
+                keep = at >= 0
+                rows, tf, at = rows[keep], tf[keep], at[keep]
+                dl = seg.lengths[rows].astype(np.float32)
+                out[at] += idf * tf / (tf + norm + K1 * B * dl / np.float32(self.avgdl))  # at: no repeats
+        return out
+
+    def top(self, terms: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The k best-scoring live passages with a score above 0, best first (mask: weights, 0 leaves out)."""
+        s = self.scores(terms)
+        if mask is not None:
+            s *= mask
+        k = min(k, self.n)
+        if k <= 0:
+            return []
+        top = np.argpartition(s, -k)[-k:]
+        top = top[np.flip(np.argsort(s[top]))]
+        return [(int(i), float(s[i])) for i in top if s[i] > 0]
+
+
+# --- on disk -------------------------------------------------------------------------------------------------
+def directory(data_dir: Path) -> Path:
+    return Path(data_dir) / "lexical"
+
+
+def _listed(root: Path) -> list[dict]:
+    """The published segments: [{"name", "rows"}]."""
+    try:
+        listed = json.loads((root / "segments.json").read_text())["segments"]
+        return [x for x in listed if isinstance(x, dict) and "name" in x and "rows" in x]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def load_segments(data_dir: Path) -> list[Segment]:
+    """The published segments (none if they cannot be read: the worker then indexes in memory)."""
+    root = directory(data_dir)
+    for _ in range(3):  # an ingest may replace the list (and remove merged segments) while it is read
+        try:
+            return [Segment.load(root / x["name"]) for x in _listed(root)]
+        except (OSError, ValueError, KeyError):
+            continue
+    return []
+
+
+def append(data_dir: Path, chunk_ids: Sequence[str], products: Sequence[str | None],
+           terms: Iterable[list[str]]) -> None:
+    """Add the passages an ingest batch just committed as a new segment (merging small ones)."""
+    if chunk_ids:
+        _publish(directory(data_dir), [Segment.build(chunk_ids, products, terms)], None)
+
+
+def update(catalog, data_dir: Path) -> dict:
+    """At the end of an ingest (under its lock): a segment for the current chunks no segment holds (a store from
+    before segments, a run killed between a commit and its segment); rows no longer current dropped from the
+    segments merged. Returns what it did."""
+    root = directory(data_dir)
+    current = {r[0]: r[1] or "" for r in catalog.conn.execute(
+        "SELECT c.chunk_id, d.product FROM chunks c JOIN documents d ON d.rev_id = c.rev_id")}
+    held: set[str] = set()
+    for x in _listed(root):
+        try:
+            held.update(_held(Segment.load(root / x["name"]), current))
+        except (OSError, ValueError, KeyError):
+            pass
+    new = [cid for cid in current if cid not in held]
+    rows = _terms(catalog, new)
+    product_terms: dict[str, list[str]] = {}
+
+    def terms(row) -> list[str]:
+        from ingest.terms import tokenize
+        from ingest.types import search_text
+
+        cid, product, section, stored, text = row
+        if stored is None:
+            return tokenize([search_text(text, section or "", product)])[0]
+        if product and product not in product_terms:
+            product_terms[product] = tokenize([product])[0]
+        return (product_terms[product] if product else []) + stored.split()
+
+    added = [Segment.build([r[0] for r in rows], [r[1] for r in rows], (terms(r) for r in rows))] if rows else []
+    if added or not (root / "segments.json").exists():
+        _publish(root, added, current)
+    return {"segments": len(_listed(root)), "added": len(rows)}
+
+
+def _publish(root: Path, added: list[Segment], current: dict[str, str] | None) -> None:
+    """Write new segments, merge MERGE_FACTOR segments of one size tier (dropping rows no longer current when
+    `current` is known), then publish the list in one rename."""
+    root.mkdir(parents=True, exist_ok=True)
+    listed = _listed(root)
+    for seg in added:
+        listed.append({"name": _save(root, seg), "rows": len(seg)})
+    while True:
+        tiers: dict[int, list[dict]] = {}
+        for x in listed:
+            if x["rows"] < LARGE:
+                tiers.setdefault(int(math.log(max(x["rows"], 512) / 512, MERGE_FACTOR)), []).append(x)
+        full = [group for _, group in sorted(tiers.items()) if len(group) >= MERGE_FACTOR]
+        if not full:
+            break
+        merged = merge([Segment.load(root / x["name"]) for x in full[0]], current)
+        listed = [x for x in listed if x not in full[0]]
+        if len(merged):
+            listed.append({"name": _save(root, merged), "rows": len(merged)})
+    _write_json(root / "segments.json", {"format": FORMAT, "segments": listed})
+    published = {x["name"] for x in listed}
+    for old in root.iterdir():  # merged away; a worker still mapping their files keeps reading them
+        if old.is_dir() and old.name not in published:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _save(root: Path, seg: Segment) -> str:
+    name = f"seg-{uuid.uuid4().hex[:12]}"
+    tmp = root / f".tmp-{name}"
+    seg.save(tmp)
+    os.replace(tmp, root / name)
+    return name
+
+
+def merge(segments: list[Segment], current: dict[str, str] | None = None) -> Segment:
+    """One segment holding the rows of several (those still current with the same product, given `current`)."""
+    from scipy.sparse import coo_matrix
+
+    vocab: dict[str, int] = {}
+    rows, cols, data, ids, prods, lengths = [], [], [], [], [], []
+    n = 0
+    for seg in segments:
+        names = seg.products
+        cids = [b.decode() for b in seg.chunk_ids.tolist()]
+        pnames = [names[p] for p in seg.product_of.tolist()]
+        keep = np.array([current is None or current.get(c) == p for c, p in zip(cids, pnames)], dtype=bool)
+        new_row = np.cumsum(keep) - 1 + n
+        terms = sorted(seg.vocab, key=seg.vocab.__getitem__)
+        remap = np.array([vocab.setdefault(t, len(vocab)) for t in terms], dtype=np.int64)
+        counts = np.diff(np.asarray(seg.indptr))
+        col = np.repeat(np.arange(len(terms)), counts)
+        r = np.asarray(seg.rows)
+        ok = keep[r]
+        rows.append(new_row[r[ok]])
+        cols.append(remap[col[ok]])
+        data.append(np.asarray(seg.tf)[ok])
+        ids += [c for c, k in zip(cids, keep) if k]
+        prods += [p for p, k in zip(pnames, keep) if k]
+        lengths.append(np.asarray(seg.lengths)[keep])
+        n += int(keep.sum())
+    m = coo_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+                   shape=(n, len(vocab))).tocsc()
+    names = sorted(set(prods))
+    where = {p: i for i, p in enumerate(names)}
+    return Segment(np.array(ids, dtype="S"), names, np.array([where[p] for p in prods], dtype=np.int32),
+                   np.concatenate(lengths).astype(np.int32), vocab, m.indptr.astype(np.int64),
+                   m.indices.astype(np.int32), m.data.astype(np.float32))
+
+
+def _held(seg: Segment, current: dict[str, str]) -> list[str]:
+    """Rows of a segment still current with the product they were indexed with."""
+    names = seg.products
+    return [c for c, p in zip((b.decode() for b in seg.chunk_ids.tolist()), seg.product_of.tolist())
+            if current.get(c) == names[p]]
+
+
+def _terms(catalog, chunk_ids: list[str]) -> list[tuple]:
+    """(chunk id, product, section, stored terms, text if no terms were stored) of chunks, in the given order."""
+    out: dict[str, tuple] = {}
+    for k in range(0, len(chunk_ids), 500):
+        part = chunk_ids[k:k + 500]
+        for r in catalog.conn.execute(
+                f"""SELECT c.chunk_id, d.product, c.section, c.terms,
+                           CASE WHEN c.terms IS NULL THEN substr(p.text, c.start + 1, c."end" - c.start) END
+                    FROM chunks c JOIN documents d ON d.rev_id = c.rev_id
+                    JOIN pages p ON p.rev_id = c.rev_id AND p.page_no = c.page_no
+                    WHERE c.chunk_id IN ({','.join('?' * len(part))})""", part):
+            out[r[0]] = tuple(r)
+    return [out[c] for c in chunk_ids if c in out]
+
+
+def _write_json(path: Path, value: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(value))
+    os.replace(tmp, path)
