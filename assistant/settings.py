@@ -92,9 +92,9 @@ class RetrievalWeights(BaseModel):
                            "names (the structure retriever).")
     low_value: float = Field(0.5, ge=0, le=1, description="Score factor for tables of contents and carton text.")
     candidates: int = Field(60, ge=1, description="Candidates each retriever contributes before fusion.")
-    lexical_segments: bool = Field(True, description="Read the lexical index from the segments each ingest writes "
-                                   "(memory-mapped, ingest/lexical.py); false indexes every live passage in memory "
-                                   "(bench/RESULTS.md, issue 15).")
+    index_segments: bool = Field(True, description="Read the BM25 terms and the vectors of the passages from the "
+                                 "segments each ingest writes (memory-mapped, ingest/segments.py); false indexes "
+                                 "every live passage in each worker's memory (bench/RESULTS.md, issue 15).")
 
 
 PRESETS: dict[str, dict[str, Any]] = {

@@ -175,11 +175,10 @@ def measure(data: Path, n: int, tmp: Path) -> dict:
 def dense_recall(store, snap, qs: list[str]) -> dict:
     """Recall@10 of the vector index (Chroma HNSW) against exact search over the snapshot's vectors; also
     counting as found a result as similar as the 10th exact one (synthetic near-copies tie)."""
-    matrix = snap.matrix(store)
     hits = ties = total = 0
     for q in qs:
         vec = store.embedder.embed_query(q)
-        sims = matrix @ vec
+        sims = snap.similarities(store, vec)
         top = np.argsort(-sims)[:10]
         tenth = float(sims[top[-1]])
         exact = {snap.passages[int(i)].chunk_id for i in top}
@@ -225,24 +224,25 @@ def snapshot_build(data: str) -> None:
 
 def worker_starts(data: str, runs: int, roots: list[str]) -> None:
     """A worker's start (fresh process to its first answer) and peak memory, alternating the code trees given
-    (e.g. a worktree of an older commit) and, for this tree, the lexical index read from the segments or built
-    in memory (setting retrieval.lexical_segments)."""
+    (e.g. a worktree of an older commit) and, for this tree, the index read from the segments (terms, vectors) or built
+    in memory (setting retrieval.index_segments)."""
     import os
 
-    from ingest import lexical
+    from ingest import segments
     from ingest.store import Store
 
-    print("segments written:", lexical.update(Store(data).catalog, Path(data)))
+    store = Store(data)
+    print("segments written:", segments.update(store.catalog, store.data_dir, store.cache))
     variants = [(r, None) for r in roots] + [(str(ROOT), "false"), (str(ROOT), "true")]
     for k in range(runs):
-        for root, segments in variants:
+        for root, use in variants:
             env = dict(os.environ, PYTHONPATH=root)
-            if segments is not None:
-                env["MEDINFO_RETRIEVAL__LEXICAL_SEGMENTS"] = segments
+            if use is not None:
+                env["MEDINFO_RETRIEVAL__INDEX_SEGMENTS"] = use
             proc = subprocess.run([sys.executable, "-c", WORKER, data, root], capture_output=True, text=True,
                                   timeout=3600, env=env, cwd=root)
             r = json.loads(proc.stdout.strip().splitlines()[-1])
-            label = root if segments is None else f"this tree, lexical_segments={segments}"
+            label = root if use is None else f"this tree, index_segments={use}"
             print(f"run {k + 1}: {label}: start {r['start_s']:.1f} s, peak RSS {r['rss_mb']:.0f} MB", flush=True)
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ingest.types import INDEXED, Chunk, Document
 
 if TYPE_CHECKING:
@@ -96,22 +98,23 @@ class Writer:
 
 
 def _index_terms(store: Store, pending: list) -> None:
-    """The committed passages' terms as a lexical segment (ingest/lexical.py). A kill before this line loses
-    nothing: the end of the next ingest writes a segment for every current passage no segment holds."""
-    from ingest.lexical import append
+    """The committed searchable passages' terms and vectors as one segment (ingest/segments.py). A kill before
+    this line loses nothing: the end of the next ingest writes a segment for every passage no segment holds."""
+    from ingest.segments import append
+    from ingest.store import row_search_text
     from ingest.terms import tokenize
 
-    names = {doc.meta.product for doc, chunks, _, _ in pending if doc.meta.product and chunks}
-    product_terms = {n: tokenize([n])[0] for n in names}
-    ids, products, terms = [], [], []
-    for doc, chunks, _, _ in pending:
-        for c in chunks:
-            if c.terms is None:
-                return  # terms not computed here: left to the end of the ingest
-            ids.append(c.id)
-            products.append(doc.meta.product)
-            terms.append((product_terms[doc.meta.product] if doc.meta.product else []) + c.terms.split())
-    append(store.data_dir, ids, products, terms)
+    batch = [(doc, c) for doc, chunks, _, _ in pending if doc.meta.status in INDEXED for c in chunks]
+    if not batch or any(c.terms is None for _, c in batch):
+        return  # terms not computed here: left to the end of the ingest
+    product_terms = {n: tokenize([n])[0] for n in {doc.meta.product for doc, _ in batch if doc.meta.product}}
+    texts = [row_search_text(_row(c, doc.meta)) for doc, c in batch]
+    found = store.cache.get_many(texts)
+    cache = store.cache
+    vectors = np.stack([found[cache.key(t)] for t in texts]) if all(cache.key(t) in found for t in texts) else None
+    append(store.data_dir, [c.id for _, c in batch], [doc.meta.product for doc, _ in batch],
+           [(product_terms[doc.meta.product] if doc.meta.product else []) + c.terms.split() for doc, c in batch],
+           vectors, store.embedder.name)
 
 
 def _row(c: Chunk, meta) -> dict:

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest import (
-    lexical,
     offline,  # noqa: F401
+    segments,
 )
 from ingest.chunking import chunk_document
 from ingest.commit import BATCH_CHUNKS, Writer
@@ -54,7 +54,7 @@ class Summary:
     embedded: int = 0
     reconcile: dict[str, int] = field(default_factory=dict)
     multilingual: dict[str, float] | None = None  # the multilingual index: passages embedded, seconds
-    lexical: dict[str, int] | None = None  # the lexical segments (ingest/lexical.py): how many, passages added
+    segments: dict[str, int] | None = None  # the index segments (ingest/segments.py): how many, passages added
     seconds: float = 0.0
 
     def skip(self, file: str, reason: str) -> None:
@@ -70,8 +70,8 @@ class Summary:
             "pages_parsed": self.pages, "chunks_added": self.chunks_added, "passages_embedded": self.embedded,
             "reconciled": self.reconcile, "seconds": round(self.seconds, 2),
         }
-        if self.lexical is not None:
-            d["lexical_index"] = self.lexical
+        if self.segments is not None:
+            d["index_segments"] = self.segments
         if self.multilingual is not None:
             d["multilingual"] = self.multilingual
         if store is not None:
@@ -223,7 +223,7 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
                 continue
             jobs.append((f, entry, sha, fallback_id(store, f, sha)))
         _run_jobs(store, jobs, summary, progress, workers, batch_chunks)
-        summary.lexical = lexical.update(store.catalog, store.data_dir)
+        summary.segments = segments.update(store.catalog, store.data_dir, store.cache)
         if multilingual:
             from ingest.multilingual import fill
 

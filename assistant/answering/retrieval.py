@@ -21,11 +21,12 @@ from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
 from assistant.question.terms import question_words, stem_tokens, tokenize
 from assistant.settings import RetrievalWeights
-from ingest.lexical import LiveIndex, load_segments
+from ingest.segments import LiveIndex, load_segments
 from ingest.store import Store
 from ingest.text import toc_like
 from ingest.types import search_text
 
+_WORD = re.compile(r"[a-z]{5,}")
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
                            r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
 
@@ -95,7 +96,7 @@ class Snapshot:
     """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
 
     def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",), previous: Snapshot | None = None,
-                 persisted_lexical: bool = True):
+                 index_segments: bool = True):
         """previous: the snapshot this one replaces; what depends only on a passage's text (its terms, its
         vector, whether it is carton or contents text) is taken from it rather than computed again, so a new
         document is picked up at the cost of its own passages plus the BM25 index (bench/RESULTS.md, issue 15)."""
@@ -119,7 +120,7 @@ class Snapshot:
         self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
         self.docs = {d["doc_id"]: d for d in cat.documents()}
         self.search_texts: list[str] = [search_text(p.text, p.section, p.product) for p in self.passages]
-        # BM25 from the segments an ingest wrote (ingest/lexical.py), memory-mapped; the passages no segment
+        # BM25 from the segments an ingest wrote (ingest/segments.py), memory-mapped; the passages no segment
         # holds are indexed here from their stored terms (else the previous snapshot's, else tokenised).
         known = previous._memory_terms if previous is not None else {}
         product_terms = {name: tokenize([name])[0] for name in {p.product for p in self.passages if p.product}}
@@ -138,16 +139,23 @@ class Snapshot:
                     out.append((product_terms[p.product] if p.product else []) + st.split())
             return out
 
-        segments = load_segments(store.data_dir) if persisted_lexical else []
+        segments = load_segments(store.data_dir) if index_segments else []
         self.lexical = LiveIndex(segments, {p.chunk_id: i for i, p in enumerate(self.passages)},
                                  [p.product for p in self.passages], terms_of)
         self._masks: dict[tuple, np.ndarray] = {}
-        self._matrix: np.ndarray | None = None
+        # Vectors: those of the segments (memory-mapped, written at ingest), and for the rest of the live passages
+        # a matrix built when first searched, from the previous snapshot's or the embedding cache.
+        self._vector_parts = [(seg.vectors, live) for seg, live in self.lexical.parts
+                              if seg.vectors is not None and seg.model == store.embedder.name]
+        covered = np.zeros(len(self.passages), dtype=bool)
+        for _, live in self._vector_parts:
+            covered[live[live >= 0]] = True
+        self._rest = np.flatnonzero(~covered)
+        self._matrix: np.ndarray | None = None  # vectors of the rest, in the order of self._rest
         self._matrix_lock = threading.Lock()
-        # Vectors of the previous snapshot, by search text, until this one's matrix is built from them.
         self._previous: tuple[list[str], np.ndarray] | None = None
         if previous is not None and previous._matrix is not None and previous._matrix.size:
-            self._previous = (previous.search_texts, previous._matrix)
+            self._previous = ([previous.search_texts[i] for i in previous._rest.tolist()], previous._matrix)
         # Tables of contents and carton labels: searchable, but rarely the answer (decided per page when a
         # question first reaches it: reading every passage at start took 5.6 s of 14 at 145k passages).
         self.low_value = LowValue(self.passages)
@@ -159,7 +167,12 @@ class Snapshot:
                     self.products[a] = d["product"]
         self._indications: dict[str, str] = {}
         # Words of the store's own text: a word spelt as the content spells it is not a misspelt product name.
-        self.vocab_words = frozenset(w for p in self.passages for w in re.findall(r"[a-z]{5,}", p.text.lower()))
+        # (after a catalogue change that only added passages: the previous snapshot's words and the new ones')
+        kept: frozenset[str] = frozenset()
+        added = self.passages
+        if previous is not None and all(cid in self.index for cid in previous.index):
+            kept, added = previous.vocab_words, [p for p in self.passages if p.chunk_id not in previous.index]
+        self.vocab_words: frozenset[str] = kept | {w for p in added for w in _WORD.findall(p.text.lower())}
         self._title_tokens: dict[str, set[str]] = {}  # doc_id -> stems of its title, filled as asked
 
     def mask(self, filters: Filters, sections: list | None = None) -> np.ndarray:
@@ -177,12 +190,27 @@ class Snapshot:
             self._masks[key] = m
         return m
 
+    def similarities(self, store: Store, vec: np.ndarray) -> np.ndarray | None:
+        """Cosine of every live passage to a unit vector (None if a live passage's vector is not at hand)."""
+        rest = self.matrix(store)
+        if rest is None and len(self._rest):
+            return None
+        out = np.zeros(len(self.passages), dtype=np.float32)
+        for vectors, live in self._vector_parts:
+            sims = vectors @ vec
+            keep = live >= 0
+            out[live[keep]] = sims[keep]
+        if rest is not None:
+            out[self._rest] = rest @ vec
+        return out
+
     def matrix(self, store: Store) -> np.ndarray | None:
-        """Vectors of all live passages, from the embedding cache (None if any is missing)."""
-        if self._matrix is None and self.passages:
+        """Vectors of the live passages no segment holds (self._rest), from the previous snapshot or the embedding
+        cache (None if any is missing, or there are none)."""
+        if self._matrix is None and len(self._rest):
             with self._matrix_lock:
                 if self._matrix is None:
-                    texts = self.search_texts
+                    texts = [self.search_texts[i] for i in self._rest.tolist()]
                     prev_texts, prev_matrix = self._previous or ([], np.zeros((0, 384), np.float32))
                     row_of = {t: i for i, t in enumerate(prev_texts)}
                     missing = [t for t in texts if t not in row_of]
@@ -191,9 +219,12 @@ class Snapshot:
                         dim = prev_matrix.shape[1] if len(prev_texts) else \
                             (next(iter(found.values())).shape[0] if found else 384)
                         matrix = np.zeros((len(texts), dim), np.float32)
-                        for i, t in enumerate(texts):
-                            r = row_of.get(t)
-                            matrix[i] = prev_matrix[r] if r is not None else found[store.cache.key(t)]
+                        rows = np.array([row_of.get(t, -1) for t in texts], dtype=np.int64)
+                        kept = rows >= 0
+                        if kept.any():
+                            matrix[kept] = prev_matrix[rows[kept]]
+                        for i in np.flatnonzero(~kept).tolist():
+                            matrix[i] = found[store.cache.key(texts[i])]
                         self._matrix = matrix
                     else:
                         self._matrix = np.zeros((0, 0), dtype=np.float32)  # not every vector is cached
@@ -290,7 +321,7 @@ class Retriever:
             with self._lock:
                 if self._snap is None or self._snap.generation != gen:
                     self._snap = Snapshot(self.store, self.statuses, previous=self._snap,
-                                          persisted_lexical=self.weights.lexical_segments)
+                                          index_segments=self.weights.index_segments)
                 snap = self._snap
         return snap
 
@@ -299,11 +330,10 @@ class Retriever:
         if not snap.passages or self.weights.dense <= 0:
             return []
         vec = self.store.embedder.embed_query(query)
-        matrix = None if self.store.remote else snap.matrix(self.store)
-        if matrix is not None:
+        sims = None if self.store.remote else snap.similarities(self.store, vec)
+        if sims is not None:
             # Embedded store: exact search over the snapshot's own vectors (consistent with its live set,
             # and safe while another process ingests: chromadb's embedded index is single-process).
-            sims = matrix @ vec
             if _filtering(filters):
                 sims = np.where(snap.mask(filters) > 0, sims, -np.inf)
             top = np.argpartition(-sims, min(n, len(sims) - 1))[:n]

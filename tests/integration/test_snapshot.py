@@ -2,24 +2,28 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import SMALL, make_corpus
 
 from assistant.answering.retrieval import Filters, Retriever, Snapshot
+from assistant.settings import RetrievalWeights
 from ingest.pipeline import ingest
 from ingest.store import Store
 
 
-def test_a_snapshot_built_from_the_previous_one_equals_a_fresh_one(two_labels, tmp_path, embedder):
+@pytest.mark.parametrize("segments", [True, False], ids=["segments", "in-memory"])
+def test_a_snapshot_built_from_the_previous_one_equals_a_fresh_one(two_labels, tmp_path, embedder, segments):
     store = Store(two_labels, embedder)
-    retriever = Retriever(store)
+    retriever = Retriever(store, RetrievalWeights(index_segments=segments))
     before = retriever.snapshot()
-    assert before.matrix(store) is not None  # the vectors the next snapshot may take over
+    vec = embedder.embed_query("warfarin INR monitoring")
+    assert before.similarities(store, vec) is not None
     # A new label arrives and one document leaves: both must show in the next snapshot.
     ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)
     gone = sorted(before.docs)[0]
     store.catalog.withdraw(gone, "test", sticky=True)
     after = retriever.snapshot()
-    fresh = Snapshot(store)
+    fresh = Snapshot(store, index_segments=segments)
     assert after is not before and after.generation == fresh.generation
     assert [p.chunk_id for p in after.passages] == [p.chunk_id for p in fresh.passages]
     assert any(p.doc_id.startswith("ibuprofen") for p in after.passages)
@@ -29,7 +33,7 @@ def test_a_snapshot_built_from_the_previous_one_equals_a_fresh_one(two_labels, t
     assert after.vocab_words == fresh.vocab_words
     assert [after.low_value[i] for i in range(len(after.passages))] == \
         [fresh.low_value[i] for i in range(len(fresh.passages))]
-    assert np.allclose(after.matrix(store), fresh.matrix(store))
+    assert np.allclose(after.similarities(store, vec), fresh.similarities(store, vec), atol=1e-6)
     for q in ("ibuprofen stomach bleeding", "warfarin INR monitoring"):
         assert retriever.lexical(q, 10, Filters(), after) == retriever.lexical(q, 10, Filters(), fresh)
         assert retriever.dense(q, 10, Filters(), after) == retriever.dense(q, 10, Filters(), fresh)
@@ -48,12 +52,12 @@ def test_terms_stored_at_ingest_are_the_terms_of_the_passage_as_searched(two_lab
     store = Store(two_labels, embedder)
     n_null = store.catalog.conn.execute("SELECT COUNT(*) FROM chunks WHERE terms IS NULL").fetchone()[0]
     assert n_null == 0
-    stored = Snapshot(store, persisted_lexical=False)
+    stored = Snapshot(store, index_segments=False)
     assert any(p.product for p in stored.passages) and stored.lexical.in_memory == len(stored.passages)
     reference = bm25s.BM25()
     reference.index(tokenize(stored.search_texts), show_progress=False)
     store.catalog.conn.execute("UPDATE chunks SET terms = NULL")
-    null = Snapshot(store, persisted_lexical=False)
+    null = Snapshot(store, index_segments=False)
     for q in (["warfarin", "inr"], ["metformin", "lactic", "acidosi"], ["renal", "dose", "dose"]):
         assert np.allclose(stored.lexical.scores(q), reference.get_scores(q), rtol=1e-5, atol=1e-6)
         assert np.array_equal(null.lexical.scores(q), stored.lexical.scores(q))

@@ -1,4 +1,4 @@
-"""The lexical (BM25) index kept on disk in segments, written at ingest and memory-mapped by the workers.
+"""The search index kept on disk in segments (BM25 terms and vectors), written at ingest, memory-mapped by workers.
 
 A worker used to build a bm25s index over every live passage at start and again after every catalogue change
 (10 s of a 46 s start at 145k passages, and every passage's term list held in memory). Now an ingest appends one
@@ -35,18 +35,24 @@ LARGE = 250_000  # rows: a segment this big is not merged again
 
 class Segment:
     """Passages' terms as a term -> (row, frequency) table (compressed sparse columns), with each row's chunk
-    id, product and length (number of terms)."""
+    id, product and length (number of terms), and (when every row's vector was at hand) their vectors, one row
+    each, under the embedding model's name."""
 
     def __init__(self, chunk_ids: np.ndarray, products: list[str], product_of: np.ndarray, lengths: np.ndarray,
-                 vocab: dict[str, int], indptr: np.ndarray, rows: np.ndarray, tf: np.ndarray):
+                 vocab: dict[str, int], indptr: np.ndarray, rows: np.ndarray, tf: np.ndarray,
+                 vectors: np.ndarray | None = None, model: str | None = None):
         self.chunk_ids, self.products, self.product_of, self.lengths = chunk_ids, products, product_of, lengths
         self.vocab, self.indptr, self.rows, self.tf = vocab, indptr, rows, tf
+        whole = vectors is not None and len(vectors) == len(lengths)
+        self.vectors: np.ndarray | None = vectors if whole else None
+        self.model: str | None = model if whole else None
 
     def __len__(self) -> int:
         return len(self.lengths)
 
     @classmethod
-    def build(cls, chunk_ids: Sequence[str], products: Sequence[str | None], terms: Iterable[list[str]]) -> Segment:
+    def build(cls, chunk_ids: Sequence[str], products: Sequence[str | None], terms: Iterable[list[str]],
+              vectors: np.ndarray | None = None, model: str | None = None) -> Segment:
         from scipy.sparse import csc_matrix
 
         vocab: dict[str, int] = {}
@@ -63,25 +69,30 @@ class Segment:
         where = {p: i for i, p in enumerate(names)}
         return cls(np.array(list(chunk_ids), dtype="S"), names,
                    np.array([where[p or ""] for p in products], dtype=np.int32), lengths, vocab,
-                   m.indptr.astype(np.int64), m.indices.astype(np.int32), m.data.astype(np.float32))
+                   m.indptr.astype(np.int64), m.indices.astype(np.int32), m.data.astype(np.float32),
+                   None if vectors is None else np.asarray(vectors, dtype=np.float32), model)
 
     def save(self, path: Path) -> None:
         path.mkdir(parents=True)
         for name in ("chunk_ids", "product_of", "lengths", "indptr", "rows", "tf"):
             np.save(path / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        if self.vectors is not None:
+            np.save(path / "vectors.npy", self.vectors, allow_pickle=False)
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
-        (path / "meta.json").write_text(json.dumps({"format": FORMAT, "products": self.products, "terms": terms}))
+        (path / "meta.json").write_text(json.dumps({"format": FORMAT, "products": self.products, "terms": terms,
+                                                    "model": self.model}))
 
     @classmethod
     def load(cls, path: Path) -> Segment:
         meta = json.loads((path / "meta.json").read_text())
         if meta.get("format") != FORMAT:
-            raise ValueError(f"{path}: lexical segment format {meta.get('format')}, expected {FORMAT}")
+            raise ValueError(f"{path}: segment format {meta.get('format')}, expected {FORMAT}")
         arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
                   for name in ("chunk_ids", "product_of", "lengths", "indptr", "rows", "tf")}
         vocab = {t: i for i, t in enumerate(meta["terms"])}
+        vectors = np.load(path / "vectors.npy", mmap_mode="r") if meta.get("model") else None
         return cls(arrays["chunk_ids"], meta["products"], arrays["product_of"], arrays["lengths"], vocab,
-                   arrays["indptr"], arrays["rows"], arrays["tf"])
+                   arrays["indptr"], arrays["rows"], arrays["tf"], vectors, meta.get("model"))
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         t = self.vocab.get(term)
@@ -181,7 +192,7 @@ class LiveIndex:
 
 # --- on disk -------------------------------------------------------------------------------------------------
 def directory(data_dir: Path) -> Path:
-    return Path(data_dir) / "lexical"
+    return Path(data_dir) / "segments"
 
 
 def _listed(root: Path) -> list[dict]:
@@ -204,20 +215,24 @@ def load_segments(data_dir: Path) -> list[Segment]:
     return []
 
 
-def append(data_dir: Path, chunk_ids: Sequence[str], products: Sequence[str | None],
-           terms: Iterable[list[str]]) -> None:
+def append(data_dir: Path, chunk_ids: Sequence[str], products: Sequence[str | None], terms: Iterable[list[str]],
+           vectors: np.ndarray | None = None, model: str | None = None) -> None:
     """Add the passages an ingest batch just committed as a new segment (merging small ones)."""
     if chunk_ids:
-        _publish(directory(data_dir), [Segment.build(chunk_ids, products, terms)], None)
+        _publish(directory(data_dir), [Segment.build(chunk_ids, products, terms, vectors, model)], None)
 
 
-def update(catalog, data_dir: Path) -> dict:
-    """At the end of an ingest (under its lock): a segment for the current chunks no segment holds (a store from
-    before segments, a run killed between a commit and its segment); rows no longer current dropped from the
-    segments merged. Returns what it did."""
+def update(catalog, data_dir: Path, cache=None) -> dict:
+    """At the end of an ingest (under its lock): a segment for the searchable current chunks no segment holds (a
+    store from before segments, a run killed between a commit and its segment), with their vectors from the
+    embedding cache (ingest.embedding.EmbeddingCache) when it holds them all; rows no longer current dropped
+    from the segments merged. Returns what it did."""
+    from ingest.types import INDEXED, search_text
+
     root = directory(data_dir)
     current = {r[0]: r[1] or "" for r in catalog.conn.execute(
-        "SELECT c.chunk_id, d.product FROM chunks c JOIN documents d ON d.rev_id = c.rev_id")}
+        "SELECT c.chunk_id, d.product FROM chunks c JOIN documents d ON d.rev_id = c.rev_id "
+        f"WHERE d.status IN ({','.join('?' * len(INDEXED))})", INDEXED)}
     held: set[str] = set()
     for x in _listed(root):
         try:
@@ -230,7 +245,6 @@ def update(catalog, data_dir: Path) -> dict:
 
     def terms(row) -> list[str]:
         from ingest.terms import tokenize
-        from ingest.types import search_text
 
         cid, product, section, stored, text = row
         if stored is None:
@@ -239,7 +253,14 @@ def update(catalog, data_dir: Path) -> dict:
             product_terms[product] = tokenize([product])[0]
         return (product_terms[product] if product else []) + stored.split()
 
-    added = [Segment.build([r[0] for r in rows], [r[1] for r in rows], (terms(r) for r in rows))] if rows else []
+    vectors = model = None
+    if rows and cache is not None:
+        texts = [search_text(r[4], r[2] or "", r[1]) for r in rows]
+        found = cache.get_many(texts)
+        if len(found) == len({cache.key(t) for t in texts}):
+            vectors, model = np.stack([found[cache.key(t)] for t in texts]), cache.model_name
+    added = [Segment.build([r[0] for r in rows], [r[1] for r in rows], (terms(r) for r in rows), vectors, model)
+             ] if rows else []
     if added or not (root / "segments.json").exists():
         _publish(root, added, current)
     return {"segments": len(_listed(root)), "added": len(rows)}
@@ -284,7 +305,9 @@ def merge(segments: list[Segment], current: dict[str, str] | None = None) -> Seg
     from scipy.sparse import coo_matrix
 
     vocab: dict[str, int] = {}
-    rows, cols, data, ids, prods, lengths = [], [], [], [], [], []
+    rows, cols, data, ids, prods, lengths, vectors = [], [], [], [], [], [], []
+    models = {seg.model for seg in segments}
+    model = models.pop() if len(models) == 1 else None
     n = 0
     for seg in segments:
         names = seg.products
@@ -304,6 +327,8 @@ def merge(segments: list[Segment], current: dict[str, str] | None = None) -> Seg
         ids += [c for c, k in zip(cids, keep) if k]
         prods += [p for p, k in zip(pnames, keep) if k]
         lengths.append(np.asarray(seg.lengths)[keep])
+        if model is not None and seg.vectors is not None:
+            vectors.append(np.asarray(seg.vectors)[keep])
         n += int(keep.sum())
     m = coo_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
                    shape=(n, len(vocab))).tocsc()
@@ -311,7 +336,8 @@ def merge(segments: list[Segment], current: dict[str, str] | None = None) -> Seg
     where = {p: i for i, p in enumerate(names)}
     return Segment(np.array(ids, dtype="S"), names, np.array([where[p] for p in prods], dtype=np.int32),
                    np.concatenate(lengths).astype(np.int32), vocab, m.indptr.astype(np.int64),
-                   m.indices.astype(np.int32), m.data.astype(np.float32))
+                   m.indices.astype(np.int32), m.data.astype(np.float32),
+                   np.concatenate(vectors) if model is not None else None, model)
 
 
 def _held(seg: Segment, current: dict[str, str]) -> list[str]:
@@ -322,13 +348,13 @@ def _held(seg: Segment, current: dict[str, str]) -> list[str]:
 
 
 def _terms(catalog, chunk_ids: list[str]) -> list[tuple]:
-    """(chunk id, product, section, stored terms, text if no terms were stored) of chunks, in the given order."""
+    """(chunk id, product, section, stored terms, text) of chunks, in the given order."""
     out: dict[str, tuple] = {}
     for k in range(0, len(chunk_ids), 500):
         part = chunk_ids[k:k + 500]
         for r in catalog.conn.execute(
                 f"""SELECT c.chunk_id, d.product, c.section, c.terms,
-                           CASE WHEN c.terms IS NULL THEN substr(p.text, c.start + 1, c."end" - c.start) END
+                           substr(p.text, c.start + 1, c."end" - c.start)
                     FROM chunks c JOIN documents d ON d.rev_id = c.rev_id
                     JOIN pages p ON p.rev_id = c.rev_id AND p.page_no = c.page_no
                     WHERE c.chunk_id IN ({','.join('?' * len(part))})""", part):
