@@ -222,6 +222,40 @@ def snapshot_build(data: str) -> None:
                                                      for k, v in times.items()))
 
 
+ASK = r"""
+import json, sys, time
+root = sys.argv[2]
+sys.path.insert(0, root + "/bench")
+sys.path.insert(0, root)
+from ingest import offline
+from assistant.answering.assistant import Assistant
+from latency import pct, questions
+a = Assistant(data_dir=sys.argv[1])
+a.warm_up()
+qs = questions()[:100]
+for q in qs[:5]:
+    a.ask(q)
+lat = []
+for q in qs:
+    t = time.perf_counter()
+    a.ask(q)
+    lat.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"p50": pct(lat, 50), "p95": pct(lat, 95)}))
+"""
+
+
+def warm_asks(data: str, runs: int, roots: list[str]) -> None:
+    """`ask` p50/p95 warm in-process (as in measure), alternating this code tree and the others given."""
+    import os
+
+    for k in range(runs):
+        for root in [*roots, str(ROOT)]:
+            proc = subprocess.run([sys.executable, "-c", ASK, data, root], capture_output=True, text=True,
+                                  timeout=3600, env=dict(os.environ, PYTHONPATH=root), cwd=root)
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            print(f"run {k + 1}: {root}: ask p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms", flush=True)
+
+
 def worker_starts(data: str, runs: int, roots: list[str]) -> None:
     """A worker's start (fresh process to its first answer) and peak memory, alternating the code trees given
     (e.g. a worktree of an older commit) and, for this tree, the index read from the segments (terms, vectors) or built
@@ -253,9 +287,14 @@ def main() -> None:
     ap.add_argument("--recall-only", help="an existing store: only the dense recall figures")
     ap.add_argument("--snapshot-only", help="an existing store: a snapshot's build with and without stored terms")
     ap.add_argument("--worker-only", help="an existing store: a worker's start and memory (see worker_starts)")
-    ap.add_argument("--root", action="append", default=[], help="with --worker-only: another code tree to compare")
+    ap.add_argument("--root", action="append", default=[],
+                    help="with --worker-only or --ask-only: another code tree to compare")
     ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--ask-only", help="an existing store: warm ask latency (see warm_asks)")
     args = ap.parse_args()
+    if args.ask_only:
+        warm_asks(args.ask_only, args.runs, args.root)
+        return
     if args.worker_only:
         worker_starts(args.worker_only, args.runs, args.root)
         return
