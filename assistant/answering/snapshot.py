@@ -1,0 +1,337 @@
+"""The live passages at one catalogue generation (a Snapshot): their metadata, BM25 over the index segments and
+the vectors, the product lexicon, and the filters that restrict a search to some of them.
+
+Only live passages are here: current revision, status approved (and unreviewed when the setting
+include_unreviewed asks for it), inside their effective and expiry dates, not of a label that a newer one
+repeats. The retriever (retrieval.py) builds a new snapshot when the catalogue's generation changes.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+
+from assistant.answering.label_links import superseded_labels
+from assistant.question.intents import section_matches
+from assistant.question.offlabel import is_indication
+from assistant.question.products import misspelt
+from assistant.question.terms import stem_tokens, tokenize
+from ingest.segments import LiveIndex, load_segments
+from ingest.store import Store
+from ingest.text import toc_like
+from ingest.types import search_text
+
+_WORD = re.compile(r"[a-z]{5,}")
+_LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
+                           r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
+
+
+@dataclass(slots=True)
+class Passage:
+    chunk_id: str
+    doc_id: str
+    rev_id: str
+    page: int
+    start: int
+    end: int
+    section: str
+    text: str
+    title: str
+    kind: str
+    product: str | None
+    audience: str
+    version: str
+    effective: str | None
+    expiry: str | None
+    status: str = "approved"
+
+    _sections: list | None = field(default=None, repr=False, compare=False)
+
+    def sentence_sections(self) -> list[tuple[int, int, str]]:
+        """Sentence spans (offsets into self.text) with the label section in force at each."""
+        if self._sections is None:
+            from ingest.chunking import sentence_sections
+
+            self._sections = sentence_sections(self.text, self.section)
+        return self._sections
+
+    def live_on(self, day: date) -> bool:
+        if self.effective and date.fromisoformat(self.effective) > day:
+            return False
+        return not (self.expiry and date.fromisoformat(self.expiry) < day)
+
+
+@dataclass
+class Hit:
+    passage: Passage
+    score: float
+    dense: float = 0.0  # cosine similarity, 0 when not in the dense candidates
+    lexical: float = 0.0  # BM25 score
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+PATIENT_SECTION = re.compile(r"medication guide|patient information|patient counseling|instructions for use|"
+                             r"drug facts|information for patients", re.I)
+
+
+@dataclass
+class Filters:
+    product: str | None = None  # restrict to one product (manifest name or alias)
+    audience: str | None = None
+    source_type: str | None = None  # approved | literature
+    products: list[str] = field(default_factory=list)  # detected in the question: restrict approved content
+    exclude_docs: set[str] = field(default_factory=set)  # e.g. the other formulation's label
+    intents: list = field(default_factory=list)  # assistant.intents.Intent: boost matching label sections
+    hide_internal: bool = False  # leave out internal content (data on file): the requester is not internal
+    patient: bool = False  # only patient labelling (Medication Guide, Patient Information, Drug Facts)
+
+
+class Snapshot:
+    """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
+
+    def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",), previous: Snapshot | None = None,
+                 index_segments: bool = True):
+        """previous: the snapshot this one replaces; what depends only on a passage's text (its terms, its
+        vector, whether it is carton or contents text) is taken from it rather than computed again, so a new
+        document is picked up at the cost of its own passages plus the BM25 index (bench/RESULTS.md, issue 15)."""
+        cat = store.catalog
+        self.generation = cat.generation()
+        self.corpus_version = cat.corpus_version()
+        today = date.today()
+        # An older label of a product that a newer current label repeats answers through the newer one.
+        self.superseded = superseded_labels(cat)
+        self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
+        self.passages, stored = [], []
+        one: dict = {}  # one string object for the fields passages of a document share (each row brings its own)
+        for r in cat.current_chunks(statuses):
+            doc = [one.setdefault(v, v) if isinstance(v, str) else v for v in (
+                r["doc_id"], r["rev_id"], r["section"], r["title"], r["kind"], r["product"], r["audience"],
+                r["version"], r["effective"], r["expiry"], r["status"])]
+            p = Passage(r["chunk_id"], doc[0], doc[1], r["page_no"], r["start"], r["end"], doc[2], r["text"], *doc[3:])
+            if p.live_on(today) and p.doc_id not in self.superseded:
+                self.passages.append(p)
+                stored.append(r["terms"])
+        del one
+        self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
+        self.has_internal = any(p.audience == "internal" for p in self.passages)
+        self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
+        self.docs = {d["doc_id"]: d for d in cat.documents()}
+        # BM25 from the segments an ingest wrote (ingest/segments.py), memory-mapped; the passages no segment
+        # holds are indexed here from their stored terms (else the previous snapshot's, else tokenised).
+        known = previous._memory_terms if previous is not None else {}
+        product_terms = {name: tokenize([name])[0] for name in {p.product for p in self.passages if p.product}}
+        self._memory_terms: dict[str, list[str]] = {}
+
+        def terms_of(rows: list[int]) -> list[list[str]]:
+            todo = list(dict.fromkeys(t for i in rows if stored[i] is None and (t := self.search_text(i)) not in known))
+            fresh = dict(zip(todo, tokenize(todo))) if todo else {}
+            out = []
+            for i in rows:
+                p, st = self.passages[i], stored[i]
+                t = self.search_text(i) if st is None else ""
+                if st is None:
+                    out.append(self._memory_terms.setdefault(t, known[t] if t in known else fresh[t]))
+                else:
+                    out.append((product_terms[p.product] if p.product else []) + st.split())
+            return out
+
+        segments = load_segments(store.data_dir) if index_segments else []
+        self.lexical = LiveIndex(segments, {p.chunk_id: i for i, p in enumerate(self.passages)},
+                                 [p.product for p in self.passages], terms_of)
+        self._masks: dict[tuple, np.ndarray] = {}
+        # Vectors: those of the segments (memory-mapped, written at ingest), and for the rest of the live passages
+        # a matrix built when first searched, from the previous snapshot's or the embedding cache.
+        self._vector_parts = [(seg.vectors, live) for seg, live in self.lexical.parts
+                              if seg.vectors is not None and seg.model == store.embedder.name]
+        covered = np.zeros(len(self.passages), dtype=bool)
+        for _, live in self._vector_parts:
+            covered[live[live >= 0]] = True
+        self._rest = np.flatnonzero(~covered)
+        self._matrix: np.ndarray | None = None  # vectors of the rest, in the order of self._rest
+        self._matrix_lock = threading.Lock()
+        self._previous: tuple[list[str], np.ndarray] | None = None
+        if previous is not None and previous._matrix is not None and previous._matrix.size:
+            self._previous = ([previous.search_text(i) for i in previous._rest.tolist()], previous._matrix)
+        # Tables of contents and carton labels: searchable, but rarely the answer (decided per page when a
+        # question first reaches it: reading every passage at start took 5.6 s of 14 at 145k passages).
+        self.low_value = LowValue(self.passages)
+        self.products: dict[str, str] = {}  # name or alias -> product
+        for d in self.docs.values():
+            if d["product"] and d["status"] in statuses:
+                self.products[d["product"]] = d["product"]
+                for a in d["aliases"]:
+                    self.products[a] = d["product"]
+        self._indications: dict[str, str] = {}
+        # Words of the store's own text: a word spelt as the content spells it is not a misspelt product name.
+        # (after a catalogue change that only added passages: the previous snapshot's words and the new ones')
+        kept: frozenset[str] = frozenset()
+        added = self.passages
+        if previous is not None and all(cid in self.index for cid in previous.index):
+            kept, added = previous.vocab_words, [p for p in self.passages if p.chunk_id not in previous.index]
+        self.vocab_words: frozenset[str] = kept | {w for p in added for w in _WORD.findall(p.text.lower())}
+        self._title_tokens: dict[str, set[str]] = {}  # doc_id -> stems of its title, filled as asked
+
+    def mask(self, filters: Filters, sections: list | None = None) -> np.ndarray:
+        """1.0 for passages the filters allow (and, given sections, whose label section matches); cached."""
+        key = (filters.product, filters.audience, filters.source_type, tuple(filters.products),
+               tuple(sorted(filters.exclude_docs)), tuple(i.name for i in sections or []), filters.hide_internal,
+               filters.patient)
+        m = self._masks.get(key)
+        if m is None:
+            m = np.array([1.0 if _allowed(p, filters, self) else 0.0 for p in self.passages], dtype=np.float32)
+            if sections:
+                m *= np.array([section_matches(sections, p.section) for p in self.passages], dtype=np.float32)
+            if len(self._masks) > 512:
+                self._masks.clear()
+            self._masks[key] = m
+        return m
+
+    def search_text(self, i: int) -> str:
+        """What passage i was indexed and embedded as (its product and section, then its text)."""
+        p = self.passages[i]
+        return search_text(p.text, p.section, p.product)
+
+    @property
+    def search_texts(self) -> list[str]:
+        return [self.search_text(i) for i in range(len(self.passages))]
+
+    def similarities(self, store: Store, vec: np.ndarray) -> np.ndarray | None:
+        """Cosine of every live passage to a unit vector (None if a live passage's vector is not at hand)."""
+        rest = self.matrix(store)
+        if rest is None and len(self._rest):
+            return None
+        out = np.zeros(len(self.passages), dtype=np.float32)
+        for vectors, live in self._vector_parts:
+            sims = vectors @ vec
+            keep = live >= 0
+            out[live[keep]] = sims[keep]
+        if rest is not None:
+            out[self._rest] = rest @ vec
+        return out
+
+    def matrix(self, store: Store) -> np.ndarray | None:
+        """Vectors of the live passages no segment holds (self._rest), from the previous snapshot or the embedding
+        cache (None if any is missing, or there are none)."""
+        if self._matrix is None and len(self._rest):
+            with self._matrix_lock:
+                if self._matrix is None:
+                    texts = [self.search_text(i) for i in self._rest.tolist()]
+                    prev_texts, prev_matrix = self._previous or ([], np.zeros((0, 384), np.float32))
+                    row_of = {t: i for i, t in enumerate(prev_texts)}
+                    missing = [t for t in texts if t not in row_of]
+                    found = store.cache.get_many(missing)
+                    if all(store.cache.key(t) in found for t in missing):
+                        dim = prev_matrix.shape[1] if len(prev_texts) else \
+                            (next(iter(found.values())).shape[0] if found else 384)
+                        matrix = np.zeros((len(texts), dim), np.float32)
+                        rows = np.array([row_of.get(t, -1) for t in texts], dtype=np.int64)
+                        kept = rows >= 0
+                        if kept.any():
+                            matrix[kept] = prev_matrix[rows[kept]]
+                        for i in np.flatnonzero(~kept).tolist():
+                            matrix[i] = found[store.cache.key(texts[i])]
+                        self._matrix = matrix
+                    else:
+                        self._matrix = np.zeros((0, 0), dtype=np.float32)  # not every vector is cached
+                    self._previous = None
+        return self._matrix if self._matrix is not None and self._matrix.size else None
+
+    def idf(self, token: str) -> float:
+        return self.lexical.idf(token)
+
+    def products_in(self, text: str) -> list[str]:
+        """Products named in text, in order: by name or alias, or misspelt (see question.products.misspelt)."""
+        low = text.lower()
+        found: list[tuple[int, str]] = []
+        for name, product in self.products.items():
+            m = re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", low)
+            if m and product not in (p for _, p in found):
+                found.append((m.start(), product))
+        for pos, name in misspelt(low, self.products, self.vocab_words):
+            if self.products[name] not in (p for _, p in found):
+                found.append((pos, self.products[name]))
+        return [p for _, p in sorted(found)]
+
+    def respelt(self, text: str) -> str:
+        """The text with misspelt product names written as the catalogue spells them ("tylenal" -> "tylenol")."""
+        low = text.lower()
+        for pos, name in reversed(misspelt(low, self.products, self.vocab_words)):
+            end = pos + len(re.match(r"[a-z][a-z-]*", low[pos:]).group(0))  # type: ignore[union-attr]
+            text = text[:pos] + name + text[end:]
+        return text
+
+    def indications(self, product: str) -> str:
+        """The text of a product's approved indications (for the off-label check)."""
+        if product not in self._indications:
+            self._indications[product] = " ".join(
+                p.text for p in self.passages
+                if p.product == product and p.kind == "approved" and is_indication(p.section, p.text))
+        return self._indications[product]
+
+    def focus_match(self, query_tokens: set[str], doc_id: str) -> float:
+        title = self._title_tokens.get(doc_id)
+        if title is None:
+            d = self.docs.get(doc_id)
+            title = self._title_tokens[doc_id] = set(stem_tokens(d["title"])) if d else set()
+        return len(title & query_tokens) / len(title) if title else 0.0
+
+
+class LowValue:
+    """low_value[i]: is passage i carton or table-of-contents text? Such text runs from its marker to the end of
+    its page; what precedes the marker on that page (Highlights) is not demoted."""
+
+    def __init__(self, passages: list[Passage]):
+        self.passages = passages
+        self._pages: dict[tuple[str, int], list[int]] | None = None
+        self._low_from: dict[tuple[str, int], int] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, i: int) -> bool:
+        p = self.passages[i]
+        key = (p.rev_id, p.page)
+        start = self._low_from.get(key)
+        if start is None:
+            with self._lock:
+                if self._pages is None:
+                    pages: dict[tuple[str, int], list[int]] = {}
+                    for j, q in enumerate(self.passages):
+                        pages.setdefault((q.rev_id, q.page), []).append(j)
+                    self._pages = pages
+            marked = [self.passages[j].start for j in self._pages[key] if marker(self.passages[j].text)]
+            start = self._low_from[key] = min(marked, default=1 << 60)
+        return p.start >= start
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+
+@lru_cache(maxsize=65536)
+def marker(text: str) -> bool:
+    """Does the passage open carton or contents text?"""
+    return bool(_LOW_VALUE_RE.search(text) or toc_like(text))
+
+
+def is_patient_labelling(p: Passage) -> bool:
+    """Labelling written for patients: a consumer or patient document, or a patient section of a label."""
+    return p.audience in ("patient", "consumer") or bool(PATIENT_SECTION.search(p.section or ""))
+
+
+def _allowed(p: Passage, f: Filters, snap: Snapshot) -> bool:
+    if f.product and p.product != f.product:
+        return False
+    if f.audience and p.audience not in (f.audience, "any"):
+        return False
+    if f.source_type and p.kind != f.source_type:
+        return False
+    if f.products and p.kind == "approved" and p.product not in f.products:
+        return False
+    if f.hide_internal and p.audience == "internal":
+        return False
+    if f.patient and (p.kind != "approved" or not is_patient_labelling(p)):
+        return False
+    return p.doc_id not in f.exclude_docs
