@@ -221,19 +221,31 @@ class Catalog(PerThreadConnection):
     def rev_chunk_ids(self, rev_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks WHERE rev_id=?", (rev_id,))]
 
-    def current_chunks(self, statuses: Iterable[str] | None = ("approved",)) -> list[dict]:
-        """Chunks of current revisions (approved documents by default), with their document's fields."""
-        sql = """SELECT c.chunk_id, c.doc_id, c.rev_id, c.page_no, c.start, c."end", c.section, c.terms,
-                        substr(p.text, c.start + 1, c."end" - c.start) AS text,
+    def current_chunks(self, statuses: Iterable[str] | None = ("approved",), text: bool = True) -> list[dict]:
+        """Chunks of current revisions (approved documents by default), with their document's fields (and their
+        text, unless text=False: then "text" is None, for chunk_texts to read when needed)."""
+        sql = f"""SELECT c.chunk_id, c.doc_id, c.rev_id, c.page_no, c.start, c."end", c.section, c.terms,
+                        {'substr(p.text, c.start + 1, c."end" - c.start)' if text else 'NULL'} AS text,
                         d.title, d.kind, d.product, d.audience, d.version, d.effective, d.expiry, d.status
                  FROM chunks c JOIN documents d ON d.rev_id = c.rev_id
-                 JOIN pages p ON p.rev_id = c.rev_id AND p.page_no = c.page_no"""
+                 {'JOIN pages p ON p.rev_id = c.rev_id AND p.page_no = c.page_no' if text else ''}"""
         args: tuple = ()
         if statuses is not None:
             statuses = tuple(statuses)
             sql += f" WHERE d.status IN ({','.join('?' * len(statuses))})"
             args = statuses
         return [dict(r) for r in self.conn.execute(sql + " ORDER BY c.doc_id, c.page_no, c.start", args)]
+
+    def chunk_texts(self, chunk_ids: list[str]) -> dict[str, str]:
+        """The text of chunks, by id."""
+        out: dict[str, str] = {}
+        for k in range(0, len(chunk_ids), 500):
+            part = chunk_ids[k:k + 500]
+            out.update(self.conn.execute(
+                f"""SELECT c.chunk_id, substr(p.text, c.start + 1, c."end" - c.start) FROM chunks c
+                    JOIN pages p ON p.rev_id = c.rev_id AND p.page_no = c.page_no
+                    WHERE c.chunk_id IN ({','.join('?' * len(part))})""", part).fetchall())
+        return out
 
     def chunk(self, chunk_id: str) -> dict | None:
         """A chunk with its page text and its document's metadata (of the chunk's own revision)."""

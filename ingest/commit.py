@@ -114,7 +114,7 @@ def _index_terms(store: Store, pending: list) -> None:
     vectors = np.stack([found[cache.key(t)] for t in texts]) if all(cache.key(t) in found for t in texts) else None
     append(store.data_dir, [c.id for _, c in batch], [doc.meta.product for doc, _ in batch],
            [(product_terms[doc.meta.product] if doc.meta.product else []) + c.terms.split() for doc, c in batch],
-           vectors, store.embedder.name)
+           vectors, store.embedder.name, (c.text for _, c in batch))
 
 
 def _row(c: Chunk, meta) -> dict:

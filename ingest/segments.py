@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 K1, B = 1.5, 0.75  # bm25s defaults
+WORD = re.compile(r"[a-z]{5,}")  # the words of a text kept for spelling checks (question.products.misspelt)
 FORMAT = 1
 MERGE_FACTOR = 8  # segments of one size tier merged into one (a row is rewritten ~log8(rows / 512) times)
 LARGE = 250_000  # rows: a segment this big is not merged again
@@ -40,9 +42,10 @@ class Segment:
 
     def __init__(self, chunk_ids: np.ndarray, products: list[str], product_of: np.ndarray, lengths: np.ndarray,
                  vocab: dict[str, int], indptr: np.ndarray, rows: np.ndarray, tf: np.ndarray,
-                 vectors: np.ndarray | None = None, model: str | None = None):
+                 vectors: np.ndarray | None = None, model: str | None = None, words: set[str] | None = None):
         self.chunk_ids, self.products, self.product_of, self.lengths = chunk_ids, products, product_of, lengths
         self.vocab, self.indptr, self.rows, self.tf = vocab, indptr, rows, tf
+        self.words = words  # the lower-case words of 5+ letters of its passages' texts (None: not recorded)
         whole = vectors is not None and len(vectors) == len(lengths)
         self.vectors: np.ndarray | None = vectors if whole else None
         self.model: str | None = model if whole else None
@@ -52,7 +55,8 @@ class Segment:
 
     @classmethod
     def build(cls, chunk_ids: Sequence[str], products: Sequence[str | None], terms: Iterable[list[str]],
-              vectors: np.ndarray | None = None, model: str | None = None) -> Segment:
+              vectors: np.ndarray | None = None, model: str | None = None, words: set[str] | None = None
+              ) -> Segment:
         from scipy.sparse import csc_matrix
 
         vocab: dict[str, int] = {}
@@ -70,7 +74,7 @@ class Segment:
         return cls(np.array(list(chunk_ids), dtype="S"), names,
                    np.array([where[p or ""] for p in products], dtype=np.int32), lengths, vocab,
                    m.indptr.astype(np.int64), m.indices.astype(np.int32), m.data.astype(np.float32),
-                   None if vectors is None else np.asarray(vectors, dtype=np.float32), model)
+                   None if vectors is None else np.asarray(vectors, dtype=np.float32), model, words)
 
     def save(self, path: Path) -> None:
         path.mkdir(parents=True)
@@ -80,7 +84,8 @@ class Segment:
             np.save(path / "vectors.npy", self.vectors, allow_pickle=False)
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         (path / "meta.json").write_text(json.dumps({"format": FORMAT, "products": self.products, "terms": terms,
-                                                    "model": self.model}))
+                                                    "model": self.model,
+                                                    "words": None if self.words is None else sorted(self.words)}))
 
     @classmethod
     def load(cls, path: Path) -> Segment:
@@ -92,7 +97,8 @@ class Segment:
         vocab = {t: i for i, t in enumerate(meta["terms"])}
         vectors = np.load(path / "vectors.npy", mmap_mode="r") if meta.get("model") else None
         return cls(arrays["chunk_ids"], meta["products"], arrays["product_of"], arrays["lengths"], vocab,
-                   arrays["indptr"], arrays["rows"], arrays["tf"], vectors, meta.get("model"))
+                   arrays["indptr"], arrays["rows"], arrays["tf"], vectors, meta.get("model"),
+                   None if meta.get("words") is None else set(meta["words"]))
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         t = self.vocab.get(term)
@@ -216,10 +222,11 @@ def load_segments(data_dir: Path) -> list[Segment]:
 
 
 def append(data_dir: Path, chunk_ids: Sequence[str], products: Sequence[str | None], terms: Iterable[list[str]],
-           vectors: np.ndarray | None = None, model: str | None = None) -> None:
+           vectors: np.ndarray | None = None, model: str | None = None, texts: Iterable[str] | None = None) -> None:
     """Add the passages an ingest batch just committed as a new segment (merging small ones)."""
     if chunk_ids:
-        _publish(directory(data_dir), [Segment.build(chunk_ids, products, terms, vectors, model)], None)
+        words = None if texts is None else {w for t in texts for w in WORD.findall(t.lower())}
+        _publish(directory(data_dir), [Segment.build(chunk_ids, products, terms, vectors, model, words)], None)
 
 
 def update(catalog, data_dir: Path, cache=None) -> dict:
@@ -259,8 +266,9 @@ def update(catalog, data_dir: Path, cache=None) -> dict:
         found = cache.get_many(texts)
         if len(found) == len({cache.key(t) for t in texts}):
             vectors, model = np.stack([found[cache.key(t)] for t in texts]), cache.model_name
-    added = [Segment.build([r[0] for r in rows], [r[1] for r in rows], (terms(r) for r in rows), vectors, model)
-             ] if rows else []
+    words = {w for r in rows for w in WORD.findall(r[4].lower())}
+    added = [Segment.build([r[0] for r in rows], [r[1] for r in rows], (terms(r) for r in rows), vectors, model,
+                           words)] if rows else []
     if added or not (root / "segments.json").exists():
         _publish(root, added, current)
     return {"segments": len(_listed(root)), "added": len(rows)}
@@ -306,6 +314,9 @@ def merge(segments: list[Segment], current: dict[str, str] | None = None) -> Seg
 
     vocab: dict[str, int] = {}
     rows, cols, data, ids, prods, lengths, vectors = [], [], [], [], [], [], []
+    # (words cannot be told apart by row: a merge keeps those of dropped rows, which only makes a few more
+    # words count as the store's own in a spelling check)
+    words: set[str] | None = set() if all(seg.words is not None for seg in segments) else None
     models = {seg.model for seg in segments}
     model = models.pop() if len(models) == 1 else None
     n = 0
@@ -327,6 +338,8 @@ def merge(segments: list[Segment], current: dict[str, str] | None = None) -> Seg
         ids += [c for c, k in zip(cids, keep) if k]
         prods += [p for p, k in zip(pnames, keep) if k]
         lengths.append(np.asarray(seg.lengths)[keep])
+        if words is not None and seg.words is not None:
+            words |= seg.words
         if model is not None and seg.vectors is not None:
             vectors.append(np.asarray(seg.vectors)[keep])
         n += int(keep.sum())
@@ -337,7 +350,7 @@ def merge(segments: list[Segment], current: dict[str, str] | None = None) -> Seg
     return Segment(np.array(ids, dtype="S"), names, np.array([where[p] for p in prods], dtype=np.int32),
                    np.concatenate(lengths).astype(np.int32), vocab, m.indptr.astype(np.int64),
                    m.indices.astype(np.int32), m.data.astype(np.float32),
-                   np.concatenate(vectors) if model is not None else None, model)
+                   np.concatenate(vectors) if model is not None else None, model, words)
 
 
 def _held(seg: Segment, current: dict[str, str]) -> list[str]:

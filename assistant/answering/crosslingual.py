@@ -8,7 +8,6 @@ import numpy as np
 
 from assistant.answering.retrieval import Hit, Snapshot
 from ingest.multilingual import E5, MultilingualIndex
-from ingest.types import search_text
 
 
 class CrossLingual:
@@ -24,7 +23,7 @@ class CrossLingual:
     def matrix(self, snap: Snapshot) -> np.ndarray:
         with self._lock:
             if self._matrix is None or self._matrix[0] != snap.generation:
-                texts = [search_text(p.text, p.section, p.product) for p in snap.passages]
+                texts = snap.search_texts
                 self._matrix = (snap.generation, self.index.matrix(texts))
             return self._matrix[1]
 

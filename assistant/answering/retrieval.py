@@ -100,6 +100,7 @@ class Retriever:
             for rank, (i, _) in enumerate(self.lexical(query, 20, filters, snap, sections=filters.intents)):
                 h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
                 h.score += weight / (w.rrf_k + rank)
+        snap.load_texts(hits)  # one query for the texts evidence and the carton check will read
         for i, h in hits.items():
             if snap.low_value[i]:
                 h.score *= w.low_value

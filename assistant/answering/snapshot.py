@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -20,12 +21,11 @@ from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
 from assistant.question.terms import stem_tokens, tokenize
-from ingest.segments import LiveIndex, load_segments
+from ingest.segments import WORD, LiveIndex, load_segments
 from ingest.store import Store
 from ingest.text import toc_like
 from ingest.types import search_text
 
-_WORD = re.compile(r"[a-z]{5,}")
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
                            r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
 
@@ -39,7 +39,7 @@ class Passage:
     start: int
     end: int
     section: str
-    text: str
+    stored_text: str | None  # None until read (Snapshot.load_texts, or the loader at first use)
     title: str
     kind: str
     product: str | None
@@ -50,6 +50,13 @@ class Passage:
     status: str = "approved"
 
     _sections: list | None = field(default=None, repr=False, compare=False)
+    loader: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        if self.stored_text is None:
+            self.stored_text = self.loader(self.chunk_id) if self.loader is not None else ""
+        return self.stored_text
 
     def sentence_sections(self) -> list[tuple[int, int, str]]:
         """Sentence spans (offsets into self.text) with the label section in force at each."""
@@ -107,12 +114,20 @@ class Snapshot:
         self.superseded = superseded_labels(cat)
         self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
         self.passages, stored = [], []
+        self._catalog = cat
+        # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
+        on_demand = index_segments
+
+        def load(chunk_id: str) -> str:
+            return cat.chunk_texts([chunk_id]).get(chunk_id, "")
+
         one: dict = {}  # one string object for the fields passages of a document share (each row brings its own)
-        for r in cat.current_chunks(statuses):
+        for r in cat.current_chunks(statuses, text=not on_demand):
             doc = [one.setdefault(v, v) if isinstance(v, str) else v for v in (
                 r["doc_id"], r["rev_id"], r["section"], r["title"], r["kind"], r["product"], r["audience"],
                 r["version"], r["effective"], r["expiry"], r["status"])]
-            p = Passage(r["chunk_id"], doc[0], doc[1], r["page_no"], r["start"], r["end"], doc[2], r["text"], *doc[3:])
+            p = Passage(r["chunk_id"], doc[0], doc[1], r["page_no"], r["start"], r["end"], doc[2], r["text"], doc[3],
+                        doc[4], doc[5], doc[6], doc[7], doc[8], doc[9], doc[10], loader=load)
             if p.live_on(today) and p.doc_id not in self.superseded:
                 self.passages.append(p)
                 stored.append(r["terms"])
@@ -128,6 +143,7 @@ class Snapshot:
         self._memory_terms: dict[str, list[str]] = {}
 
         def terms_of(rows: list[int]) -> list[list[str]]:
+            self.load_texts(i for i in rows if stored[i] is None)
             todo = list(dict.fromkeys(t for i in rows if stored[i] is None and (t := self.search_text(i)) not in known))
             fresh = dict(zip(todo, tokenize(todo))) if todo else {}
             out = []
@@ -159,7 +175,7 @@ class Snapshot:
             self._previous = ([previous.search_text(i) for i in previous._rest.tolist()], previous._matrix)
         # Tables of contents and carton labels: searchable, but rarely the answer (decided per page when a
         # question first reaches it: reading every passage at start took 5.6 s of 14 at 145k passages).
-        self.low_value = LowValue(self.passages)
+        self.low_value = LowValue(self.passages, self.load_texts)
         self.products: dict[str, str] = {}  # name or alias -> product
         for d in self.docs.values():
             if d["product"] and d["status"] in statuses:
@@ -168,12 +184,24 @@ class Snapshot:
                     self.products[a] = d["product"]
         self._indications: dict[str, str] = {}
         # Words of the store's own text: a word spelt as the content spells it is not a misspelt product name.
-        # (after a catalogue change that only added passages: the previous snapshot's words and the new ones')
-        kept: frozenset[str] = frozenset()
-        added = self.passages
-        if previous is not None and all(cid in self.index for cid in previous.index):
-            kept, added = previous.vocab_words, [p for p in self.passages if p.chunk_id not in previous.index]
-        self.vocab_words: frozenset[str] = kept | {w for p in added for w in _WORD.findall(p.text.lower())}
+        # From the segments that hold live passages (recorded at ingest), plus the words of the other passages;
+        # without segments, after a catalogue change that only added passages, the previous snapshot's words and
+        # the new passages'.
+        kept: set[str] = set()
+        added = list(range(len(self.passages)))
+        if any(seg.words is not None for seg, _ in self.lexical.parts):
+            counted = np.zeros(len(self.passages), dtype=bool)
+            for seg, live in self.lexical.parts:
+                if seg.words is not None:
+                    kept |= seg.words
+                    counted[live[live >= 0]] = True
+            added = np.flatnonzero(~counted).tolist()
+        elif previous is not None and all(cid in self.index for cid in previous.index):
+            kept = set(previous.vocab_words)
+            added = [i for i, p in enumerate(self.passages) if p.chunk_id not in previous.index]
+        self.load_texts(added)
+        self.vocab_words: frozenset[str] = frozenset(
+            kept.union(*(WORD.findall(self.passages[i].text.lower()) for i in added)))
         self._title_tokens: dict[str, set[str]] = {}  # doc_id -> stems of its title, filled as asked
 
     def mask(self, filters: Filters, sections: list | None = None) -> np.ndarray:
@@ -191,6 +219,14 @@ class Snapshot:
             self._masks[key] = m
         return m
 
+    def load_texts(self, indices: Iterable[int]) -> None:
+        """Read the texts of these passages that are not read yet, in one query per 500."""
+        todo = [self.passages[i] for i in indices if self.passages[i].stored_text is None]
+        if todo:
+            texts = self._catalog.chunk_texts([p.chunk_id for p in todo])
+            for p in todo:
+                p.stored_text = texts.get(p.chunk_id, "")
+
     def search_text(self, i: int) -> str:
         """What passage i was indexed and embedded as (its product and section, then its text)."""
         p = self.passages[i]
@@ -198,6 +234,7 @@ class Snapshot:
 
     @property
     def search_texts(self) -> list[str]:
+        self.load_texts(range(len(self.passages)))
         return [self.search_text(i) for i in range(len(self.passages))]
 
     def similarities(self, store: Store, vec: np.ndarray) -> np.ndarray | None:
@@ -220,6 +257,7 @@ class Snapshot:
         if self._matrix is None and len(self._rest):
             with self._matrix_lock:
                 if self._matrix is None:
+                    self.load_texts(self._rest.tolist())
                     texts = [self.search_text(i) for i in self._rest.tolist()]
                     prev_texts, prev_matrix = self._previous or ([], np.zeros((0, 384), np.float32))
                     row_of = {t: i for i, t in enumerate(prev_texts)}
@@ -268,6 +306,7 @@ class Snapshot:
     def indications(self, product: str) -> str:
         """The text of a product's approved indications (for the off-label check)."""
         if product not in self._indications:
+            self.load_texts(i for i, p in enumerate(self.passages) if p.product == product and p.kind == "approved")
             self._indications[product] = " ".join(
                 p.text for p in self.passages
                 if p.product == product and p.kind == "approved" and is_indication(p.section, p.text))
@@ -285,8 +324,8 @@ class LowValue:
     """low_value[i]: is passage i carton or table-of-contents text? Such text runs from its marker to the end of
     its page; what precedes the marker on that page (Highlights) is not demoted."""
 
-    def __init__(self, passages: list[Passage]):
-        self.passages = passages
+    def __init__(self, passages: list[Passage], load_texts: Callable[[Iterable[int]], None]):
+        self.passages, self.load_texts = passages, load_texts
         self._pages: dict[tuple[str, int], list[int]] | None = None
         self._low_from: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
@@ -302,6 +341,7 @@ class LowValue:
                     for j, q in enumerate(self.passages):
                         pages.setdefault((q.rev_id, q.page), []).append(j)
                     self._pages = pages
+            self.load_texts(self._pages[key])
             marked = [self.passages[j].start for j in self._pages[key] if marker(self.passages[j].text)]
             start = self._low_from[key] = min(marked, default=1 << 60)
         return p.start >= start

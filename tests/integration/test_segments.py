@@ -89,3 +89,20 @@ def test_a_segment_lost_to_a_kill_is_indexed_in_memory_then_written_by_the_next_
     assert broken.lexical.in_memory == len(broken.passages)
     same_as_bm25s(broken, store)
     store.close()
+
+
+def test_with_segments_a_worker_reads_passage_texts_only_when_a_question_needs_them(two_labels, embedder):
+    store = Store(two_labels, embedder)
+    snap = Snapshot(store)
+    assert all(p.stored_text is None for p in snap.passages)  # nothing read at start
+    in_memory = Snapshot(store, index_segments=False)
+    # The store's own words (spelling checks) come from the segments, the same as from every passage's text.
+    assert snap.vocab_words == in_memory.vocab_words
+    retriever = Retriever(store)
+    hits = retriever.search("warfarin INR monitoring", k=8)
+    read = [p for p in retriever.snapshot().passages if p.stored_text is not None]
+    assert hits and 0 < len(read) < len(snap.passages)
+    for h in hits:  # what was read is the passage's text, verbatim
+        chunk = store.catalog.chunk(h.passage.chunk_id)
+        assert h.passage.text == chunk["text"] == in_memory.passages[in_memory.index[h.passage.chunk_id]].text
+    store.close()
