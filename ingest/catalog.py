@@ -111,8 +111,10 @@ class Catalog(PerThreadConnection):
                                  "WHERE r.meta LIKE '%\"attributes\": {\"%'").fetchall()
         return {r[0]: json.loads(r[1]).get("attributes") or {} for r in rows}
 
-    def documents(self) -> list[dict]:
-        rows = self.conn.execute("SELECT * FROM documents ORDER BY kind, doc_id").fetchall()
+    def documents(self, with_product: bool = False) -> list[dict]:
+        """Every current document (with_product: only those of a product: labels, not literature records)."""
+        where = " WHERE product IS NOT NULL AND product != ''" if with_product else ""
+        rows = self.conn.execute(f"SELECT * FROM documents{where} ORDER BY kind, doc_id").fetchall()
         return [_doc_row(r) for r in rows]
 
     def commit_revision(self, doc: Document, chunks: list[Chunk], meta_fp: str) -> str | None:

@@ -94,7 +94,7 @@ class Retriever:
         if w.focus:
             qtok = set(stem_tokens(query))
             for h in hits.values():
-                h.score += w.focus * snap.focus_match(qtok, h.passage.doc_id) / w.rrf_k
+                h.score += w.focus * snap.focus_match(qtok, h.passage) / w.rrf_k
         if filters.intents and w.bm25 > 0:
             weight = w.section * (2.0 if only_intent_words(query, filters.intents, snap) else 1.0)
             for rank, (i, _) in enumerate(self.lexical(query, 20, filters, snap, sections=filters.intents)):

@@ -135,7 +135,8 @@ class Snapshot:
         self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
         self.has_internal = any(p.audience == "internal" for p in self.passages)
         self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
-        self.docs = {d["doc_id"]: d for d in cat.documents()}
+        # Documents of a product (labels), for the product lexicon; a literature record's title is its passages'.
+        self.docs = {d["doc_id"]: d for d in cat.documents(with_product=True)}
         # BM25 from the segments an ingest wrote (ingest/segments.py), memory-mapped; the passages no segment
         # holds are indexed here from their stored terms (else the previous snapshot's, else tokenised).
         known = previous._memory_terms if previous is not None else {}
@@ -312,11 +313,11 @@ class Snapshot:
                 if p.product == product and p.kind == "approved" and is_indication(p.section, p.text))
         return self._indications[product]
 
-    def focus_match(self, query_tokens: set[str], doc_id: str) -> float:
-        title = self._title_tokens.get(doc_id)
+    def focus_match(self, query_tokens: set[str], passage: Passage) -> float:
+        """Share of the stems of the passage's document title that the question holds."""
+        title = self._title_tokens.get(passage.doc_id)
         if title is None:
-            d = self.docs.get(doc_id)
-            title = self._title_tokens[doc_id] = set(stem_tokens(d["title"])) if d else set()
+            title = self._title_tokens[passage.doc_id] = set(stem_tokens(passage.title or ""))
         return len(title & query_tokens) / len(title) if title else 0.0
 
 
