@@ -33,6 +33,7 @@ class Writer:
         self.pending: list[tuple[Document, list[Chunk], str, bool]] = []  # doc, chunks, meta fp, had a revision
         self.waiting: list[Callable[[], None]] = []
         self.n_chunks = 0
+        self.segments_complete = True  # every passage this run made searchable went into a segment as it committed
 
     def add(self, doc: Document, chunks: list[Chunk]) -> None:
         """Store `doc`: a metadata change at once; a new revision with the next batch."""
@@ -51,6 +52,7 @@ class Writer:
                 summary.unchanged += 1
                 return
             cat.update_metadata(meta.id, meta, fp)
+            self.segments_complete = False  # (a new product changes the terms its passages are indexed under)
             summary.metadata_updated.append(meta.id)
             if not searchable:
                 store.index.delete(cat.rev_chunk_ids(doc.rev_id))
@@ -88,7 +90,7 @@ class Writer:
             stale = [cid for rev in old_revs if rev for cid in store.catalog.rev_chunk_ids(rev)]
             if stale:
                 store.index.delete(stale)
-            _index_terms(store, pending)
+            self.segments_complete &= _index_terms(store, pending)
             for doc, chunks, _, had in pending:
                 summary.pages += len(doc.pages)
                 summary.chunks_added += len(chunks)
@@ -97,7 +99,7 @@ class Writer:
             action()
 
 
-def _index_terms(store: Store, pending: list) -> None:
+def _index_terms(store: Store, pending: list) -> bool:
     """The committed searchable passages' terms and vectors as one segment (ingest/segments.py). A kill before
     this line loses nothing: the end of the next ingest writes a segment for every passage no segment holds."""
     from ingest.segments import append
@@ -105,8 +107,10 @@ def _index_terms(store: Store, pending: list) -> None:
     from ingest.terms import tokenize
 
     batch = [(doc, c) for doc, chunks, _, _ in pending if doc.meta.status in INDEXED for c in chunks]
-    if not batch or any(c.terms is None for _, c in batch):
-        return  # terms not computed here: left to the end of the ingest
+    if not batch:
+        return True
+    if any(c.terms is None for _, c in batch):
+        return False  # terms not computed here: left to the end of the ingest
     product_terms = {n: tokenize([n])[0] for n in {doc.meta.product for doc, _ in batch if doc.meta.product}}
     texts = [row_search_text(_row(c, doc.meta)) for doc, c in batch]
     found = store.cache.get_many(texts)
@@ -115,6 +119,7 @@ def _index_terms(store: Store, pending: list) -> None:
     append(store.data_dir, [c.id for _, c in batch], [doc.meta.product for doc, _ in batch],
            [(product_terms[doc.meta.product] if doc.meta.product else []) + c.terms.split() for doc, c in batch],
            vectors, store.embedder.name, (c.text for _, c in batch))
+    return True
 
 
 def _row(c: Chunk, meta) -> dict:

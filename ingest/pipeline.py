@@ -179,6 +179,7 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
     if note:
         summary.notes.append(note)
     run_id = store.catalog.start_run(os.getpid())
+    generation_at_start = store.catalog.generation()
     status = "failed"
     try:
         summary.reconcile = store.reconcile()
@@ -222,8 +223,9 @@ def ingest(paths: list[str | Path], manifest: str | Path | None = None, data_dir
                 summary.unchanged += len(rec["doc_ids"])
                 continue
             jobs.append((f, entry, sha, fallback_id(store, f, sha)))
-        _run_jobs(store, jobs, summary, progress, workers, batch_chunks)
-        summary.segments = segments.update(store.catalog, store.data_dir, store.cache)
+        complete = _run_jobs(store, jobs, summary, progress, workers, batch_chunks)
+        summary.segments = segments.update(store.catalog, store.data_dir, store.cache,
+                                           since=generation_at_start if complete else None)
         if multilingual:
             from ingest.multilingual import fill
 
@@ -269,9 +271,10 @@ def _parser_context():
 
 
 def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: Summary, progress: bool,
-              workers: int | None, batch_chunks: int = BATCH_CHUNKS) -> None:
+              workers: int | None, batch_chunks: int = BATCH_CHUNKS) -> bool:
+    """Parse and store the files; returns whether every passage it committed went into an index segment."""
     if not jobs:
-        return
+        return True
     bar = None
     if progress:
         from tqdm import tqdm
@@ -327,6 +330,7 @@ def _run_jobs(store: Store, jobs: list[tuple[Path, Entry, str, str]], summary: S
             writer.then(partial(_file_done, store, f, sha, entry, doc_ids, not errors, summary))
             _advance(bar)
         writer.flush()
+        return writer.segments_complete
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

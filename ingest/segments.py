@@ -201,13 +201,20 @@ def directory(data_dir: Path) -> Path:
     return Path(data_dir) / "segments"
 
 
+def _manifest(root: Path) -> dict:
+    try:
+        value = json.loads((root / "segments.json").read_text())
+        return value if isinstance(value, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def _listed(root: Path) -> list[dict]:
     """The published segments: [{"name", "rows"}]."""
-    try:
-        listed = json.loads((root / "segments.json").read_text())["segments"]
-        return [x for x in listed if isinstance(x, dict) and "name" in x and "rows" in x]
-    except (OSError, ValueError, KeyError, TypeError):
+    listed = _manifest(root).get("segments")
+    if not isinstance(listed, list):
         return []
+    return [x for x in listed if isinstance(x, dict) and "name" in x and "rows" in x]
 
 
 def load_segments(data_dir: Path) -> list[Segment]:
@@ -229,14 +236,19 @@ def append(data_dir: Path, chunk_ids: Sequence[str], products: Sequence[str | No
         _publish(directory(data_dir), [Segment.build(chunk_ids, products, terms, vectors, model, words)], None)
 
 
-def update(catalog, data_dir: Path, cache=None) -> dict:
+def update(catalog, data_dir: Path, cache=None, since: int | None = None) -> dict:
     """At the end of an ingest (under its lock): a segment for the searchable current chunks no segment holds (a
     store from before segments, a run killed between a commit and its segment), with their vectors from the
     embedding cache (ingest.embedding.EmbeddingCache) when it holds them all; rows no longer current dropped
-    from the segments merged. Returns what it did."""
+    from the segments merged. Returns what it did.
+    since: the catalogue's generation when an ingest started whose every committed passage went into a segment;
+    if the segments were complete at that generation, they are complete now and the catalogue is not read."""
     from ingest.types import INDEXED, search_text
 
     root = directory(data_dir)
+    if since is not None and _manifest(root).get("complete_at") == since:
+        _publish(root, [], None, complete_at=catalog.generation())
+        return {"segments": len(_listed(root)), "added": 0, "catalogue_read": False}
     current = {r[0]: r[1] or "" for r in catalog.conn.execute(
         "SELECT c.chunk_id, d.product FROM chunks c JOIN documents d ON d.rev_id = c.rev_id "
         f"WHERE d.status IN ({','.join('?' * len(INDEXED))})", INDEXED)}
@@ -269,12 +281,12 @@ def update(catalog, data_dir: Path, cache=None) -> dict:
     words = {w for r in rows for w in WORD.findall(r[4].lower())}
     added = [Segment.build([r[0] for r in rows], [r[1] for r in rows], (terms(r) for r in rows), vectors, model,
                            words)] if rows else []
-    if added or not (root / "segments.json").exists():
-        _publish(root, added, current)
-    return {"segments": len(_listed(root)), "added": len(rows)}
+    _publish(root, added, current, complete_at=catalog.generation())
+    return {"segments": len(_listed(root)), "added": len(rows), "catalogue_read": True}
 
 
-def _publish(root: Path, added: list[Segment], current: dict[str, str] | None) -> None:
+def _publish(root: Path, added: list[Segment], current: dict[str, str] | None, complete_at: int | None = None
+             ) -> None:
     """Write new segments, merge MERGE_FACTOR segments of one size tier (dropping rows no longer current when
     `current` is known), then publish the list in one rename."""
     root.mkdir(parents=True, exist_ok=True)
@@ -293,7 +305,13 @@ def _publish(root: Path, added: list[Segment], current: dict[str, str] | None) -
         listed = [x for x in listed if x not in full[0]]
         if len(merged):
             listed.append({"name": _save(root, merged), "rows": len(merged)})
-    _write_json(root / "segments.json", {"format": FORMAT, "segments": listed})
+    manifest: dict = {"format": FORMAT, "segments": listed}
+    # The generation at which the segments held every searchable passage (an append keeps the last one: a run
+    # killed after a commit leaves the catalogue at a later generation, so the next run reads the catalogue).
+    complete_at = complete_at if complete_at is not None else _manifest(root).get("complete_at")
+    if complete_at is not None:
+        manifest["complete_at"] = complete_at
+    _write_json(root / "segments.json", manifest)
     published = {x["name"] for x in listed}
     for old in root.iterdir():  # merged away; a worker still mapping their files keeps reading them
         if old.is_dir() and old.name not in published:

@@ -51,6 +51,8 @@ def test_ingest_writes_segments_that_workers_read_and_that_score_as_bm25s(two_la
     # A new label: its passages arrive as one more segment, written with the ingest's commit.
     summary, _ = ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)
     assert summary["index_segments"]["segments"] == 2 and len(segments(two_labels)) == 2
+    # Complete before the run and every committed passage appended: the end of the run need not read the catalogue.
+    assert summary["index_segments"]["catalogue_read"] is False
     retriever = Retriever(store)
     after = retriever.snapshot()
     assert after.lexical.in_memory == 0 and any(p.doc_id.startswith("ibuprofen") for p in after.passages)
@@ -81,7 +83,7 @@ def test_a_segment_lost_to_a_kill_is_indexed_in_memory_then_written_by_the_next_
         terms = [t for t in stem_tokens(q) if t in fresh.lexical]
         assert np.allclose(lost.lexical.scores(terms), fresh.lexical.scores(terms), rtol=1e-5, atol=1e-6)
     summary, _ = ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)  # nothing new to ingest
-    assert summary["index_segments"]["added"] == lost.lexical.in_memory
+    assert summary["index_segments"]["catalogue_read"] and summary["index_segments"]["added"] == lost.lexical.in_memory
     assert Snapshot(store).lexical.in_memory == 0
     # Unreadable segments are no index at all, not an error: everything is indexed in memory.
     (two_labels / "segments" / "segments.json").write_text("{not json")
