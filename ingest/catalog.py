@@ -238,6 +238,12 @@ class Catalog(PerThreadConnection):
             args = statuses
         return [dict(r) for r in self.conn.execute(sql + " ORDER BY c.doc_id, c.page_no, c.start", args)]
 
+    def count_current_chunks(self, statuses: Iterable[str]) -> int:
+        statuses = tuple(statuses)
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.rev_id = c.rev_id "
+            f"WHERE d.status IN ({','.join('?' * len(statuses))})", statuses).fetchone()[0])
+
     def chunk_texts(self, chunk_ids: list[str]) -> dict[str, str]:
         """The text of chunks, by id."""
         out: dict[str, str] = {}
