@@ -4,7 +4,9 @@ dev and test side by side, beside the same questions in English, in one run.
     MEDINFO_MULTILINGUAL=1 .venv/bin/medinfo ingest corpus --data-dir /tmp/ml   # the second index (opt-in)
     .venv/bin/python bench/multilingual.py --data-dir /tmp/ml
 
-Split dev/test by a hash of the English item id (eval/golden/build_dev_sets.split_of("ml:" + id)).
+Split dev/test by a hash of the English item id (eval/golden/build_dev_sets.split_of("ml:" + id)); the items of
+eval/golden/multilingual/extra_dev.yaml carry split "dev". `--misses` prints each question whose expected page is
+not in the top 5, with the pivot the search used.
 """
 from __future__ import annotations
 
@@ -25,22 +27,25 @@ SETS = Path(__file__).resolve().parents[1] / "eval" / "golden" / "multilingual"
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--misses", action="store_true", help="print the dev questions whose page is not in the top 5")
     args = ap.parse_args()
     os.environ["MEDINFO_MULTILINGUAL"] = "1"
     from assistant.answering.assistant import Assistant
+    from assistant.question import language
     from assistant.settings import Settings
 
     a = Assistant(settings=Settings.load(Path(args.data_dir)))
     print(f"multilingual index: {a.crosslingual.index.count() if a.crosslingual else 0} passages")
     print("| language | split | questions | recall@5 | answered | first citation right document | p50 ms |")
     print("|---|---|---|---|---|---|---|")
+    misses: list[str] = []
     for lang in ("en", "ja", "zh", "ko"):
         rows = [json.loads(line) for line in (SETS / f"labels_{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
         for split in ("dev", "test"):
             n = hit = answered = first = 0
             lat = []
             for r in rows:
-                if split_of("ml:" + r["id"].rsplit("-", 1)[0]) != split:
+                if (r.get("split") or split_of("ml:" + r["id"].rsplit("-", 1)[0])) != split:
                     continue
                 n += 1
                 t = time.perf_counter()
@@ -48,12 +53,21 @@ def main() -> None:
                 lat.append((time.perf_counter() - t) * 1000)
                 exp = {(e["document_id"], p) for e in r["expected"] for p in e["pages"]}
                 docs = {e["document_id"] for e in r["expected"]}
-                hit += bool({(x.document_id, x.page) for x in ans.retrieved[:5]} & exp)
+                found = bool({(x.document_id, x.page) for x in ans.retrieved[:5]} & exp)
+                hit += found
+                if args.misses and not found and split == "dev":  # never printed for test items
+                    pv = language.pivot(r["question"], a.retriever.snapshot().products) if lang != "en" else ""
+                    top = ", ".join(f"{x.document_id.split('-')[0]} p{x.page}" for x in ans.retrieved[:5])
+                    misses.append(f"  {r['id']}: {r['question']} | pivot: {pv!r} | expected "
+                                  f"{sorted(exp)[:3]} | top 5: {top}")
                 answered += ans.status == "answered"
                 first += bool(ans.citations) and ans.citations[0].document_id in docs
             lat.sort()
             print(f"| {lang} | {split} | {n} | {hit / n:.3f} | {answered}/{n} | {first / n:.3f} | "
                   f"{lat[len(lat) // 2]:.0f} |")
+    if misses:
+        print("\nmissed on dev (expected page not in the top 5):")
+        print("\n".join(misses))
 
 
 if __name__ == "__main__":

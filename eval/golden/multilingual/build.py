@@ -1,7 +1,8 @@
 """The label golden questions in Japanese, Chinese and Korean (translations.yaml), each with the English item's
 expected documents and pages: eval/golden/multilingual/labels_{ja,zh,ko}.jsonl, plus labels_en.jsonl (the same
-English items) so one run compares them. Nothing was tuned on them (the label-word table was written from the
-label format); they are test items.
+English items) so one run compares them, split dev/test by a hash of the English id (bench/multilingual.py).
+Then the questions of extra_dev.yaml (written to enlarge the dev split; all dev): their expected pages are every page
+of the product's bundled labels that holds the item's key phrase (pypdf text, spaces and case folded).
 
     .venv/bin/python eval/golden/multilingual/build.py
 """
@@ -15,10 +16,49 @@ import yaml
 HERE = Path(__file__).parent
 
 
+ROOT = HERE.parents[2]
+
+
+def _norm(text: str) -> str:
+    text = text.replace("\u00ad", "").replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-")
+    return " ".join(text.lower().split())
+
+
+def extra_items() -> dict[str, dict]:
+    """extra_dev.yaml as English items with expected pages found by the key phrase in the bundled labels."""
+    import pypdf
+
+    manifest = yaml.safe_load((ROOT / "corpus" / "manifest.yaml").read_text(encoding="utf-8"))
+    labels = [d for d in manifest["documents"] if d.get("product") and str(d["path"]).endswith(".pdf")]
+    pages: dict[str, list[str]] = {}
+    items = {}
+    for item_id, q in yaml.safe_load((HERE / "extra_dev.yaml").read_text(encoding="utf-8")).items():
+        expected = []
+        for doc in labels:
+            if doc["product"] != q["product"]:
+                continue
+            if doc["id"] not in pages:
+                reader = pypdf.PdfReader(str(ROOT / "corpus" / doc["path"]))
+                pages[doc["id"]] = [_norm(pg.extract_text() or "") for pg in reader.pages]
+            found = [n for n, text in enumerate(pages[doc["id"]], 1) if _norm(q["key"]) in text]
+            if found:
+                expected.append({"document_id": doc["id"], "pages": found})
+        if not expected:
+            raise SystemExit(f"{item_id}: key phrase {q['key']!r} not found in the {q['product']} labels")
+        items[item_id] = {"id": item_id, "question": q["en"], "answerable": True, "expected": expected,
+                          "reference_answer": q["key"], "split": "dev",
+                          "tags": {"product": q["product"], "type": "crosslingual_dev"},
+                          "translations": {lang: q[lang] for lang in ("ja", "zh", "ko")}}
+    return items
+
+
 def main() -> None:
     english = {json.loads(line)["id"]: json.loads(line)
                for line in (HERE.parent / "labels.jsonl").read_text().splitlines() if line.strip()}
     translations = yaml.safe_load((HERE / "translations.yaml").read_text(encoding="utf-8"))
+    extra = extra_items()
+    english.update(extra)
+    translations.update({item_id: item.pop("translations") for item_id, item in extra.items()})
     for lang in ("en", "ja", "zh", "ko"):
         out = []
         for item_id, texts in translations.items():
