@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.answering.columns import Columns
 from assistant.answering.label_links import superseded_labels
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
@@ -161,6 +162,7 @@ class Snapshot:
         self.lexical = LiveIndex(segments, {p.chunk_id: i for i, p in enumerate(self.passages)},
                                  [p.product for p in self.passages], terms_of)
         self._masks: dict[tuple, np.ndarray] = {}
+        self._columns: Columns | None = None  # the passages' metadata as coded arrays, at the first mask
         # Vectors: those of the segments (memory-mapped, written at ingest), and for the rest of the live passages
         # a matrix built when first searched, from the previous snapshot's or the embedding cache.
         self._vector_parts = [(seg.vectors, live) for seg, live in self.lexical.parts
@@ -212,9 +214,11 @@ class Snapshot:
                filters.patient)
         m = self._masks.get(key)
         if m is None:
-            m = np.array([1.0 if _allowed(p, filters, self) else 0.0 for p in self.passages], dtype=np.float32)
+            if self._columns is None:
+                self._columns = Columns(self.passages, PATIENT_SECTION)
+            m = self._columns.allowed(filters).astype(np.float32)
             if sections:
-                m *= np.array([section_matches(sections, p.section) for p in self.passages], dtype=np.float32)
+                m *= self._columns.sections_match(lambda s: section_matches(sections, s))
             if len(self._masks) > 512:
                 self._masks.clear()
             self._masks[key] = m

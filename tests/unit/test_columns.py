@@ -1,0 +1,47 @@
+"""A filter mask from the coded columns decides exactly what the per-passage test decides."""
+import itertools
+
+import numpy as np
+
+from assistant.answering.columns import Columns
+from assistant.answering.snapshot import PATIENT_SECTION, Filters, Passage, _allowed
+from assistant.question.intents import intents_of, section_matches
+
+
+def _passage(i, doc, kind, product, audience, section):
+    return Passage(chunk_id=f"c{i}", doc_id=doc, rev_id="r", page=1, start=0, end=1, section=section,
+                   stored_text="x", title="t", kind=kind, product=product, audience=audience, version="1",
+                   effective=None, expiry=None)
+
+
+PASSAGES = [_passage(i, *row) for i, row in enumerate([
+    ("warfarin-a", "approved", "warfarin", "hcp", "2 DOSAGE AND ADMINISTRATION > 2.1 Dosing"),
+    ("warfarin-a", "approved", "warfarin", "hcp", "Medication Guide"),
+    ("warfarin-b", "approved", "warfarin", "any", "4 CONTRAINDICATIONS"),
+    ("ibuprofen", "approved", "ibuprofen", "consumer", "Directions"),
+    ("memo", "approved", "warfarin", "internal", ""),
+    ("pmid-1", "literature", None, "any", ""),
+    ("pmid-2", "literature", "metformin", "hcp", "Results"),
+])]
+
+
+def test_every_filter_combination_gives_the_per_passage_decision():
+    cols = Columns(PASSAGES, PATIENT_SECTION)
+    for product, audience, source, products, exclude, hide, patient, q in itertools.product(
+            [None, "warfarin", "absent"], [None, "hcp", "consumer"], [None, "approved", "literature"],
+            [[], ["warfarin"], ["ibuprofen", "absent"]], [set(), {"warfarin-b", "pmid-1"}], [False, True],
+            [False, True], ["", "What is the dose?"]):
+        f = Filters(product=product, audience=audience, source_type=source, products=products, exclude_docs=exclude,
+                    hide_internal=hide, patient=patient)
+        expected = np.array([_allowed(p, f, None) for p in PASSAGES])
+        assert np.array_equal(cols.allowed(f), expected), f
+        sections = intents_of(q)
+        if sections:
+            want = np.array([section_matches(sections, p.section) for p in PASSAGES], dtype=np.float32)
+            assert np.array_equal(cols.sections_match(lambda s: section_matches(sections, s)), want)
+
+
+def test_a_filter_on_an_unknown_value_allows_nothing_it_restricts():
+    cols = Columns(PASSAGES, PATIENT_SECTION)
+    assert not cols.allowed(Filters(product="absent")).any()
+    assert cols.allowed(Filters(exclude_docs={"absent"})).all()
