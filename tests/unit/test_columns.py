@@ -38,7 +38,7 @@ def test_every_filter_combination_gives_the_per_passage_decision():
         sections = intents_of(q)
         if sections:
             want = np.array([section_matches(sections, p.section) for p in PASSAGES], dtype=np.float32)
-            assert np.array_equal(cols.sections_match(lambda s: section_matches(sections, s)), want)
+            assert np.array_equal(cols.sections_match(lambda s, secs=sections: section_matches(secs, s)), want)
 
 
 def test_a_filter_on_an_unknown_value_allows_nothing_it_restricts():
