@@ -178,6 +178,8 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             continue
         if ev.lead_in:
             continue  # a sentence introducing a list is only shown with its items (see _with_lead_ins)
+        if ANAPHORIC.match(ev.display.lstrip()) and _sentence_before(ev, candidates) is None:
+            continue  # shown only after what it refers to (_with_antecedents), which no sentence here gives
         dup = _duplicate_of(ev, chosen, t.duplicate_ratio)
         if dup is not None:
             if dup.passage.doc_id != ev.passage.doc_id and ev.passage.doc_id not in dup.also_in:

@@ -44,6 +44,10 @@ FACTS = (
     "adults and children 12 years and over: take 1 tablet every 4 to 6 hours while\nsymptoms persist\n"
     "Other information\nstore at 20-25 C\n"
 )
+# An abstract cut mid-sentence before an anaphoric sentence that names every word asked, and another that answers.
+CUT = ("n patients without the receptor. Conversely, tervocumab, the antibody targeting KLR9, is effective even in "
+       "patients lacking the receptor, thanks to its receptor-independent mechanism of action.")
+PLAIN = "Tervocumab is a human monoclonal antibody that binds and inhibits kallikrein-like receptor 9 (KLR9)."
 OTHER = ("Panobinostat was given to 40 patients with refractory myeloma. The maximum tolerated dose of panobinostat "
          "was 20 mg taken orally once daily; dose-limiting toxicities were mostly hematological.")
 
@@ -56,7 +60,9 @@ def shaped(tmp_path_factory, embedder):
     (docs / "facts.jsonl").write_text(json.dumps({"id": "zelprofen-otc", "title": "Zelprofen 200 mg tablets, Drug "
                                                   "Facts", "text": FACTS, "product": "zelprofen"}) + "\n")
     (docs / "papers.jsonl").write_text(json.dumps({"id": "pmid-1", "title": "Panobinostat in myeloma",
-                                                   "text": OTHER}) + "\n")
+                                                   "text": OTHER}) + "\n"
+                                        + json.dumps({"id": "pmid-2", "title": "Tervocumab", "text": CUT}) + "\n"
+                                        + json.dumps({"id": "pmid-3", "title": "Tervocumab", "text": PLAIN}) + "\n")
     (docs / "manifest.yaml").write_text(
         "documents:\n"
         "  - path: label.jsonl\n    id_prefix: ''\n    kind: approved\n    status: approved\n"
@@ -79,6 +85,15 @@ def test_an_anaphoric_sentence_comes_after_what_it_refers_to(shaped):
     lines = _lines(a)
     i = next(n for n, line in enumerate(lines) if line.startswith("This risk is further increased"))
     assert i > 0 and lines[i - 1].startswith("Concomitant use of dravolan with aspirin"), lines
+
+
+def test_an_anaphoric_sentence_without_its_antecedent_does_not_crowd_out_a_plain_answer(shaped):
+    # "Conversely, tervocumab ..." covers every asked word but what it refers to was cut off: it cannot be shown,
+    # and it must not leave the question with no evidence while a plain sentence states the answer.
+    seen = shaped.inspect("What is the mechanism of action of tervocumab?")
+    evidence = [e.display for e in seen["selection"].evidence]
+    assert evidence and evidence[0].startswith("Tervocumab is a human monoclonal antibody"), evidence
+    assert not any(e.startswith("Conversely") for e in evidence)
 
 
 def test_sentences_of_one_passage_keep_their_order(shaped):
