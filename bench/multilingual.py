@@ -27,6 +27,8 @@ SETS = Path(__file__).resolve().parents[1] / "eval" / "golden" / "multilingual"
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--split", choices=("dev", "test", "both"), default="both",
+                    help="dev only while tuning: the test split is read once, after")
     ap.add_argument("--misses", action="store_true", help="print the dev questions whose page is not in the top 5")
     args = ap.parse_args()
     os.environ["MEDINFO_MULTILINGUAL"] = "1"
@@ -41,7 +43,7 @@ def main() -> None:
     misses: list[str] = []
     for lang in ("en", "ja", "zh", "ko"):
         rows = [json.loads(line) for line in (SETS / f"labels_{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
-        for split in ("dev", "test"):
+        for split in (("dev", "test") if args.split == "both" else (args.split,)):
             n = hit = answered = first = 0
             lat = []
             for r in rows:
