@@ -109,18 +109,25 @@ def bioasq_docs(items: list[dict], snippets: dict) -> list[dict]:
 # --- MEDIQA -------------------------------------------------------------------------------------
 
 def mediqa(shared: Path) -> tuple[list[dict], dict[str, dict], dict[str, list[str]]]:
-    """Items, every passage by answer id, and the answer ids graded for each item."""
+    """Items, every passage by answer id, and the answer ids graded for each item. MEDIQA numbers its answers
+    per file ("1_Answer1" is a flu page in train_alexa and an abetalipoproteinemia page in test: 427 of 1,391
+    ids), so an answer id here is the file's name and MEDIQA's: "test-1_Answer1". One page graded for several
+    questions (the same text under several ids) is one document, under the id it is first met with: citing it
+    for any of those questions is citing the graded page."""
     items, passages, graded = [], {}, {}
+    by_text: dict[str, str] = {}
     for f in sorted((shared / "dev" / "mediqa2019_task3").glob("*.jsonl")):
         for it in read_jsonl(f):
             answers = [a for a in it.get("AnswerList") or [] if not a.get("overlaps_heldout_text")]
-            gold = [a["AID"] for a in answers if int(a.get("ReferenceScore") or 0) >= 3]
+            ids = [by_text.setdefault(" ".join(a["AnswerText"].split()), f"{f.stem}-{a['AID']}") for a in answers]
+            gold = list(dict.fromkeys(aid for aid, a in zip(ids, answers, strict=True)
+                                      if int(a.get("ReferenceScore") or 0) >= 3))
             if not gold:
                 continue
             q = " ".join(it["question"].split())
-            for a in answers:
-                passages[a["AID"]] = a
-            graded[it["id"]] = [a["AID"] for a in answers]
+            for aid, a in zip(ids, answers, strict=True):
+                passages.setdefault(aid, a)
+            graded[it["id"]] = list(dict.fromkeys(ids))
             items.append({"id": it["id"], "question": q, "answerable": True,
                           "expected": [{"document_id": f"mediqa-{aid}", "pages": [1]} for aid in gold],
                           "reference_answer": None,
