@@ -21,3 +21,15 @@ def test_the_longest_term_wins_and_a_drug_name_is_not_read_as_a_condition():
     assert "hepatitis" in pivot("B型肝炎の患者にアセトアミノフェンは使えますか？").split()
     words = set(pivot("암로디핀의 권장 용량은?").split())  # amlodipine: no condition in it
     assert words <= {"amlodipine", "recommended", "dose", "dosage"}, words
+
+
+def test_a_drug_named_beside_the_product_reaches_the_english_search():
+    # The interaction partner, not only the product: else the English search knows nothing of the interaction.
+    ja = set(pivot("クラリスロマイシン併用時のアトルバスタチンの最大用量は？").split())
+    assert {"clarithromycin", "atorvastatin"} <= ja
+    zh = set(pivot("赖诺普利可以与锂剂合用吗？").split())
+    assert {"lithium", "lisinopril"} <= zh
+    ko = set(pivot("메트포르민을 인슐린과 병용하면 저혈당이 생깁니까?").split())
+    assert {"insulin", "metformin", "hypoglycemia"} <= ko
+    # a condition word that holds a drug name stays a condition: heparin, then thrombocytopenia
+    assert {"heparin", "thrombocytopenia"} <= set(pivot("ヘパリン起因性血小板減少症の患者にワルファリンは安全ですか？").split())
