@@ -114,7 +114,9 @@ def mediqa(shared: Path) -> tuple[list[dict], dict[str, dict], dict[str, list[st
     ids), so an answer id here is the file's name and MEDIQA's: "test-1_Answer1". One page graded for several
     questions (the same text under several ids) is one document, under the id it is first met with: citing it
     for any of those questions is citing the graded page."""
-    items, passages, graded = [], {}, {}
+    items: list[dict] = []
+    passages: dict[str, dict] = {}
+    graded: dict[str, list[str]] = {}
     by_text: dict[str, str] = {}
     for f in sorted((shared / "dev" / "mediqa2019_task3").glob("*.jsonl")):
         for it in read_jsonl(f):
