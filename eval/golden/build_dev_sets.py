@@ -97,7 +97,7 @@ def bioasq_docs(items: list[dict], snippets: dict) -> list[dict]:
     docs = []
     for pmid, snips in sorted(by_pmid.items()):
         kept: list[str] = []
-        for _sec, _off, text in sorted(set(snips), key=lambda s: (s[0] != "title", s[1], -len(s[2]))):
+        for _sec, _off, text in sorted(set(snips), key=lambda s: (s[0] != "title", s[1], -len(s[2]), s[2])):
             if any(text in k for k in kept):
                 continue
             kept = [k for k in kept if k not in text] + [text]
