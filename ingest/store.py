@@ -174,8 +174,10 @@ class Store:
         be amiss (a kill between a vector upsert and its commit, or a withdrawal, leaves a different count), and
         neither side is read in full: at a million passages that read took minutes (bench/RESULTS.md)."""
         cat = self.catalog
-        previous = cat.runs(limit=2)[1:] or cat.runs(limit=1)  # (the first: the run that called this)
-        finished = bool(previous) and previous[0]["status"] in ("completed", "partial")
+        # The last run before this process's own (an ingest calls this inside its run; a withdrawal outside any).
+        previous = next((r for r in cat.runs(limit=2) if not (r["status"] == "running" and r["pid"] == os.getpid())),
+                        None)
+        finished = previous is not None and previous["status"] in ("completed", "partial")
         if finished and self.index.count() == cat.count_current_chunks(INDEXED):
             return {"removed": 0, "restored": 0, "embedded": 0}
         live = {r["chunk_id"]: r for r in cat.current_chunks(INDEXED, text=False)}
