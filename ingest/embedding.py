@@ -96,11 +96,23 @@ class Embedder:
 
     def _load(self):
         import torch
-        from sentence_transformers import SentenceTransformer
 
         # int8 embeds one text per call (see embed): torch's intra-op threads gain nothing there (58 vs 62
         # passages/s for 1 vs 2 threads), so each text runs on one thread and texts run side by side.
         torch.set_num_threads(1 if self.spec == "minilm-int8" else max(1, min(4, os.cpu_count() or 1)))
+        if self.spec in ("minilm", "minilm-int8") and self.device == "cpu":
+            from ingest.minilm import MiniLM  # the same vectors, without importing sentence-transformers
+
+            model = MiniLM(self.path, int8=self.spec == "minilm-int8")
+            self.dim = model.get_embedding_dimension()
+            return model
+        return self._sentence_transformer()
+
+    def _sentence_transformer(self):
+        """The model folder through sentence-transformers (GPU, local model folders)."""
+        import torch
+        from sentence_transformers import SentenceTransformer
+
         model = SentenceTransformer(str(self.path), device=self.device, local_files_only=True)
         model.max_seq_length = min(model.max_seq_length or 256, 256)
         if self.device == "cuda":

@@ -123,15 +123,21 @@ class Snapshot:
             return cat.chunk_texts([chunk_id]).get(chunk_id, "")
 
         one: dict = {}  # one string object for the fields passages of a document share (each row brings its own)
-        for r in cat.current_chunks(statuses, text=not on_demand):
-            doc = [one.setdefault(v, v) if isinstance(v, str) else v for v in (
-                r["doc_id"], r["rev_id"], r["section"], r["title"], r["kind"], r["product"], r["audience"],
-                r["version"], r["effective"], r["expiry"], r["status"])]
-            p = Passage(r["chunk_id"], doc[0], doc[1], r["page_no"], r["start"], r["end"], doc[2], r["text"], doc[3],
-                        doc[4], doc[5], doc[6], doc[7], doc[8], doc[9], doc[10], loader=load)
+        # Rows by position (ingest.catalog.Catalog.CHUNK_FIELDS): chunk_id, doc_id, rev_id, page_no, start, end,
+        # section, terms, text, title, kind, product, audience, version, effective, expiry, status. With the
+        # segments, a passage's stored terms are read only if no segment holds it (terms_of below).
+        rev, doc = None, []  # rows come ordered by document: a revision's fields are taken once
+        for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments):
+            if r[2] != rev:
+                rev = r[2]
+                doc = [one.setdefault(v, v) if isinstance(v, str) else v for v in (
+                    r[1], r[2], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16])]
+            section = one.setdefault(r[6], r[6])
+            p = Passage(r[0], doc[0], doc[1], r[3], r[4], r[5], section, r[8], doc[2],
+                        doc[3], doc[4], doc[5], doc[6], doc[7], doc[8], doc[9], loader=load)
             if p.live_on(today) and p.doc_id not in self.superseded:
                 self.passages.append(p)
-                stored.append(r["terms"])
+                stored.append(r[7])
         del one
         self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
         self.has_internal = any(p.audience == "internal" for p in self.passages)
@@ -145,6 +151,10 @@ class Snapshot:
         self._memory_terms: dict[str, list[str]] = {}
 
         def terms_of(rows: list[int]) -> list[list[str]]:
+            if index_segments:  # the stored terms of the passages no segment holds
+                found = cat.chunk_terms([self.passages[i].chunk_id for i in rows])
+                for i in rows:
+                    stored[i] = found.get(self.passages[i].chunk_id)
             self.load_texts(i for i in rows if stored[i] is None)
             todo = list(dict.fromkeys(t for i in rows if stored[i] is None and (t := self.search_text(i)) not in known))
             fresh = dict(zip(todo, tokenize(todo))) if todo else {}

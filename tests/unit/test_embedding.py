@@ -27,7 +27,7 @@ def test_the_gpu_path_gives_the_vectors_of_the_cpu_float32_path():
              "Tendon rupture has been reported with fluoroquinolones.", "Metformin and lactic acidosis."]
     fp32 = Embedder("minilm").model
     want = fp32.encode(texts, normalize_embeddings=True)
-    half = Embedder("minilm")._load().half()
+    half = Embedder("minilm")._sentence_transformer().half()
     got = encode_pipelined(half, texts, batch_size=2)
     assert got.dtype == np.float32 and got.shape == want.shape
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-3)
@@ -65,3 +65,20 @@ def test_kept_sentence_vectors_are_the_vectors_of_their_text(embedder):
         del embedder.embed
     assert calls == [["A sentence not seen before."]]  # only the new text reached the model
     assert np.allclose(again[:3], first[::-1])
+
+
+def test_the_bundled_model_without_sentence_transformers_gives_its_vectors():
+    # The CPU path loads MiniLM through transformers alone (a faster start); a store built through
+    # sentence-transformers must find the same vectors, int8 one text at a time and float32 in batches.
+    from ingest.embedding import Embedder
+    from ingest.minilm import MiniLM
+
+    texts = ["Warfarin can cause major or fatal bleeding.", "x", "INR 2.0-3.0 (target 2.5)",
+             "The recommended starting dosage of atorvastatin is 10 or 20 mg once daily " * 40]
+    for spec, batch in (("minilm-int8", 1), ("minilm", 32)):
+        emb = Embedder(spec)
+        assert isinstance(emb.model, MiniLM)
+        got = emb.embed(texts)
+        want = emb._sentence_transformer().encode(texts, batch_size=batch, normalize_embeddings=True)
+        assert got.shape == (4, 384)
+        assert np.abs(got - want).max() < 1e-5, spec
