@@ -361,8 +361,8 @@ def standard_responses_first(hits: list, scope: Scope, snap: Snapshot) -> list:
     if not asked or not faq or not hits:
         return hits
     allowed = snap.mask(scope.filters)
-    first = [p for i, p in enumerate(snap.passages) if p.doc_id in faq and allowed[i] > 0
-             and len(asked & set(stem_tokens(p.section))) >= 0.8 * len(asked)]
+    first = [p for p in (snap.passages[i] for i in snap.passages.rows_of_docs(faq).tolist() if allowed[i] > 0)
+             if len(asked & set(stem_tokens(p.section))) >= 0.8 * len(asked)]
     if not first:
         return hits
     top = hits[0]

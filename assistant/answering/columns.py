@@ -20,6 +20,13 @@ class Codes:
         self.values = list(index)
         self._index = index
 
+    @classmethod
+    def per_document(cls, doc_values: Sequence[Any], doc_row: np.ndarray) -> Codes:
+        """A column whose value is its document's: coded once per document, then spread over the passages."""
+        col = cls(doc_values)
+        col.codes = col.codes[doc_row] if len(doc_values) else np.zeros(len(doc_row), dtype=np.int32)
+        return col
+
     def equals(self, value: Any) -> np.ndarray:
         code = self._index.get(value)
         return self.codes == code if code is not None else np.zeros(len(self.codes), dtype=bool)
@@ -42,6 +49,20 @@ class Columns:
         self.section = Codes([p.section for p in passages])
         self._patient_section = patient_section
         self.n = len(passages)
+
+    @classmethod
+    def of_table(cls, table, patient_section: re.Pattern) -> Columns:
+        """From a PassageTable's columns (assistant/answering/passages.py) without making its Passage objects."""
+        self = cls.__new__(cls)
+        docs, rows = table.docs, table.doc_row
+        self.product = Codes.per_document([d[4] for d in docs], rows)
+        self.audience = Codes.per_document([d[5] for d in docs], rows)
+        self.kind = Codes.per_document([d[3] for d in docs], rows)
+        self.doc = Codes.per_document([d[0] for d in docs], rows)
+        self.section = Codes.per_document(table.sections, table.section)
+        self._patient_section = patient_section
+        self.n = len(table)
+        return self
 
     def allowed(self, f) -> np.ndarray:
         """What snapshot._allowed decides for every passage, for Filters f."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.answering.columns import Columns
 from assistant.answering.label_links import superseded_labels
+from assistant.answering.passages import Passage, PassageTable, live_on
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
@@ -29,48 +30,6 @@ from ingest.types import search_text
 
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
                            r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
-
-
-@dataclass(slots=True)
-class Passage:
-    chunk_id: str
-    doc_id: str
-    rev_id: str
-    page: int
-    start: int
-    end: int
-    section: str
-    stored_text: str | None  # None until read (Snapshot.load_texts, or the loader at first use)
-    title: str
-    kind: str
-    product: str | None
-    audience: str
-    version: str
-    effective: str | None
-    expiry: str | None
-    status: str = "approved"
-
-    _sections: list | None = field(default=None, repr=False, compare=False)
-    loader: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def text(self) -> str:
-        if self.stored_text is None:
-            self.stored_text = self.loader(self.chunk_id) if self.loader is not None else ""
-        return self.stored_text
-
-    def sentence_sections(self) -> list[tuple[int, int, str]]:
-        """Sentence spans (offsets into self.text) with the label section in force at each."""
-        if self._sections is None:
-            from ingest.chunking import sentence_sections
-
-            self._sections = sentence_sections(self.text, self.section)
-        return self._sections
-
-    def live_on(self, day: date) -> bool:
-        if self.effective and date.fromisoformat(self.effective) > day:
-            return False
-        return not (self.expiry and date.fromisoformat(self.expiry) < day)
 
 
 @dataclass
@@ -114,7 +73,7 @@ class Snapshot:
         # An older label of a product that a newer current label repeats answers through the newer one.
         self.superseded = superseded_labels(cat)
         self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
-        self.passages, stored = [], []
+        stored: list[str | None] = []
         self._catalog = cat
         # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
         on_demand = index_segments
@@ -122,55 +81,59 @@ class Snapshot:
         def load(chunk_id: str) -> str:
             return cat.chunk_texts([chunk_id]).get(chunk_id, "")
 
-        one: dict = {}  # one string object for the fields passages of a document share (each row brings its own)
-        # Rows by position (ingest.catalog.Catalog.CHUNK_FIELDS): chunk_id, doc_id, rev_id, page_no, start, end,
-        # section, terms, text, title, kind, product, audience, version, effective, expiry, status. With the
-        # segments, a passage's stored terms are read only if no segment holds it (terms_of below).
-        rev, doc = None, []  # rows come ordered by document: a revision's fields are taken once
+        # The live passages as columns (assistant/answering/passages.py); a Passage object is made for the ones a
+        # question reaches. Catalogue rows by position (ingest.catalog.Catalog.CHUNK_FIELDS): chunk_id, doc_id,
+        # rev_id, page_no, start, end, section, terms, text, title, kind, product, audience, version, effective,
+        # expiry, status; they come ordered by document, so a document's fields are read once. With the segments,
+        # a passage's stored terms are read only if no segment holds it (terms_of below).
+        table = PassageTable(loader=load)
+        one: dict = {}  # one string object for each distinct document field
+        rev, doc_row, doc_live = None, -1, False
         for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments):
             if r[2] != rev:
                 rev = r[2]
-                doc = [one.setdefault(v, v) if isinstance(v, str) else v for v in (
-                    r[1], r[2], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16])]
-            section = one.setdefault(r[6], r[6])
-            p = Passage(r[0], doc[0], doc[1], r[3], r[4], r[5], section, r[8], doc[2],
-                        doc[3], doc[4], doc[5], doc[6], doc[7], doc[8], doc[9], loader=load)
-            if p.live_on(today) and p.doc_id not in self.superseded:
-                self.passages.append(p)
+                doc = tuple(one.setdefault(v, v) if isinstance(v, str) else v
+                            for v in (r[1], r[2], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16]))
+                doc_live = live_on(doc[7], doc[8], today) and doc[0] not in self.superseded
+                doc_row = table.add_doc(doc) if doc_live else -1
+            if doc_live:
+                table.add(r[0], doc_row, r[3], r[4], r[5], r[6], r[8])
                 stored.append(r[7])
         del one
-        self.index = {p.chunk_id: i for i, p in enumerate(self.passages)}
-        self.has_internal = any(p.audience == "internal" for p in self.passages)
-        self.has_patient_labelling = any(is_patient_labelling(p) for p in self.passages)
+        self.passages = table.done()
+        self.index = {cid: i for i, cid in enumerate(table.chunk_ids)}
+        self.has_internal = any(d[5] == "internal" for d in table.docs)
+        self.has_patient_labelling = any(d[5] in ("patient", "consumer") for d in table.docs) or \
+            any(PATIENT_SECTION.search(s or "") for s in table.sections)
         # Documents of a product (labels), for the product lexicon; a literature record's title is its passages'.
         self.docs = {d["doc_id"]: d for d in cat.documents(with_product=True)}
         # BM25 from the segments an ingest wrote (ingest/segments.py), memory-mapped; the passages no segment
         # holds are indexed here from their stored terms (else the previous snapshot's, else tokenised).
         known = previous._memory_terms if previous is not None else {}
-        product_terms = {name: tokenize([name])[0] for name in {p.product for p in self.passages if p.product}}
+        product_terms = {name: tokenize([name])[0] for name in {d[4] for d in table.docs if d[4]}}
+        row_products = table.doc_column("product")
         self._memory_terms: dict[str, list[str]] = {}
 
         def terms_of(rows: list[int]) -> list[list[str]]:
             if index_segments:  # the stored terms of the passages no segment holds
-                found = cat.chunk_terms([self.passages[i].chunk_id for i in rows])
+                found = cat.chunk_terms([table.chunk_ids[i] for i in rows])
                 for i in rows:
-                    stored[i] = found.get(self.passages[i].chunk_id)
+                    stored[i] = found.get(table.chunk_ids[i])
             self.load_texts(i for i in rows if stored[i] is None)
             todo = list(dict.fromkeys(t for i in rows if stored[i] is None and (t := self.search_text(i)) not in known))
             fresh = dict(zip(todo, tokenize(todo))) if todo else {}
             out = []
             for i in rows:
-                p, st = self.passages[i], stored[i]
+                st, product = stored[i], row_products[i]
                 t = self.search_text(i) if st is None else ""
                 if st is None:
                     out.append(self._memory_terms.setdefault(t, known[t] if t in known else fresh[t]))
                 else:
-                    out.append((product_terms[p.product] if p.product else []) + st.split())
+                    out.append((product_terms[product] if product else []) + st.split())
             return out
 
         segments = load_segments(store.data_dir) if index_segments else []
-        self.lexical = LiveIndex(segments, {p.chunk_id: i for i, p in enumerate(self.passages)},
-                                 [p.product for p in self.passages], terms_of)
+        self.lexical = LiveIndex(segments, self.index, row_products, terms_of)
         self._masks: dict[tuple, np.ndarray] = {}
         self._columns: Columns | None = None  # the passages' metadata as coded arrays, at the first mask
         # Vectors: those of the segments (memory-mapped, written at ingest), and for the rest of the live passages
@@ -188,7 +151,7 @@ class Snapshot:
             self._previous = ([previous.search_text(i) for i in previous._rest.tolist()], previous._matrix)
         # Tables of contents and carton labels: searchable, but rarely the answer (decided per page when a
         # question first reaches it: reading every passage at start took 5.6 s of 14 at 145k passages).
-        self.low_value = LowValue(self.passages, self.load_texts)
+        self.low_value = LowValue(table, self.load_texts)
         self.products: dict[str, str] = {}  # name or alias -> product
         for d in self.docs.values():
             if d["product"] and d["status"] in statuses:
@@ -211,7 +174,7 @@ class Snapshot:
             added = np.flatnonzero(~counted).tolist()
         elif previous is not None and all(cid in self.index for cid in previous.index):
             kept = set(previous.vocab_words)
-            added = [i for i, p in enumerate(self.passages) if p.chunk_id not in previous.index]
+            added = [i for i, cid in enumerate(table.chunk_ids) if cid not in previous.index]
         self.load_texts(added)
         self.vocab_words: frozenset[str] = frozenset(
             kept.union(*(WORD.findall(self.passages[i].text.lower()) for i in added)))
@@ -225,7 +188,7 @@ class Snapshot:
         m = self._masks.get(key)
         if m is None:
             if self._columns is None:
-                self._columns = Columns(self.passages, PATIENT_SECTION)
+                self._columns = Columns.of_table(self.passages, PATIENT_SECTION)
             m = self._columns.allowed(filters).astype(np.float32)
             if sections:
                 m *= self._columns.sections_match(lambda s: section_matches(sections, s))
@@ -321,10 +284,10 @@ class Snapshot:
     def indications(self, product: str) -> str:
         """The text of a product's approved indications (for the off-label check)."""
         if product not in self._indications:
-            self.load_texts(i for i, p in enumerate(self.passages) if p.product == product and p.kind == "approved")
+            rows = self.passages.rows_where_doc(lambda d: d[4] == product and d[3] == "approved").tolist()
+            self.load_texts(rows)
             self._indications[product] = " ".join(
-                p.text for p in self.passages
-                if p.product == product and p.kind == "approved" and is_indication(p.section, p.text))
+                p.text for p in (self.passages[i] for i in rows) if is_indication(p.section, p.text))
         return self._indications[product]
 
     def focus_match(self, query_tokens: set[str], passage: Passage) -> float:
@@ -339,30 +302,23 @@ class LowValue:
     """low_value[i]: is passage i carton or table-of-contents text? Such text runs from its marker to the end of
     its page; what precedes the marker on that page (Highlights) is not demoted."""
 
-    def __init__(self, passages: list[Passage], load_texts: Callable[[Iterable[int]], None]):
-        self.passages, self.load_texts = passages, load_texts
-        self._pages: dict[tuple[str, int], list[int]] | None = None
+    def __init__(self, table: PassageTable, load_texts: Callable[[Iterable[int]], None]):
+        self.table, self.load_texts = table, load_texts
         self._low_from: dict[tuple[str, int], int] = {}
-        self._lock = threading.Lock()
 
     def __getitem__(self, i: int) -> bool:
-        p = self.passages[i]
+        p = self.table[i]
         key = (p.rev_id, p.page)
         start = self._low_from.get(key)
         if start is None:
-            with self._lock:
-                if self._pages is None:
-                    pages: dict[tuple[str, int], list[int]] = {}
-                    for j, q in enumerate(self.passages):
-                        pages.setdefault((q.rev_id, q.page), []).append(j)
-                    self._pages = pages
-            self.load_texts(self._pages[key])
-            marked = [self.passages[j].start for j in self._pages[key] if marker(self.passages[j].text)]
+            page = self.table.page_rows(i)
+            self.load_texts(page)
+            marked = [self.table[j].start for j in page if marker(self.table[j].text)]
             start = self._low_from[key] = min(marked, default=1 << 60)
         return p.start >= start
 
     def __len__(self) -> int:
-        return len(self.passages)
+        return len(self.table)
 
 
 @lru_cache(maxsize=65536)

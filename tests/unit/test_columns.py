@@ -2,6 +2,7 @@
 import itertools
 
 import numpy as np
+import pytest
 
 from assistant.answering.columns import Columns
 from assistant.answering.snapshot import PATIENT_SECTION, Filters, Passage, _allowed
@@ -25,8 +26,23 @@ PASSAGES = [_passage(i, *row) for i, row in enumerate([
 ])]
 
 
-def test_every_filter_combination_gives_the_per_passage_decision():
-    cols = Columns(PASSAGES, PATIENT_SECTION)
+def _table():
+    """The same passages as a PassageTable (columns; documents held once), as a snapshot holds them."""
+    from assistant.answering.passages import PassageTable
+
+    table, rows = PassageTable(), {}
+    for p in PASSAGES:
+        if p.doc_id not in rows:
+            rows[p.doc_id] = table.add_doc((p.doc_id, p.rev_id, p.title, p.kind, p.product, p.audience, p.version,
+                                            p.effective, p.expiry, p.status))
+        table.add(p.chunk_id, rows[p.doc_id], p.page, p.start, p.end, p.section, None)
+    return table.done()
+
+
+@pytest.mark.parametrize("built", ["from passages", "from a table"])
+def test_every_filter_combination_gives_the_per_passage_decision(built):
+    cols = Columns(PASSAGES, PATIENT_SECTION) if built == "from passages" else \
+        Columns.of_table(_table(), PATIENT_SECTION)
     for product, audience, source, products, exclude, hide, patient, q in itertools.product(
             [None, "warfarin", "absent"], [None, "hcp", "consumer"], [None, "approved", "literature"],
             [[], ["warfarin"], ["ibuprofen", "absent"]], [set(), {"warfarin-b", "pmid-1"}], [False, True],
@@ -45,3 +61,14 @@ def test_a_filter_on_an_unknown_value_allows_nothing_it_restricts():
     cols = Columns(PASSAGES, PATIENT_SECTION)
     assert not cols.allowed(Filters(product="absent")).any()
     assert cols.allowed(Filters(exclude_docs={"absent"})).all()
+
+
+def test_a_table_makes_a_passage_object_only_when_asked_and_keeps_it():
+    table = _table()
+    assert len(table) == len(PASSAGES) and table.made() == 0
+    p = table[3]
+    assert (p.chunk_id, p.doc_id, p.product, p.audience, p.section) == \
+        (PASSAGES[3].chunk_id, "ibuprofen", "ibuprofen", "consumer", "Directions")
+    assert table[3] is p and table.made() == 1
+    assert [q.chunk_id for q in table] == [q.chunk_id for q in PASSAGES]
+    assert table.rows_of_docs({"warfarin-a", "pmid-2"}).tolist() == [0, 1, 6]

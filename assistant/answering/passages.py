@@ -1,0 +1,158 @@
+"""The live passages of a snapshot as columns, and a Passage object only for the passages a question reaches.
+
+A store of a million passages held a million Passage objects in every worker: seconds to build at start and
+after each catalogue change, and hundreds of megabytes (bench/RESULTS.md, issue 15). Here the per-passage fields
+are numpy columns (page, span, section code, document row) and the chunk ids one list; a document's fields
+(title, product, audience, dates...) are held once per document. `table[i]` makes passage i's object on first
+use and keeps it, so the same object (its text read once, its sentence sections computed once) is met again.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+# A document's fields, in this order, in PassageTable.docs.
+DOC_FIELDS = ("doc_id", "rev_id", "title", "kind", "product", "audience", "version", "effective", "expiry", "status")
+
+
+@dataclass(slots=True)
+class Passage:
+    chunk_id: str
+    doc_id: str
+    rev_id: str
+    page: int
+    start: int
+    end: int
+    section: str
+    stored_text: str | None  # None until read (Snapshot.load_texts, or the loader at first use)
+    title: str
+    kind: str
+    product: str | None
+    audience: str
+    version: str
+    effective: str | None
+    expiry: str | None
+    status: str = "approved"
+
+    _sections: list | None = field(default=None, repr=False, compare=False)
+    loader: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        if self.stored_text is None:
+            self.stored_text = self.loader(self.chunk_id) if self.loader is not None else ""
+        return self.stored_text
+
+    def sentence_sections(self) -> list[tuple[int, int, str]]:
+        """Sentence spans (offsets into self.text) with the label section in force at each."""
+        if self._sections is None:
+            from ingest.chunking import sentence_sections
+
+            self._sections = sentence_sections(self.text, self.section)
+        return self._sections
+
+    def live_on(self, day: date) -> bool:
+        return live_on(self.effective, self.expiry, day)
+
+
+def live_on(effective: str | None, expiry: str | None, day: date) -> bool:
+    if effective and date.fromisoformat(effective) > day:
+        return False
+    return not (expiry and date.fromisoformat(expiry) < day)
+
+
+class PassageTable(Sequence):
+    """Rows in catalogue order (document, page, start). Built with add(); frozen by done()."""
+
+    def __init__(self, loader: Callable[[str], str] | None = None):
+        self.loader = loader
+        self.chunk_ids: list[str] = []
+        self.docs: list[tuple] = []  # DOC_FIELDS per document row
+        self.sections: list[str] = []
+        self._section_code: dict[str, int] = {}
+        self._cols: list[list[int]] = [[], [], [], [], []]  # doc row, page, start, end, section code
+        self._made: dict[int, Passage] = {}
+
+    def add_doc(self, fields: tuple) -> int:
+        self.docs.append(fields)
+        return len(self.docs) - 1
+
+    def add(self, chunk_id: str, doc_row: int, page: int, start: int, end: int, section: str, text: str | None) -> None:
+        code = self._section_code.get(section)
+        if code is None:
+            code = self._section_code[section] = len(self.sections)
+            self.sections.append(section)
+        i = len(self.chunk_ids)
+        self.chunk_ids.append(chunk_id)
+        for col, v in zip(self._cols, (doc_row, page, start, end, code)):
+            col.append(v)
+        if text is not None:
+            self._made[i] = self._make(i, text)
+
+    def done(self) -> PassageTable:
+        self.doc_row, self.page, self.start, self.end, self.section = (np.array(c, dtype=np.int64)
+                                                                       for c in self._cols)
+        del self._cols
+        return self
+
+    # --- columns ---------------------------------------------------------------------------------------
+    def doc_column(self, name: str) -> list:
+        """A document field for every passage (each document's value computed once)."""
+        k = DOC_FIELDS.index(name)
+        per_doc = [d[k] for d in self.docs]
+        return [per_doc[r] for r in self.doc_row.tolist()]
+
+    def rows_of_docs(self, doc_ids: set[str]) -> np.ndarray:
+        docs = np.array([d[0] in doc_ids for d in self.docs], dtype=bool)
+        return np.flatnonzero(docs[self.doc_row]) if len(self.docs) else np.zeros(0, dtype=np.int64)
+
+    def rows_where_doc(self, test: Callable[[tuple], bool]) -> np.ndarray:
+        docs = np.array([bool(test(d)) for d in self.docs], dtype=bool)
+        return np.flatnonzero(docs[self.doc_row]) if len(self.docs) else np.zeros(0, dtype=np.int64)
+
+    def page_rows(self, i: int) -> range:
+        """The rows of passage i's page (rows of a page are contiguous: catalogue order)."""
+        d, pg = self.doc_row[i], self.page[i]
+        lo = i
+        while lo > 0 and self.doc_row[lo - 1] == d and self.page[lo - 1] == pg:
+            lo -= 1
+        hi = i + 1
+        while hi < len(self.chunk_ids) and self.doc_row[hi] == d and self.page[hi] == pg:
+            hi += 1
+        return range(lo, hi)
+
+    # --- the Sequence of Passage objects ------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.chunk_ids)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        p = self._made.get(i)
+        if p is None:
+            if i < 0:
+                return self[len(self) + i]
+            p = self._made[i] = self._make(i, None)
+        return p
+
+    def __iter__(self) -> Iterator[Passage]:
+        for i in range(len(self.chunk_ids)):
+            yield self[i]
+
+    def made(self) -> int:
+        """How many Passage objects exist (for tests and benches)."""
+        return len(self._made)
+
+    def _make(self, i: int, text: str | None) -> Passage:
+        d = self.docs[int(self._value(0, i))]
+        return Passage(self.chunk_ids[i], d[0], d[1], int(self._value(1, i)), int(self._value(2, i)),
+                       int(self._value(3, i)), self.sections[int(self._value(4, i))], text, d[2], d[3], d[4], d[5],
+                       d[6], d[7], d[8], d[9], loader=self.loader)
+
+    def _value(self, col: int, i: int) -> int:
+        if hasattr(self, "_cols"):  # still being built
+            return self._cols[col][i]
+        return (self.doc_row, self.page, self.start, self.end, self.section)[col][i]
