@@ -111,25 +111,35 @@ class Segment:
 class LiveIndex:
     """BM25 over the live passages of one snapshot, from segments on disk and one built here for the rest.
 
-    index: chunk id -> position among the live passages; products: each live passage's product (a row counts
-    only with the product it was indexed with: the product's name is among its terms)."""
+    chunk_ids, products: each live passage's chunk id and product, by position (a segment row counts only with
+    the product it was indexed with: the product's name is among its terms)."""
 
-    def __init__(self, segments: list[Segment], index: dict[str, int], products: Sequence[str | None],
+    def __init__(self, segments: list[Segment], chunk_ids: Sequence[str], products: Sequence[str | None],
                  terms_of: Callable[[list[int]], list[list[str]]]):
         n = len(products)
         self.n = n
         claimed = np.zeros(n, dtype=bool)
         self.parts: list[tuple[Segment, np.ndarray]] = []
         total = 0
-        for seg in segments:
+        if segments and n:
+            # Each segment row's live passage, found by its chunk id in one sorted array (numpy, no Python loop
+            # over a million rows), counted only with the product it was indexed with, and by one segment only.
+            ours = np.array(list(chunk_ids), dtype="S")
+            order = np.argsort(ours, kind="stable")
+            ranked = ours[order]
+            code: dict[str, int] = {}
+            our_product = np.fromiter((code.setdefault(p or "", len(code)) for p in products), dtype=np.int32, count=n)
+        for seg in segments if n else []:
+            ids = np.asarray(seg.chunk_ids)
+            pos = np.minimum(np.searchsorted(ranked, ids), n - 1)
+            at = order[pos]
+            seg_product = np.array([code.get(name, -1) for name in seg.products], dtype=np.int32)
+            ok = np.flatnonzero((ranked[pos] == ids) & (seg_product[seg.product_of] == our_product[at]) & ~claimed[at])
+            ok = ok[np.unique(at[ok], return_index=True)[1]]  # a passage twice in one segment: its first row
             live = np.full(len(seg), -1, dtype=np.int32)
-            names = seg.products
-            for r, (cid, p) in enumerate(zip(seg.chunk_ids.tolist(), seg.product_of.tolist())):
-                i = index.get(cid.decode())
-                if i is not None and not claimed[i] and names[p] == (products[i] or ""):
-                    live[r] = i
-                    claimed[i] = True
-            if (live >= 0).any():
+            live[ok] = at[ok]
+            claimed[at[ok]] = True
+            if len(ok):
                 self.parts.append((seg, live))
                 total += int(seg.lengths[live >= 0].sum())
         rest = np.flatnonzero(~claimed)

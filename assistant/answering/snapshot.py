@@ -133,7 +133,7 @@ class Snapshot:
             return out
 
         segments = load_segments(store.data_dir) if index_segments else []
-        self.lexical = LiveIndex(segments, self.index, row_products, terms_of)
+        self.lexical = LiveIndex(segments, table.chunk_ids, row_products, terms_of)
         self._masks: dict[tuple, np.ndarray] = {}
         self._columns: Columns | None = None  # the passages' metadata as coded arrays, at the first mask
         # Vectors: those of the segments (memory-mapped, written at ingest), and for the rest of the live passages

@@ -13,7 +13,7 @@ DOCS = [["warfarin", "inr", "bleed", "bleed"], ["metformin", "lactic", "acidosi"
 
 
 def live(segs: list[Segment], ids: list[str], products: list[str | None] | None = None) -> LiveIndex:
-    return LiveIndex(segs, {c: i for i, c in enumerate(ids)}, products or [None] * len(ids),
+    return LiveIndex(segs, list(ids), products or [None] * len(ids),
                      lambda rows: [[] for _ in rows])
 
 
