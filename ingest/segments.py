@@ -145,8 +145,8 @@ class LiveIndex:
         rest = np.flatnonzero(~claimed)
         self.in_memory = len(rest)
         if len(rest):
-            at = rest.tolist()
-            seg = Segment.build([str(i) for i in at], [products[i] for i in at], terms_of(at))
+            rows = rest.tolist()
+            seg = Segment.build([str(i) for i in rows], [products[i] for i in rows], terms_of(rows))
             self.parts.append((seg, rest.astype(np.int32)))
             total += int(seg.lengths.sum())
         self.avgdl = total / n if n else 1.0

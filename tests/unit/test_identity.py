@@ -43,3 +43,25 @@ def test_a_product_name_line_is_not_evidence_but_a_sentence_naming_the_product_i
 
     assert product_line("ZOLTRAVA® (examplumab-xyzq) injection, for intravenous or subcutaneous use")
     assert not product_line("The recommended dose of ZOLTRAVA (examplumab-xyzq) injection is 8 mg/kg every 4 weeks.")
+
+
+def test_reference_entries_and_product_data_rows_are_never_evidence():
+    # A reference list cites sources and an SPL product-data row names an ingredient code: neither states a
+    # finding. A sentence that reports a study with its authors ("Smith et al. reported ...") still does.
+    from assistant.answering.evidence import _sentences
+    from assistant.answering.passages import Passage
+    from assistant.answering.snapshot import Hit
+
+    def usable(text: str, section: str = "5 WARNINGS AND PRECAUTIONS") -> list[str]:
+        p = Passage("c1", "d", "r", 1, 0, len(text), section, text, "t", "approved", "examplumab", "hcp", "1",
+                    None, None)
+        return [t.strip() for _, _, t, _, _ in _sentences(Hit(p, 1.0))]
+
+    finding = "Smith et al. reported that examplumab lowered the relapse rate by 40% over two years."
+    assert usable(finding) == [finding]
+    assert usable("Novak JR, et al. Serum concentrations of examplumab during prolonged therapy in adults.") == []
+    entry = "Novak JR, Ortiz LM. Examplumab in adults with severe asthma. J Allergy. 2019;12:1-9."
+    assert not any(t.startswith("Novak") for t in usable(entry))  # (its title alone is caught by the section)
+    assert usable(entry, "15 REFERENCES") == []
+    assert usable("examplumab sodium (UNII: 5E8K9I0O4U) (examplumab - UNII:5E8K9I0O4U) 250 mg in 1 tablet") == []
+    assert usable("The dose of examplumab was lowered to 2 mg in all patients of the trial.", "15 REFERENCES") == []
