@@ -259,7 +259,7 @@ def warm_asks(data: str, runs: int, roots: list[str]) -> None:
             print(f"run {k + 1}: {root}: ask p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms", flush=True)
 
 
-def worker_starts(data: str, runs: int, roots: list[str]) -> None:
+def worker_starts(data: str, runs: int, roots: list[str], in_memory: bool = True) -> None:
     """A worker's start (fresh process to its first answer) and peak memory, alternating the code trees given
     (e.g. a worktree of an older commit) and, for this tree, the index read from the segments (terms, vectors) or built
     in memory (setting retrieval.index_segments)."""
@@ -270,7 +270,7 @@ def worker_starts(data: str, runs: int, roots: list[str]) -> None:
 
     store = Store(data)
     print("segments written:", segments.update(store.catalog, store.data_dir, store.cache))
-    variants = [(r, None) for r in roots] + [(str(ROOT), "false"), (str(ROOT), "true")]
+    variants = [(r, None) for r in roots] + [(str(ROOT), "false")] * in_memory + [(str(ROOT), "true")]
     for k in range(runs):
         for root, use in variants:
             env = dict(os.environ, PYTHONPATH=root)
@@ -293,13 +293,15 @@ def main() -> None:
     ap.add_argument("--root", action="append", default=[],
                     help="with --worker-only or --ask-only: another code tree to compare")
     ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--skip-in-memory", action="store_true",
+                    help="with --worker-only: leave out this tree's start with index_segments=false (minutes at 1M)")
     ap.add_argument("--ask-only", help="an existing store: warm ask latency (see warm_asks)")
     args = ap.parse_args()
     if args.ask_only:
         warm_asks(args.ask_only, args.runs, args.root)
         return
     if args.worker_only:
-        worker_starts(args.worker_only, args.runs, args.root)
+        worker_starts(args.worker_only, args.runs, args.root, in_memory=not args.skip_in_memory)
         return
     if args.snapshot_only:
         snapshot_build(args.snapshot_only)
