@@ -23,6 +23,13 @@ BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
                          r"medical subject headings)", re.I)
+# Never evidence for a claim: an entry of a reference list ("Kelly DJ, et al. Serum concentrations of ...", "Smith AB,
+# Jones CD. Title. J Med. 2001;...") or a label's References section, which cite sources rather than state findings;
+# SPL product-data rows ("ciprofloxacin (UNII: 5E8K9I0O4U)", ingredient and packaging tables).
+REFERENCE_ENTRY = re.compile(r"^(?:\[?\d{1,3}[.)\]]\s*)?[A-Z][A-Za-z'’-]+\s+[A-Z]{1,3}\b,?\s+"
+                             r"(?:et\s+al\b|[A-Z][A-Za-z'’-]+\s+[A-Z]{1,3}\b)")
+REFERENCES_SECTION = re.compile(r"(?:^|>\s*)(?:\d+(?:\.\d+)*\s+)?(?:references?|bibliography)\s*$", re.I)
+PRODUCT_DATA = re.compile(r"\bUNII\s*:", re.I)
 # A label's product-name line names the product and says nothing about it: "XARELTO® (rivaroxaban) tablets, for
 # oral use", "TYENNE® (tocilizumab-aazg) injection, for intravenous use".
 _PRODUCT_NAME = re.compile(rf"[A-Z][A-Za-z0-9®™-]*(?:\s+[A-Z][A-Za-z0-9®™-]*){{0,3}}\s*(?:®|™|TM)?\s*"
@@ -116,7 +123,8 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
                   and not _numbered_title(flat) and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
                   and not TOC_TEXT.search(flat) and (in_list or not _fragment(text, flat)) and not is_stamp(flat)
-                  and not product_line(flat))
+                  and not product_line(flat) and not REFERENCE_ENTRY.match(flat) and not PRODUCT_DATA.search(flat)
+                  and not REFERENCES_SECTION.search(section or ""))
         if usable:
             out.append((p.start + s, p.start + e, text, lead, section))
         in_list = lead or (in_list and flat[:1].islower())
