@@ -54,9 +54,6 @@ class Passage:
             self._sections = sentence_sections(self.text, self.section)
         return self._sections
 
-    def live_on(self, day: date) -> bool:
-        return live_on(self.effective, self.expiry, day)
-
 
 def live_on(effective: str | None, expiry: str | None, day: date) -> bool:
     if effective and date.fromisoformat(effective) > day:
@@ -106,8 +103,7 @@ class PassageTable(Sequence):
         return [per_doc[r] for r in self.doc_row.tolist()]
 
     def rows_of_docs(self, doc_ids: set[str]) -> np.ndarray:
-        docs = np.array([d[0] in doc_ids for d in self.docs], dtype=bool)
-        return np.flatnonzero(docs[self.doc_row]) if len(self.docs) else np.zeros(0, dtype=np.int64)
+        return self.rows_where_doc(lambda d: d[0] in doc_ids)
 
     def rows_where_doc(self, test: Callable[[tuple], bool]) -> np.ndarray:
         docs = np.array([bool(test(d)) for d in self.docs], dtype=bool)
