@@ -95,6 +95,10 @@ class RetrievalWeights(BaseModel):
     index_segments: bool = Field(True, description="Read the BM25 terms and the vectors of the passages from the "
                                  "segments each ingest writes (memory-mapped, ingest/segments.py); false indexes "
                                  "every live passage in each worker's memory (bench/RESULTS.md, issue 15).")
+    ann_lists: int = Field(64, ge=1, description="Groups of nearest vectors probed per clustered index segment in "
+                           "dense search (more: closer to exact search, slower; bench/RESULTS.md, issue 15).")
+    ann_exact_below: int = Field(50_000, ge=0, description="When the filters leave at most this many passages, "
+                                 "dense search compares all of them exactly instead of probing groups.")
 
 
 PRESETS: dict[str, dict[str, Any]] = {

@@ -170,26 +170,60 @@ def measure(data: Path, n: int, tmp: Path) -> dict:
     ans = a.ask("How should zorblatin tablets be stored?")
     out["new_doc_s"] = time.perf_counter() - t
     out["new_doc_cited"] = bool(ans.citations) and "zorblatin" in ans.citations[0].document_id
-    out |= dense_recall(a.store, a.retriever.snapshot(), qs[:50])
+    recall = dense_recall(a.store, a.retriever.snapshot(), qs[:50])
+    first = next(iter(recall.values()))
+    out["dense_recall_at_10"], out["dense_recall_at_10_ties"] = first["recall_at_10"], first["recall_at_10_ties"]
+    out["dense_recall"] = recall
     out["bench_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
-def dense_recall(store, snap, qs: list[str]) -> dict:
-    """Recall@10 of the vector index (Chroma HNSW) against exact search over the snapshot's vectors; also
-    counting as found a result as similar as the 10th exact one (synthetic near-copies tie)."""
-    hits = ties = total = 0
-    for q in qs:
-        vec = store.embedder.embed_query(q)
-        sims = snap.similarities(store, vec)
-        top = np.argsort(-sims)[:10]
-        tenth = float(sims[top[-1]])
-        exact = {snap.passages[int(i)].chunk_id for i in top}
-        approx = store.index.query(vec, 10)
-        hits += len(exact & {cid for cid, _ in approx})
-        ties += sum(1 for _, sim in approx if sim >= tenth - 1e-4)
-        total += 10
-    return {"dense_recall_at_10": hits / total, "dense_recall_at_10_ties": ties / total}
+def dense_recall(store, snap, qs: list[str], lists: tuple[int, ...] = (), chroma: bool = True) -> dict:
+    """Recall@10 of approximate dense search against exact search over the snapshot's vectors: the probing of
+    clustered segments (assistant/answering/dense.py) at each number of groups in `lists` (the setting's default
+    when none), unfiltered and filtered to one product's label + literature (as a question naming a product is), and
+    Chroma's HNSW index (chroma=True). Also counting as found a result as similar as the 10th exact one
+    (synthetic near-copies tie). Milliseconds: median per query."""
+    from assistant.answering.dense import DenseIndex
+    from assistant.answering.retrieval import Filters
+    from assistant.settings import RetrievalWeights
+
+    vecs = [store.embedder.embed_query(q) for q in qs]
+    product = next(iter(sorted(set(snap.products.values()))), None)
+    masks = {"all": None, f"products=[{product}]": snap.mask(Filters(products=[product])) > 0}
+    out: dict = {}
+    for name, allowed in masks.items():
+        exact = []
+        for vec in vecs:
+            sims = snap.similarities(store, vec)
+            if allowed is not None:
+                sims = np.where(allowed, sims, -np.inf)
+            top = np.argsort(-sims)[:10]
+            exact.append(({int(i) for i in top}, float(sims[top[-1]])))
+        for k in lists or (RetrievalWeights().ann_lists,):
+            index = DenseIndex(snap._vector_parts, len(snap.passages), k, snap.dense.exact_below)
+            rest = snap.matrix(store)
+            hits = ties = 0
+            ms = []
+            for vec, (want, tenth) in zip(vecs, exact):
+                t = time.perf_counter()
+                got = index.top(vec, 10, allowed, None if rest is None else (snap._rest, rest))
+                ms.append((time.perf_counter() - t) * 1000)
+                hits += len(want & {i for i, _ in got})
+                ties += sum(1 for _, sim in got if sim >= tenth - 1e-4)
+            out[f"{name} lists={k}"] = {"recall_at_10": hits / (10 * len(vecs)),
+                                        "recall_at_10_ties": ties / (10 * len(vecs)), "ms_p50": pct(ms, 50)}
+    if chroma:
+        hits = ties = 0
+        for vec in vecs:
+            sims = snap.similarities(store, vec)
+            top = np.argsort(-sims)[:10]
+            tenth = float(sims[top[-1]])
+            approx = store.index.query(vec, 10)
+            hits += len({snap.passages[int(i)].chunk_id for i in top} & {cid for cid, _ in approx})
+            ties += sum(1 for _, sim in approx if sim >= tenth - 1e-4)
+        out["chroma_hnsw"] = {"recall_at_10": hits / (10 * len(vecs)), "recall_at_10_ties": ties / (10 * len(vecs))}
+    return out
 
 
 def snapshot_build(data: str) -> None:
@@ -295,6 +329,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--skip-in-memory", action="store_true",
                     help="with --worker-only: leave out this tree's start with index_segments=false (minutes at 1M)")
+    ap.add_argument("--lists", help="with --recall-only: groups probed per clustered segment, e.g. 16,32,64")
+    ap.add_argument("--queries", type=int, default=50, help="with --recall-only: golden questions asked")
+    ap.add_argument("--no-chroma", action="store_true", help="with --recall-only: leave out Chroma's HNSW")
     ap.add_argument("--ask-only", help="an existing store: warm ask latency (see warm_asks)")
     args = ap.parse_args()
     if args.ask_only:
@@ -311,7 +348,10 @@ def main() -> None:
         from ingest.store import Store
 
         store = Store(args.recall_only)
-        print(json.dumps(dense_recall(store, Snapshot(store), questions()[:50])))
+        lists = tuple(int(x) for x in args.lists.split(",")) if args.lists else ()
+        for name, r in dense_recall(store, Snapshot(store), questions()[:args.queries], lists,
+                                    chroma=not args.no_chroma).items():
+            print(f"{name}: {json.dumps(r)}", flush=True)
         return
     tmp = Path(args.keep or tempfile.mkdtemp(prefix="medinfo-scale-"))
     tmp.mkdir(parents=True, exist_ok=True)

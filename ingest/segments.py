@@ -23,12 +23,13 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-K1, B = 1.5, 0.75  # bm25s defaults
+from ingest.clusters import CLUSTER_MIN
+
 WORD = re.compile(r"[a-z]{5,}")  # the words of a text kept for spelling checks (question.products.misspelt)
 FORMAT = 1
 MERGE_FACTOR = 8  # segments of one size tier merged into one (a row is rewritten ~log8(rows / 512) times)
@@ -49,6 +50,10 @@ class Segment:
         whole = vectors is not None and len(vectors) == len(lengths)
         self.vectors: np.ndarray | None = vectors if whole else None
         self.model: str | None = model if whole else None
+        # A clustered segment's rows are in group order (ingest/clusters.py): group g is rows
+        # list_ptr[g]:list_ptr[g + 1], nearest to centroids[g].
+        self.centroids: np.ndarray | None = None
+        self.list_ptr: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -82,6 +87,9 @@ class Segment:
             np.save(path / f"{name}.npy", getattr(self, name), allow_pickle=False)
         if self.vectors is not None:
             np.save(path / "vectors.npy", self.vectors, allow_pickle=False)
+        if self.centroids is not None and self.list_ptr is not None:
+            np.save(path / "centroids.npy", self.centroids, allow_pickle=False)
+            np.save(path / "list_ptr.npy", self.list_ptr, allow_pickle=False)
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         (path / "meta.json").write_text(json.dumps({"format": FORMAT, "products": self.products, "terms": terms,
                                                     "model": self.model,
@@ -96,9 +104,33 @@ class Segment:
                   for name in ("chunk_ids", "product_of", "lengths", "indptr", "rows", "tf")}
         vocab = {t: i for i, t in enumerate(meta["terms"])}
         vectors = np.load(path / "vectors.npy", mmap_mode="r") if meta.get("model") else None
-        return cls(arrays["chunk_ids"], meta["products"], arrays["product_of"], arrays["lengths"], vocab,
-                   arrays["indptr"], arrays["rows"], arrays["tf"], vectors, meta.get("model"),
-                   None if meta.get("words") is None else set(meta["words"]))
+        seg = cls(arrays["chunk_ids"], meta["products"], arrays["product_of"], arrays["lengths"], vocab,
+                  arrays["indptr"], arrays["rows"], arrays["tf"], vectors, meta.get("model"),
+                  None if meta.get("words") is None else set(meta["words"]))
+        if seg.vectors is not None and (path / "centroids.npy").exists():
+            seg.centroids = np.load(path / "centroids.npy", allow_pickle=False)
+            seg.list_ptr = np.load(path / "list_ptr.npy", allow_pickle=False)
+        return seg
+
+    def clustered(self) -> Segment:
+        """The same rows in group order, with the groups' centroids (ingest/clusters.py)."""
+        from scipy.sparse import csc_matrix
+
+        from ingest.clusters import cluster
+
+        assert self.vectors is not None
+        order, centroids, list_ptr = cluster(np.asarray(self.vectors))
+        new_row = np.empty(len(order), dtype=np.int32)
+        new_row[order] = np.arange(len(order), dtype=np.int32)
+        m = csc_matrix((np.array(self.tf), new_row[np.asarray(self.rows)], np.array(self.indptr)),
+                       shape=(len(self), len(self.vocab)))
+        m.sort_indices()  # each term's rows ascending, as written
+        seg = Segment(np.asarray(self.chunk_ids)[order], self.products, np.asarray(self.product_of)[order],
+                      np.asarray(self.lengths)[order], self.vocab, m.indptr.astype(np.int64),
+                      m.indices.astype(np.int32), m.data.astype(np.float32), np.asarray(self.vectors)[order],
+                      self.model, self.words)
+        seg.centroids, seg.list_ptr = centroids, list_ptr
+        return seg
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         t = self.vocab.get(term)
@@ -106,104 +138,6 @@ class Segment:
             return None
         s, e = int(self.indptr[t]), int(self.indptr[t + 1])
         return self.rows[s:e], self.tf[s:e]
-
-
-class LiveIndex:
-    """BM25 over the live passages of one snapshot, from segments on disk and one built here for the rest.
-
-    chunk_ids, products: each live passage's chunk id and product, by position (a segment row counts only with
-    the product it was indexed with: the product's name is among its terms)."""
-
-    def __init__(self, segments: list[Segment], chunk_ids: Sequence[str], products: Sequence[str | None],
-                 terms_of: Callable[[list[int]], list[list[str]]]):
-        n = len(products)
-        self.n = n
-        claimed = np.zeros(n, dtype=bool)
-        self.parts: list[tuple[Segment, np.ndarray]] = []
-        total = 0
-        if segments and n:
-            # Each segment row's live passage, found by its chunk id in one sorted array (numpy, no Python loop
-            # over a million rows), counted only with the product it was indexed with, and by one segment only.
-            ours = np.array(list(chunk_ids), dtype="S")
-            order = np.argsort(ours, kind="stable")
-            ranked = ours[order]
-            code: dict[str, int] = {}
-            our_product = np.fromiter((code.setdefault(p or "", len(code)) for p in products), dtype=np.int32, count=n)
-        for seg in segments if n else []:
-            ids = np.asarray(seg.chunk_ids)
-            pos = np.minimum(np.searchsorted(ranked, ids), n - 1)
-            at = order[pos]
-            seg_product = np.array([code.get(name, -1) for name in seg.products], dtype=np.int32)
-            ok = np.flatnonzero((ranked[pos] == ids) & (seg_product[seg.product_of] == our_product[at]) & ~claimed[at])
-            ok = ok[np.unique(at[ok], return_index=True)[1]]  # a passage twice in one segment: its first row
-            live = np.full(len(seg), -1, dtype=np.int32)
-            live[ok] = at[ok]
-            claimed[at[ok]] = True
-            if len(ok):
-                self.parts.append((seg, live))
-                total += int(seg.lengths[live >= 0].sum())
-        rest = np.flatnonzero(~claimed)
-        self.in_memory = len(rest)
-        if len(rest):
-            rows = rest.tolist()
-            seg = Segment.build([str(i) for i in rows], [products[i] for i in rows], terms_of(rows))
-            self.parts.append((seg, rest.astype(np.int32)))
-            total += int(seg.lengths.sum())
-        self.avgdl = total / n if n else 1.0
-        self._df: dict[str, int] = {}
-
-    def df(self, term: str) -> int:
-        """Live passages holding the term."""
-        d = self._df.get(term)
-        if d is None:
-            d = 0
-            for seg, live in self.parts:
-                p = seg.postings(term)
-                if p is not None:
-                    d += int(np.count_nonzero(live[p[0]] >= 0))
-            if len(self._df) > 200_000:
-                self._df.clear()
-            self._df[term] = d
-        return d
-
-    def __contains__(self, term: str) -> bool:
-        return self.df(term) > 0
-
-    def idf(self, term: str) -> float:
-        df = self.df(term)
-        return float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))
-
-    def scores(self, terms: list[str]) -> np.ndarray:
-        """BM25 score of every live passage (a term given twice counts twice, as in bm25s)."""
-        out = np.zeros(self.n, dtype=np.float32)
-        norm = K1 * (1 - B)
-        for term in terms:
-            if not self.df(term):
-                continue
-            idf = np.float32(self.idf(term))
-            for seg, live in self.parts:
-                p = seg.postings(term)
-                if p is None:
-                    continue
-                rows, tf = p
-                at = live[rows]
-                keep = at >= 0
-                rows, tf, at = rows[keep], tf[keep], at[keep]
-                dl = seg.lengths[rows].astype(np.float32)
-                out[at] += idf * tf / (tf + norm + K1 * B * dl / np.float32(self.avgdl))  # at: no repeats
-        return out
-
-    def top(self, terms: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The k best-scoring live passages with a score above 0, best first (mask: weights, 0 leaves out)."""
-        s = self.scores(terms)
-        if mask is not None:
-            s *= mask
-        k = min(k, self.n)
-        if k <= 0:
-            return []
-        top = np.argpartition(s, -k)[-k:]
-        top = top[np.flip(np.argsort(s[top]))]
-        return [(int(i), float(s[i])) for i in top if s[i] > 0]
 
 
 # --- on disk -------------------------------------------------------------------------------------------------
@@ -303,6 +237,11 @@ def _publish(root: Path, added: list[Segment], current: dict[str, str] | None, c
     listed = _listed(root)
     for seg in added:
         listed.append({"name": _save(root, seg), "rows": len(seg)})
+    for x in list(listed):  # a large segment written before clustering: clustered now, once
+        if x["rows"] >= CLUSTER_MIN and not (root / x["name"] / "centroids.npy").exists():
+            seg = Segment.load(root / x["name"])
+            if seg.vectors is not None:
+                listed[listed.index(x)] = {"name": _save(root, seg), "rows": len(seg)}
     while True:
         tiers: dict[int, list[dict]] = {}
         for x in listed:
@@ -329,6 +268,8 @@ def _publish(root: Path, added: list[Segment], current: dict[str, str] | None, c
 
 
 def _save(root: Path, seg: Segment) -> str:
+    if seg.vectors is not None and seg.centroids is None and len(seg) >= CLUSTER_MIN:
+        seg = seg.clustered()
     name = f"seg-{uuid.uuid4().hex[:12]}"
     tmp = root / f".tmp-{name}"
     seg.save(tmp)

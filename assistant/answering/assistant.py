@@ -16,6 +16,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant.answering import answerability, refusal
 from assistant.answering.claims import prune
 from assistant.answering.combine import combine
@@ -360,8 +362,8 @@ def standard_responses_first(hits: list, scope: Scope, snap: Snapshot) -> list:
     faq = {d for d, a in snap.attributes.items() if a.get("format") == "faq"}
     if not asked or not faq or not hits:
         return hits
-    allowed = snap.mask(scope.filters)
-    first = [p for p in (snap.passages[i] for i in snap.passages.rows_of_docs(faq).tolist() if allowed[i] > 0)
+    rows = np.flatnonzero((snap.mask(scope.filters) > 0) & snap.columns.doc.among(faq)).tolist()
+    first = [p for p in (snap.passages[i] for i in rows)
              if len(asked & set(stem_tokens(p.section))) >= 0.8 * len(asked)]
     if not first:
         return hits

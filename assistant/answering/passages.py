@@ -102,13 +102,6 @@ class PassageTable(Sequence):
         per_doc = [d[k] for d in self.docs]
         return [per_doc[r] for r in self.doc_row.tolist()]
 
-    def rows_of_docs(self, doc_ids: set[str]) -> np.ndarray:
-        return self.rows_where_doc(lambda d: d[0] in doc_ids)
-
-    def rows_where_doc(self, test: Callable[[tuple], bool]) -> np.ndarray:
-        docs = np.array([bool(test(d)) for d in self.docs], dtype=bool)
-        return np.flatnonzero(docs[self.doc_row]) if len(self.docs) else np.zeros(0, dtype=np.int64)
-
     def page_rows(self, i: int) -> range:
         """The rows of passage i's page (rows of a page are contiguous: catalogue order)."""
         d, pg = self.doc_row[i], self.page[i]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import threading
 
-import numpy as np
-
 from assistant.answering.snapshot import (  # noqa: F401  (re-exported: the names callers import from here)
     PATIENT_SECTION,
     Filters,
@@ -37,7 +35,9 @@ class Retriever:
             with self._lock:
                 if self._snap is None or self._snap.generation != gen:
                     self._snap = Snapshot(self.store, self.statuses, previous=self._snap,
-                                          index_segments=self.weights.index_segments)
+                                          index_segments=self.weights.index_segments,
+                                          ann_lists=self.weights.ann_lists,
+                                          ann_exact_below=self.weights.ann_exact_below)
                 snap = self._snap
         return snap
 
@@ -46,15 +46,12 @@ class Retriever:
         if not snap.passages or self.weights.dense <= 0:
             return []
         vec = self.store.embedder.embed_query(query)
-        sims = None if self.store.remote else snap.similarities(self.store, vec)
-        if sims is not None:
-            # Embedded store: exact search over the snapshot's own vectors (consistent with its live set,
-            # and safe while another process ingests: chromadb's embedded index is single-process).
-            if _filtering(filters):
-                sims = np.where(snap.mask(filters) > 0, sims, -np.inf)
-            top = np.argpartition(-sims, min(n, len(sims) - 1))[:n]
-            top = top[np.argsort(-sims[top])]
-            return [(int(i), float(sims[i])) for i in top if np.isfinite(sims[i])]
+        # Embedded store: search over the snapshot's own vectors (consistent with its live set, and safe while
+        # another process ingests: chromadb's embedded index is single-process).
+        found = None if self.store.remote else \
+            snap.nearest(self.store, vec, n, snap.mask(filters) > 0 if _filtering(filters) else None)
+        if found is not None:
+            return found
         where = _where(filters)
         out = []
         for cid, sim in self.store.index.query(vec, n, where):

@@ -17,13 +17,15 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.answering.columns import Columns
+from assistant.answering.dense import DenseIndex
 from assistant.answering.label_links import superseded_labels
+from assistant.answering.lexical import LiveIndex
 from assistant.answering.passages import Passage, PassageTable, live_on
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
 from assistant.question.terms import stem_tokens, tokenize
-from ingest.segments import WORD, LiveIndex, load_segments
+from ingest.segments import WORD, load_segments
 from ingest.store import Store
 from ingest.text import toc_like
 from ingest.types import search_text
@@ -62,7 +64,7 @@ class Snapshot:
     """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
 
     def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",), previous: Snapshot | None = None,
-                 index_segments: bool = True):
+                 index_segments: bool = True, ann_lists: int = 64, ann_exact_below: int = 50_000):
         """previous: the snapshot this one replaces; what depends only on a passage's text (its terms, its
         vector, whether it is carton or contents text) is taken from it rather than computed again, so a new
         document is picked up at the cost of its own passages plus the BM25 index (bench/RESULTS.md, issue 15)."""
@@ -138,8 +140,9 @@ class Snapshot:
         self._columns: Columns | None = None  # the passages' metadata as coded arrays, at the first mask
         # Vectors: those of the segments (memory-mapped, written at ingest), and for the rest of the live passages
         # a matrix built when first searched, from the previous snapshot's or the embedding cache.
-        self._vector_parts = [(seg.vectors, live) for seg, live in self.lexical.parts
+        self._vector_parts = [(seg, live) for seg, live in self.lexical.parts
                               if seg.vectors is not None and seg.model == store.embedder.name]
+        self.dense = DenseIndex(self._vector_parts, len(self.passages), ann_lists, ann_exact_below)
         covered = np.zeros(len(self.passages), dtype=bool)
         for _, live in self._vector_parts:
             covered[live[live >= 0]] = True
@@ -187,15 +190,20 @@ class Snapshot:
                filters.patient)
         m = self._masks.get(key)
         if m is None:
-            if self._columns is None:
-                self._columns = Columns.of_table(self.passages, PATIENT_SECTION)
-            m = self._columns.allowed(filters).astype(np.float32)
+            m = self.columns.allowed(filters).astype(np.float32)
             if sections:
-                m *= self._columns.sections_match(lambda s: section_matches(sections, s))
+                m *= self.columns.sections_match(lambda s: section_matches(sections, s))
             if len(self._masks) > 512:
                 self._masks.clear()
             self._masks[key] = m
         return m
+
+    @property
+    def columns(self) -> Columns:
+        """The passages' metadata as coded arrays (built at first use)."""
+        if self._columns is None:
+            self._columns = Columns.of_table(self.passages, PATIENT_SECTION)
+        return self._columns
 
     def load_texts(self, indices: Iterable[int]) -> None:
         """Read the texts of these passages that are not read yet, in one query per 500."""
@@ -221,13 +229,22 @@ class Snapshot:
         if rest is None and len(self._rest):
             return None
         out = np.zeros(len(self.passages), dtype=np.float32)
-        for vectors, live in self._vector_parts:
-            sims = vectors @ vec
+        for seg, live in self._vector_parts:
+            sims = seg.vectors @ vec
             keep = live >= 0
             out[live[keep]] = sims[keep]
         if rest is not None:
             out[self._rest] = rest @ vec
         return out
+
+    def nearest(self, store: Store, vec: np.ndarray, k: int, allowed: np.ndarray | None = None
+                ) -> list[tuple[int, float]] | None:
+        """The k live passages (allowed ones) nearest a unit vector, best first: probing the groups of clustered
+        segments (dense.py); None if a live passage's vector is not at hand."""
+        rest = self.matrix(store)
+        if rest is None and len(self._rest):
+            return None
+        return self.dense.top(vec, k, allowed, None if rest is None else (self._rest, rest))
 
     def matrix(self, store: Store) -> np.ndarray | None:
         """Vectors of the live passages no segment holds (self._rest), from the previous snapshot or the embedding
@@ -284,7 +301,7 @@ class Snapshot:
     def indications(self, product: str) -> str:
         """The text of a product's approved indications (for the off-label check)."""
         if product not in self._indications:
-            rows = self.passages.rows_where_doc(lambda d: d[4] == product and d[3] == "approved").tolist()
+            rows = np.flatnonzero(self.columns.product.equals(product) & self.columns.kind.equals("approved")).tolist()
             self.load_texts(rows)
             self._indications[product] = " ".join(
                 p.text for p in (self.passages[i] for i in rows) if is_indication(p.section, p.text))

@@ -71,4 +71,5 @@ def test_a_table_makes_a_passage_object_only_when_asked_and_keeps_it():
         (PASSAGES[3].chunk_id, "ibuprofen", "ibuprofen", "consumer", "Directions")
     assert table[3] is p and table.made() == 1
     assert [q.chunk_id for q in table] == [q.chunk_id for q in PASSAGES]
-    assert table.rows_of_docs({"warfarin-a", "pmid-2"}).tolist() == [0, 1, 6]
+    cols = Columns.of_table(table, PATIENT_SECTION)
+    assert np.flatnonzero(cols.doc.among({"warfarin-a", "pmid-2"})).tolist() == [0, 1, 6]

@@ -5,8 +5,9 @@ import json
 
 import numpy as np
 
+from assistant.answering.lexical import LiveIndex
 from ingest import segments
-from ingest.segments import LiveIndex, Segment
+from ingest.segments import Segment
 
 DOCS = [["warfarin", "inr", "bleed", "bleed"], ["metformin", "lactic", "acidosi"], ["renal", "dose", "metformin"],
         ["inr", "monitor", "elder", "warfarin"], ["dose", "dose", "daily", "maximum"], ["bleed", "risk"]]
