@@ -30,7 +30,8 @@ def superseded_labels(catalog) -> dict[str, Label]:
     rows = catalog.conn.execute(
         """SELECT d.doc_id, d.rev_id, d.title, d.version, d.effective, d.product, r.meta FROM documents d
            JOIN revisions r ON r.rev_id = d.rev_id
-           WHERE d.status IN ('approved', 'unreviewed') AND r.meta LIKE '%"format": "spl"%'""").fetchall()
+           WHERE d.status IN ('approved', 'unreviewed') AND d.product IS NOT NULL AND d.product != ''
+                 AND r.meta LIKE '%"format": "spl"%'""").fetchall()
     labels = []
     for r in rows:
         attrs = json.loads(r["meta"]).get("attributes") or {}

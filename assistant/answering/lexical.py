@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from assistant.answering.passages import ChunkIndex
 from ingest.segments import Segment
 
 K1, B = 1.5, 0.75  # bm25s defaults
@@ -19,7 +20,7 @@ class LiveIndex:
     chunk_ids, products: each live passage's chunk id and product, by position (a segment row counts only with
     the product it was indexed with: the product's name is among its terms)."""
 
-    def __init__(self, segments: list[Segment], chunk_ids: Sequence[str], products: Sequence[str | None],
+    def __init__(self, segments: list[Segment], chunk_ids: Sequence[str] | ChunkIndex, products: Sequence[str | None],
                  terms_of: Callable[[list[int]], list[list[str]]]):
         n = len(products)
         self.n = n
@@ -29,17 +30,14 @@ class LiveIndex:
         if segments and n:
             # Each segment row's live passage, found by its chunk id in one sorted array (numpy, no Python loop
             # over a million rows), counted only with the product it was indexed with, and by one segment only.
-            ours = np.array(list(chunk_ids), dtype="S")
-            order = np.argsort(ours, kind="stable")
-            ranked = ours[order]
+            index = chunk_ids if isinstance(chunk_ids, ChunkIndex) else ChunkIndex(chunk_ids)
             code: dict[str, int] = {}
             our_product = np.fromiter((code.setdefault(p or "", len(code)) for p in products), dtype=np.int32, count=n)
         for seg in segments if n else []:
-            ids = np.asarray(seg.chunk_ids)
-            pos = np.minimum(np.searchsorted(ranked, ids), n - 1)
-            at = order[pos]
+            found = index.find(seg.chunk_ids)
+            at = np.maximum(found, 0)
             seg_product = np.array([code.get(name, -1) for name in seg.products], dtype=np.int32)
-            ok = np.flatnonzero((ranked[pos] == ids) & (seg_product[seg.product_of] == our_product[at]) & ~claimed[at])
+            ok = np.flatnonzero((found >= 0) & (seg_product[seg.product_of] == our_product[at]) & ~claimed[at])
             ok = ok[np.unique(at[ok], return_index=True)[1]]  # a passage twice in one segment: its first row
             live = np.full(len(seg), -1, dtype=np.int32)
             live[ok] = at[ok]

@@ -20,7 +20,7 @@ from assistant.answering.columns import Columns
 from assistant.answering.dense import DenseIndex
 from assistant.answering.label_links import superseded_labels
 from assistant.answering.lexical import LiveIndex
-from assistant.answering.passages import Passage, PassageTable, live_on
+from assistant.answering.passages import ChunkIndex, Passage, PassageTable, live_on
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
@@ -89,21 +89,29 @@ class Snapshot:
         # expiry, status; they come ordered by document, so a document's fields are read once. With the segments,
         # a passage's stored terms are read only if no segment holds it (terms_of below).
         table = PassageTable(loader=load)
-        one: dict = {}  # one string object for each distinct document field
+        one: dict = {}  # one object for each distinct value of a document field that repeats (kind, product...)
+        same = one.setdefault
+        dated: dict[tuple, bool] = {}  # live_on by (effective, expiry)
+        superseded = self.superseded
         rev, doc_row, doc_live = None, -1, False
         for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments):
             if r[2] != rev:
                 rev = r[2]
-                doc = tuple(one.setdefault(v, v) if isinstance(v, str) else v
-                            for v in (r[1], r[2], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16]))
-                doc_live = live_on(doc[7], doc[8], today) and doc[0] not in self.superseded
-                doc_row = table.add_doc(doc) if doc_live else -1
+                when = (r[14], r[15])
+                in_force = dated.get(when)
+                if in_force is None:
+                    in_force = dated[when] = live_on(r[14], r[15], today)
+                doc_live = in_force and r[1] not in superseded
+                if doc_live:
+                    doc_row = table.add_doc((r[1], r[2], r[9], same(r[10], r[10]), same(r[11], r[11]),
+                                             same(r[12], r[12]), same(r[13], r[13]), same(r[14], r[14]),
+                                             same(r[15], r[15]), same(r[16], r[16])))
             if doc_live:
                 table.add(r[0], doc_row, r[3], r[4], r[5], r[6], r[8])
                 stored.append(r[7])
         del one
         self.passages = table.done()
-        self.index = {cid: i for i, cid in enumerate(table.chunk_ids)}
+        self.index = ChunkIndex(table.chunk_ids)
         self.has_internal = any(d[5] == "internal" for d in table.docs)
         self.has_patient_labelling = any(d[5] in ("patient", "consumer") for d in table.docs) or \
             any(PATIENT_SECTION.search(s or "") for s in table.sections)
@@ -135,7 +143,7 @@ class Snapshot:
             return out
 
         segments = load_segments(store.data_dir) if index_segments else []
-        self.lexical = LiveIndex(segments, table.chunk_ids, row_products, terms_of)
+        self.lexical = LiveIndex(segments, self.index, row_products, terms_of)
         self._masks: dict[tuple, np.ndarray] = {}
         self._columns: Columns | None = None  # the passages' metadata as coded arrays, at the first mask
         # Vectors: those of the segments (memory-mapped, written at ingest), and for the rest of the live passages

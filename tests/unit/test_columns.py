@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from assistant.answering.columns import Columns
+from assistant.answering.passages import ChunkIndex
 from assistant.answering.snapshot import PATIENT_SECTION, Filters, Passage, _allowed
 from assistant.question.intents import intents_of, section_matches
 
@@ -73,3 +74,20 @@ def test_a_table_makes_a_passage_object_only_when_asked_and_keeps_it():
     assert [q.chunk_id for q in table] == [q.chunk_id for q in PASSAGES]
     cols = Columns.of_table(table, PATIENT_SECTION)
     assert np.flatnonzero(cols.doc.among({"warfarin-a", "pmid-2"})).tolist() == [0, 1, 6]
+
+
+def test_a_chunk_index_finds_ids_of_either_form_and_never_confuses_two():
+    from ingest.types import chunk_id
+
+    ids = [chunk_id(f"rev{i}", i % 7, i, i + 10) for i in range(500)]
+    twin = ids[3][:18] + "ffff"  # the same first 16 digits as another id
+    ids.append(twin)
+    index = ChunkIndex(ids)
+    assert index.keys is not None  # the usual form: searched by integer
+    assert all(index[c] == i for i, c in enumerate(ids)) and index.get("c_" + "0" * 20) is None
+    assert "nothing" not in index and index.get(ids[3][:18] + "eeee") is None
+    asked = np.array([ids[7], "c_" + "1" * 20, twin, ids[3], "x"], dtype="S")
+    assert index.find(asked).tolist() == [7, -1, 500, 3, -1]
+    odd = ChunkIndex(["a", "c_9", "b"])  # other forms: searched as bytes
+    assert odd.keys is None and [odd.get(c) for c in ("a", "b", "c_9", "z")] == [0, 2, 1, None]
+    assert odd.find(np.array([b"b", b"q"])).tolist() == [2, -1]
