@@ -28,6 +28,11 @@ class Retriever:
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
 
+    @property
+    def ready(self) -> bool:
+        """Has a snapshot been built (it may still be older than the catalogue)?"""
+        return self._snap is not None
+
     def snapshot(self) -> Snapshot:
         gen = self.store.catalog.generation()
         snap = self._snap
