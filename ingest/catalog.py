@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -232,9 +232,10 @@ class Catalog(PerThreadConnection):
                     "kind", "product", "audience", "version", "effective", "expiry", "status")
 
     def iter_current_chunks(self, statuses: Iterable[str] | None = ("approved",), text: bool = True,
-                            terms: bool = True) -> Iterator:
-        """current_chunks as rows read by position in CHUNK_FIELDS order (or by name), one at a time: a store of a
-        million passages is not first turned into a million dicts. terms=False leaves "terms" None (chunk_terms)."""
+                            terms: bool = True) -> Any:
+        """current_chunks as a cursor of rows read by position in CHUNK_FIELDS order (or by name), one at a time or
+        by fetchmany: a store of a million passages is not first turned into a million dicts. terms=False leaves
+        "terms" None (chunk_terms)."""
         sql = f"""SELECT c.chunk_id, c.doc_id, c.rev_id, c.page_no, c.start, c."end", c.section,
                         {'c.terms' if terms else 'NULL'} AS terms,
                         {'substr(p.text, c.start + 1, c."end" - c.start)' if text else 'NULL'} AS text,
@@ -246,7 +247,7 @@ class Catalog(PerThreadConnection):
             statuses = tuple(statuses)
             sql += f" WHERE d.status IN ({','.join('?' * len(statuses))})"
             args = statuses
-        yield from self.conn.execute(sql + " ORDER BY c.doc_id, c.page_no, c.start", args)
+        return self.conn.execute(sql + " ORDER BY c.doc_id, c.page_no, c.start", args)
 
     def chunk_terms(self, chunk_ids: list[str]) -> dict[str, str | None]:
         """The stored terms of chunks, by id (None for a chunk stored before terms were)."""

@@ -74,7 +74,21 @@ class Snapshot:
         today = date.today()
         # An older label of a product that a newer current label repeats answers through the newer one.
         self.superseded = superseded_labels(cat)
-        self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
+        # Read beside the passages (another connection: sqlite works while this thread builds the table).
+        side: dict = {}
+
+        def read_documents(own_connection: bool = True) -> None:
+            try:
+                side["attributes"] = cat.current_attributes()  # format, PMID, reference... of documents that say
+                # Documents of a product (labels), for the product lexicon; a literature record's title is its
+                # passages'.
+                side["docs"] = {d["doc_id"]: d for d in cat.documents(with_product=True)}
+            finally:
+                if own_connection:
+                    cat.close()  # this thread's connection
+
+        reader = threading.Thread(target=read_documents, name="medinfo-documents", daemon=True)
+        reader.start()
         stored: list[str | None] = []
         self._catalog = cat
         # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
@@ -89,12 +103,16 @@ class Snapshot:
         # expiry, status; they come ordered by document, so a document's fields are read once. With the segments,
         # a passage's stored terms are read only if no segment holds it (terms_of below).
         table = PassageTable(loader=load)
+        rows = cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments)
+        if on_demand and index_segments:  # no texts, no terms: the columns a batch at a time
+            table.fill(rows, today, self.superseded)
+            rows = []
         one: dict = {}  # one object for each distinct value of a document field that repeats (kind, product...)
         same = one.setdefault
         dated: dict[tuple, bool] = {}  # live_on by (effective, expiry)
         superseded = self.superseded
         rev, doc_row, doc_live = None, -1, False
-        for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments):
+        for r in rows:
             if r[2] != rev:
                 rev = r[2]
                 when = (r[14], r[15])
@@ -110,13 +128,17 @@ class Snapshot:
                 table.add(r[0], doc_row, r[3], r[4], r[5], r[6], r[8])
                 stored.append(r[7])
         del one
+        if len(stored) < len(table):
+            stored = [None] * len(table)
         self.passages = table.done()
         self.index = ChunkIndex(table.chunk_ids)
         self.has_internal = any(d[5] == "internal" for d in table.docs)
         self.has_patient_labelling = any(d[5] in ("patient", "consumer") for d in table.docs) or \
             any(PATIENT_SECTION.search(s or "") for s in table.sections)
-        # Documents of a product (labels), for the product lexicon; a literature record's title is its passages'.
-        self.docs = {d["doc_id"]: d for d in cat.documents(with_product=True)}
+        reader.join()
+        if "docs" not in side:  # the reader failed: read here, raising what it raised
+            read_documents(own_connection=False)
+        self.attributes, self.docs = side["attributes"], side["docs"]
         # BM25 from the segments an ingest wrote (ingest/segments.py), memory-mapped; the passages no segment
         # holds are indexed here from their stored terms (else the previous snapshot's, else tokenised).
         known = previous._memory_terms if previous is not None else {}
