@@ -8,7 +8,7 @@ use and keeps it, so the same object (its text read once, its sentence sections 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -170,46 +170,6 @@ class PassageTable(Sequence):
         if text is not None:
             i = len(self.chunk_ids) - 1
             self._made[i] = self._make(i, text)
-
-    def fill(self, cursor, today: date, superseded: Collection[str], batch: int = 65_536) -> None:
-        """Add the live rows of a cursor over Catalog.iter_current_chunks(text=False), a batch at a time: columns
-        extended from each batch, a document's fields read at its first row (1.36 M rows one `add` at a time took
-        ~5 s of a worker's start)."""
-        one: dict = {}  # one object for each distinct value of a document field that repeats (kind, product...)
-        same = one.setdefault
-        dated: dict[tuple, bool] = {}  # live_on by (effective, expiry)
-        rev, doc_row = None, -1
-        codes = self._section_code
-        for rows in iter(lambda: cursor.fetchmany(batch), []):
-            n = len(rows)
-            revs = [r[2] for r in rows]
-            bounds = [k for k in range(1, n) if revs[k] != revs[k - 1]]
-            doc_rows: list[int] = []
-            for k0, k1 in zip([0, *bounds], [*bounds, n]):
-                r = rows[k0]
-                if r[2] != rev:
-                    rev = r[2]
-                    in_force = dated.get((r[14], r[15]))
-                    if in_force is None:
-                        in_force = dated[(r[14], r[15])] = live_on(r[14], r[15], today)
-                    doc_row = self.add_doc((r[1], r[2], r[9], same(r[10], r[10]), same(r[11], r[11]),
-                                            same(r[12], r[12]), same(r[13], r[13]), same(r[14], r[14]),
-                                            same(r[15], r[15]), same(r[16], r[16]))) \
-                        if in_force and r[1] not in superseded else -1
-                doc_rows.extend([doc_row] * (k1 - k0))
-            if min(doc_rows) < 0:
-                kept = [k for k in range(n) if doc_rows[k] >= 0]
-                rows, doc_rows = [rows[k] for k in kept], [doc_rows[k] for k in kept]
-            if not rows:
-                continue
-            cols = list(zip(*rows))
-            self.chunk_ids.extend(cols[0])
-            self._cols[0].extend(doc_rows)
-            for c, f in ((1, 3), (2, 4), (3, 5)):
-                self._cols[c].extend(cols[f])
-            self._cols[4].extend([codes.setdefault(sec, len(codes)) for sec in cols[6]])
-            if len(codes) > len(self.sections):
-                self.sections.extend(list(codes)[len(self.sections):])
 
     def done(self) -> PassageTable:
         self.doc_row, self.page, self.start, self.end, self.section = (np.array(c, dtype=np.int64)

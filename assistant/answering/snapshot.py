@@ -103,16 +103,12 @@ class Snapshot:
         # expiry, status; they come ordered by document, so a document's fields are read once. With the segments,
         # a passage's stored terms are read only if no segment holds it (terms_of below).
         table = PassageTable(loader=load)
-        rows = cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments)
-        if on_demand and index_segments:  # no texts, no terms: the columns a batch at a time
-            table.fill(rows, today, self.superseded)
-            rows = []
         one: dict = {}  # one object for each distinct value of a document field that repeats (kind, product...)
         same = one.setdefault
         dated: dict[tuple, bool] = {}  # live_on by (effective, expiry)
         superseded = self.superseded
         rev, doc_row, doc_live = None, -1, False
-        for r in rows:
+        for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments):
             if r[2] != rev:
                 rev = r[2]
                 when = (r[14], r[15])
@@ -128,8 +124,6 @@ class Snapshot:
                 table.add(r[0], doc_row, r[3], r[4], r[5], r[6], r[8])
                 stored.append(r[7])
         del one
-        if len(stored) < len(table):
-            stored = [None] * len(table)
         self.passages = table.done()
         self.index = ChunkIndex(table.chunk_ids)
         self.has_internal = any(d[5] == "internal" for d in table.docs)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from assistant.answering.columns import Columns
-from assistant.answering.passages import ChunkIndex, PassageTable
+from assistant.answering.passages import ChunkIndex
 from assistant.answering.snapshot import PATIENT_SECTION, Filters, Passage, _allowed
 from assistant.question.intents import intents_of, section_matches
 
@@ -91,34 +91,3 @@ def test_a_chunk_index_finds_ids_of_either_form_and_never_confuses_two():
     odd = ChunkIndex(["a", "c_9", "b"])  # other forms: searched as bytes
     assert odd.keys is None and [odd.get(c) for c in ("a", "b", "c_9", "z")] == [0, 2, 1, None]
     assert odd.find(np.array([b"b", b"q"])).tolist() == [2, -1]
-
-
-class _Cursor:
-    def __init__(self, rows):
-        self.rows = rows
-
-    def fetchmany(self, n):
-        out, self.rows = self.rows[:n], self.rows[n:]
-        return out
-
-
-def test_a_table_filled_in_batches_keeps_live_documents_rows_in_order():
-    from datetime import date
-
-    def row(i, doc, page, effective=None, expiry=None):  # Catalog.CHUNK_FIELDS order, without text and terms
-        return (f"c_{i}", doc, f"r_{doc}", page, i, i + 5, f"S{page}", None, None, f"T {doc}", "approved", "warfarin",
-                "hcp", "1", effective, expiry, "approved")
-
-    rows = [row(0, "a", 1), row(1, "a", 1), row(2, "a", 2),
-            row(3, "expired", 1, expiry="2020-01-01"), row(4, "expired", 1, expiry="2020-01-01"),
-            row(5, "old", 1), row(6, "b", 1), row(7, "b", 3), row(8, "later", 1, effective="2999-01-01"),
-            row(9, "c", 1)]
-    for batch in (1, 2, 3, 100):
-        table = PassageTable()
-        table.fill(_Cursor(list(rows)), date(2026, 12, 2), {"old"}, batch=batch)
-        table.done()
-        assert table.chunk_ids == ["c_0", "c_1", "c_2", "c_6", "c_7", "c_9"]
-        assert [d[0] for d in table.docs] == ["a", "b", "c"] and table.doc_row.tolist() == [0, 0, 0, 1, 1, 2]
-        assert table.page.tolist() == [1, 1, 2, 1, 3, 1] and table.start.tolist() == [0, 1, 2, 6, 7, 9]
-        assert [table.sections[c] for c in table.section.tolist()] == ["S1", "S1", "S2", "S1", "S3", "S1"]
-        assert table[4].section == "S3" and table[4].title == "T b" and list(table.page_rows(0)) == [0, 1]
