@@ -74,21 +74,7 @@ class Snapshot:
         today = date.today()
         # An older label of a product that a newer current label repeats answers through the newer one.
         self.superseded = superseded_labels(cat)
-        # Read beside the passages (another connection: sqlite works while this thread builds the table).
-        side: dict = {}
-
-        def read_documents(own_connection: bool = True) -> None:
-            try:
-                side["attributes"] = cat.current_attributes()  # format, PMID, reference... of documents that say
-                # Documents of a product (labels), for the product lexicon; a literature record's title is its
-                # passages'.
-                side["docs"] = {d["doc_id"]: d for d in cat.documents(with_product=True)}
-            finally:
-                if own_connection:
-                    cat.close()  # this thread's connection
-
-        reader = threading.Thread(target=read_documents, name="medinfo-documents", daemon=True)
-        reader.start()
+        self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
         stored: list[str | None] = []
         self._catalog = cat
         # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
@@ -129,10 +115,8 @@ class Snapshot:
         self.has_internal = any(d[5] == "internal" for d in table.docs)
         self.has_patient_labelling = any(d[5] in ("patient", "consumer") for d in table.docs) or \
             any(PATIENT_SECTION.search(s or "") for s in table.sections)
-        reader.join()
-        if "docs" not in side:  # the reader failed: read here, raising what it raised
-            read_documents(own_connection=False)
-        self.attributes, self.docs = side["attributes"], side["docs"]
+        # Documents of a product (labels), for the product lexicon; a literature record's title is its passages'.
+        self.docs = {d["doc_id"]: d for d in cat.documents(with_product=True)}
         # BM25 from the segments an ingest wrote (ingest/segments.py), memory-mapped; the passages no segment
         # holds are indexed here from their stored terms (else the previous snapshot's, else tokenised).
         known = previous._memory_terms if previous is not None else {}
