@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, section TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_by_rev ON chunks (rev_id);
+CREATE INDEX IF NOT EXISTS documents_by_update ON documents (updated_at);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, entry_fp TEXT NOT NULL, doc_ids TEXT NOT NULL
 );
@@ -104,11 +105,12 @@ class Catalog(PerThreadConnection):
                                 "WHERE d.doc_id=?", (doc_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def current_attributes(self) -> dict[str, dict]:
+    def current_attributes(self, doc_ids: list[str] | None = None) -> dict[str, dict]:
         """doc_id -> what its current revision's file said about itself (format, set id, PMID, reference...),
-        for the documents that said anything."""
+        for the documents that said anything (of doc_ids, when given)."""
+        only = f" AND d.doc_id IN ({','.join('?' * len(doc_ids))})" if doc_ids is not None else ""
         rows = self.conn.execute("SELECT d.doc_id, r.meta FROM documents d JOIN revisions r ON r.rev_id = d.rev_id "
-                                 "WHERE r.meta LIKE '%\"attributes\": {\"%'").fetchall()
+                                 "WHERE r.meta LIKE '%\"attributes\": {\"%'" + only, doc_ids or ()).fetchall()
         return {r[0]: json.loads(r[1]).get("attributes") or {} for r in rows}
 
     def documents(self, with_product: bool = False) -> list[dict]:
@@ -232,7 +234,7 @@ class Catalog(PerThreadConnection):
                     "kind", "product", "audience", "version", "effective", "expiry", "status")
 
     def iter_current_chunks(self, statuses: Iterable[str] | None = ("approved",), text: bool = True,
-                            terms: bool = True) -> Any:
+                            terms: bool = True, doc_ids: list[str] | None = None) -> Any:
         """current_chunks as a cursor of rows read by position in CHUNK_FIELDS order (or by name), one at a time or
         by fetchmany: a store of a million passages is not first turned into a million dicts. terms=False leaves
         "terms" None (chunk_terms)."""
@@ -247,6 +249,9 @@ class Catalog(PerThreadConnection):
             statuses = tuple(statuses)
             sql += f" WHERE d.status IN ({','.join('?' * len(statuses))})"
             args = statuses
+        if doc_ids is not None:  # of these documents only
+            sql += (" AND" if statuses is not None else " WHERE") + f" d.doc_id IN ({','.join('?' * len(doc_ids))})"
+            args = (*args, *doc_ids)
         return self.conn.execute(sql + " ORDER BY c.doc_id, c.page_no, c.start", args)
 
     def chunk_terms(self, chunk_ids: list[str]) -> dict[str, str | None]:

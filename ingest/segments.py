@@ -54,6 +54,7 @@ class Segment:
         # list_ptr[g]:list_ptr[g + 1], nearest to centroids[g].
         self.centroids: np.ndarray | None = None
         self.list_ptr: np.ndarray | None = None
+        self.name: str | None = None  # its directory's name, when loaded from one
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -110,6 +111,7 @@ class Segment:
         if seg.vectors is not None and (path / "centroids.npy").exists():
             seg.centroids = np.load(path / "centroids.npy", allow_pickle=False)
             seg.list_ptr = np.load(path / "list_ptr.npy", allow_pickle=False)
+        seg.name = path.name
         return seg
 
     def clustered(self) -> Segment:
@@ -161,12 +163,14 @@ def _listed(root: Path) -> list[dict]:
     return [x for x in listed if isinstance(x, dict) and "name" in x and "rows" in x]
 
 
-def load_segments(data_dir: Path) -> list[Segment]:
-    """The published segments (none if they cannot be read: the worker then indexes in memory)."""
+def load_segments(data_dir: Path, loaded: dict[str, Segment] | None = None) -> list[Segment]:
+    """The published segments (none if they cannot be read: the worker then indexes in memory). loaded: segments
+    already loaded, by name (a published segment's files never change)."""
     root = directory(data_dir)
+    loaded = loaded or {}
     for _ in range(3):  # an ingest may replace the list (and remove merged segments) while it is read
         try:
-            return [Segment.load(root / x["name"]) for x in _listed(root)]
+            return [loaded.get(x["name"]) or Segment.load(root / x["name"]) for x in _listed(root)]
         except (OSError, ValueError, KeyError):
             continue
     return []

@@ -27,6 +27,9 @@ class Codes:
         col.codes = col.codes[doc_row] if len(doc_values) else np.zeros(len(doc_row), dtype=np.int32)
         return col
 
+    def code_of(self, value: Any) -> int | None:
+        return self._index.get(value)
+
     def equals(self, value: Any) -> np.ndarray:
         code = self._index.get(value)
         return self.codes == code if code is not None else np.zeros(len(self.codes), dtype=bool)

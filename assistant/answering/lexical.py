@@ -5,13 +5,15 @@ the scores are bm25s's "lucene" BM25 over the live passages (tests/integration/t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from assistant.answering.passages import ChunkIndex
+from assistant.answering.passages import ChunkIndex, hex_keys
 from ingest.segments import Segment
 
 K1, B = 1.5, 0.75  # bm25s defaults
+_KEYS: WeakKeyDictionary = WeakKeyDictionary()  # a loaded segment's chunk ids as integer keys (ChunkIndex)
 
 
 class LiveIndex:
@@ -21,7 +23,8 @@ class LiveIndex:
     the product it was indexed with: the product's name is among its terms)."""
 
     def __init__(self, segments: list[Segment], chunk_ids: Sequence[str] | ChunkIndex, products: Sequence[str | None],
-                 terms_of: Callable[[list[int]], list[list[str]]]):
+                 terms_of: Callable[[list[int]], list[list[str]]],
+                 product_codes: tuple[np.ndarray, dict[str, int]] | None = None):
         n = len(products)
         self.n = n
         claimed = np.zeros(n, dtype=bool)
@@ -31,10 +34,17 @@ class LiveIndex:
             # Each segment row's live passage, found by its chunk id in one sorted array (numpy, no Python loop
             # over a million rows), counted only with the product it was indexed with, and by one segment only.
             index = chunk_ids if isinstance(chunk_ids, ChunkIndex) else ChunkIndex(chunk_ids)
-            code: dict[str, int] = {}
-            our_product = np.fromiter((code.setdefault(p or "", len(code)) for p in products), dtype=np.int32, count=n)
+            if product_codes is not None:  # each passage's product as a code, and the codes by name
+                our_product, code = product_codes
+            else:
+                code = {}
+                our_product = np.fromiter((code.setdefault(p or "", len(code)) for p in products), dtype=np.int32,
+                                          count=n)
         for seg in segments if n else []:
-            found = index.find(seg.chunk_ids)
+            keys = _KEYS.get(seg)
+            if keys is None and index.keys is not None:
+                keys = _KEYS[seg] = hex_keys(np.asarray(seg.chunk_ids))
+            found = index.find(seg.chunk_ids, keys)
             at = np.maximum(found, 0)
             seg_product = np.array([code.get(name, -1) for name in seg.products], dtype=np.int32)
             ok = np.flatnonzero((found >= 0) & (seg_product[seg.product_of] == our_product[at]) & ~claimed[at])

@@ -75,18 +75,45 @@ class ChunkIndex:
         self.ranked = ids[self.order]
         self._ranked_keys = None if self.keys is None else self.keys[self.order]
 
-    def find(self, ids: np.ndarray) -> np.ndarray:
-        """For each id (a bytes array), its position in chunk_ids, or -1."""
+    def extended(self, chunk_ids: Sequence[str]) -> ChunkIndex:
+        """The index of chunk_ids: this index's ids followed by new ones (inserted into the sorted arrays)."""
+        n0 = len(self.chunk_ids)
+        new = np.array(list(chunk_ids[n0:]), dtype="S") if len(chunk_ids) > n0 else np.zeros(0, dtype="S22")
+        keys = hex_keys(new) if len(new) else np.zeros(0, dtype=np.uint64)
+        if self.keys is None or self._ranked_keys is None or keys is None or new.dtype.itemsize != 22:
+            return ChunkIndex(chunk_ids)
+        by_key = np.argsort(keys, kind="stable")
+        at = np.searchsorted(self._ranked_keys, keys[by_key], side="right")
+        out = ChunkIndex.__new__(ChunkIndex)
+        out.chunk_ids = chunk_ids
+        out.keys = np.concatenate([self.keys, keys])
+        out._ranked_keys = np.insert(self._ranked_keys, at, keys[by_key])
+        out.ranked = np.insert(self.ranked, at, new[by_key])
+        out.order = np.insert(self.order, at, n0 + by_key)
+        return out
+
+    def find(self, ids: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
+        """For each id (a bytes array), its position in chunk_ids, or -1 (keys: hex_keys(ids), if known)."""
         ids = np.asarray(ids)
         n = len(self.ranked)
         if not n or not len(ids):
             return np.full(len(ids), -1, dtype=np.int64)
-        keys = hex_keys(ids) if self._ranked_keys is not None else None
+        if self._ranked_keys is not None and keys is None:
+            keys = hex_keys(ids)
         if self._ranked_keys is not None and keys is not None:
-            pos = np.minimum(np.searchsorted(self._ranked_keys, keys), n - 1)
-        else:  # by bytes (our ids in bytes order, when they were sorted by key)
-            srt = np.arange(n) if self._ranked_keys is None else np.argsort(self.ranked, kind="stable")
-            pos = srt[np.minimum(np.searchsorted(self.ranked, ids, sorter=srt), n - 1)]
+            rk = self._ranked_keys
+            pos = np.minimum(np.searchsorted(rk, keys), n - 1)
+            hit = self.ranked[pos] == ids
+            for j in np.flatnonzero(~hit & (rk[pos] == keys)).tolist():  # ids sharing a key (rare): the next ones
+                k = int(pos[j]) + 1
+                while k < n and rk[k] == keys[j] and self.ranked[k] != ids[j]:
+                    k += 1
+                if k < n and rk[k] == keys[j]:
+                    pos[j], hit[j] = k, True
+            return np.where(hit, self.order[pos], -1)
+        # by bytes (our ids in bytes order, when they were sorted by key)
+        srt = np.arange(n) if self._ranked_keys is None else np.argsort(self.ranked, kind="stable")
+        pos = srt[np.minimum(np.searchsorted(self.ranked, ids, sorter=srt), n - 1)]
         return np.where(self.ranked[pos] == ids, self.order[pos], -1)
 
     def get(self, chunk_id: str, default: int | None = None) -> int | None:
@@ -170,6 +197,30 @@ class PassageTable(Sequence):
         if text is not None:
             i = len(self.chunk_ids) - 1
             self._made[i] = self._make(i, text)
+
+    def extended(self, rows, loader: Callable[[str], str] | None = None) -> PassageTable:
+        """A new table: this one's rows, then those of a cursor over Catalog.iter_current_chunks (documents that
+        are live and not yet here). This table is left as it is (a snapshot in use keeps it)."""
+        t = PassageTable(loader)
+        t.chunk_ids, t.docs = list(self.chunk_ids), list(self.docs)
+        t.sections, t._section_code = list(self.sections), dict(self._section_code)
+        rev, doc_row = None, -1
+        for r in rows:
+            if r[2] != rev:
+                rev = r[2]
+                doc_row = t.add_doc((r[1], r[2], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16]))
+            t.chunk_ids.append(r[0])
+            code = t._section_code.setdefault(r[6], len(t.sections))
+            if code == len(t.sections):
+                t.sections.append(r[6])
+            for col, v in zip(t._cols, (doc_row, r[3], r[4], r[5], code)):
+                col.append(v)
+        new = [np.array(c, dtype=np.int64) for c in t._cols]
+        del t._cols
+        t.doc_row, t.page, t.start, t.end, t.section = (
+            np.concatenate([old, add]) for old, add in zip((self.doc_row, self.page, self.start, self.end,
+                                                             self.section), new))
+        return t
 
     def done(self) -> PassageTable:
         self.doc_row, self.page, self.start, self.end, self.section = (np.array(c, dtype=np.int64)

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.answering import delta
 from assistant.answering.columns import Columns
 from assistant.answering.dense import DenseIndex
 from assistant.answering.label_links import superseded_labels
@@ -63,6 +64,15 @@ class Filters:
 class Snapshot:
     """The live passages at one catalogue generation, with their BM25 index and product lexicon."""
 
+    passages: PassageTable
+    attributes: dict[str, dict]
+    index: ChunkIndex
+    has_internal: bool
+    has_patient_labelling: bool
+    docs: dict[str, dict]
+    lexical: LiveIndex
+    _doc_products: tuple[np.ndarray, dict[str, int]]
+
     def __init__(self, store: Store, statuses: tuple[str, ...] = ("approved",), previous: Snapshot | None = None,
                  index_segments: bool = True, ann_lists: int = 64, ann_exact_below: int = 50_000):
         """previous: the snapshot this one replaces; what depends only on a passage's text (its terms, its
@@ -71,10 +81,18 @@ class Snapshot:
         cat = store.catalog
         self.generation = cat.generation()
         self.corpus_version = cat.corpus_version()
-        today = date.today()
+        self.today = today = date.today()
+        self.seen_until = delta.seen_until(cat)  # before the passages are read
         # An older label of a product that a newer current label repeats answers through the newer one.
         self.superseded = superseded_labels(cat)
-        self.attributes = cat.current_attributes()  # format, PMID, reference... of the documents that have them
+        # Only documents added since the previous snapshot: its passages and theirs (delta.py).
+        found = delta.added_documents(cat, previous, statuses, today, self.superseded) \
+            if previous is not None and len(previous.passages) and index_segments else None
+        new_docs, changed = found if found is not None else (None, [])
+        self.grown = new_docs is not None  # built from the previous snapshot's passages and the added documents
+        # format, PMID, reference... of the documents that have them
+        self.attributes = cat.current_attributes() if new_docs is None or previous is None else \
+            {**previous.attributes, **(cat.current_attributes(new_docs) if new_docs else {})}
         stored: list[str | None] = []
         self._catalog = cat
         # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
@@ -89,12 +107,17 @@ class Snapshot:
         # expiry, status; they come ordered by document, so a document's fields are read once. With the segments,
         # a passage's stored terms are read only if no segment holds it (terms_of below).
         table = PassageTable(loader=load)
+        if new_docs is not None and previous is not None:
+            table = previous.passages.extended(
+                cat.iter_current_chunks(statuses, text=False, terms=False, doc_ids=new_docs) if new_docs else [], load)
+            stored = [None] * len(table)
         one: dict = {}  # one object for each distinct value of a document field that repeats (kind, product...)
         same = one.setdefault
         dated: dict[tuple, bool] = {}  # live_on by (effective, expiry)
         superseded = self.superseded
         rev, doc_row, doc_live = None, -1, False
-        for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments):
+        for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments) \
+                if new_docs is None else []:
             if r[2] != rev:
                 rev = r[2]
                 when = (r[14], r[15])
@@ -110,13 +133,26 @@ class Snapshot:
                 table.add(r[0], doc_row, r[3], r[4], r[5], r[6], r[8])
                 stored.append(r[7])
         del one
-        self.passages = table.done()
-        self.index = ChunkIndex(table.chunk_ids)
-        self.has_internal = any(d[5] == "internal" for d in table.docs)
-        self.has_patient_labelling = any(d[5] in ("patient", "consumer") for d in table.docs) or \
-            any(PATIENT_SECTION.search(s or "") for s in table.sections)
+        self.passages = table.done() if new_docs is None else table
+        grown = previous if new_docs is not None else None
+        if grown is not None:
+            self.index = grown.index.extended(table.chunk_ids)
+            docs, sections = table.docs[len(grown.passages.docs):], table.sections[len(grown.passages.sections):]
+        else:
+            self.index = ChunkIndex(table.chunk_ids)
+            docs, sections = table.docs, table.sections
+        self.has_internal = (grown is not None and grown.has_internal) or any(d[5] == "internal" for d in docs)
+        self.has_patient_labelling = (grown is not None and grown.has_patient_labelling) or \
+            any(d[5] in ("patient", "consumer") for d in docs) or any(PATIENT_SECTION.search(s or "") for s in sections)
         # Documents of a product (labels), for the product lexicon; a literature record's title is its passages'.
-        self.docs = {d["doc_id"]: d for d in cat.documents(with_product=True)}
+        if grown is not None:
+            self.docs = dict(grown.docs)
+            for doc_id in changed:
+                d = cat.document(doc_id)
+                if d is not None and d["product"]:
+                    self.docs[doc_id] = d
+        else:
+            self.docs = {d["doc_id"]: d for d in cat.documents(with_product=True)}
         # BM25 from the segments an ingest wrote (ingest/segments.py), memory-mapped; the passages no segment
         # holds are indexed here from their stored terms (else the previous snapshot's, else tokenised).
         known = previous._memory_terms if previous is not None else {}
@@ -142,8 +178,18 @@ class Snapshot:
                     out.append((product_terms[product] if product else []) + st.split())
             return out
 
-        segments = load_segments(store.data_dir) if index_segments else []
-        self.lexical = LiveIndex(segments, self.index, row_products, terms_of)
+        # Segment files never change once published: the previous snapshot's loaded segments are reused by name.
+        segments = load_segments(store.data_dir, {seg.name: seg for seg, _ in previous.lexical.parts if seg.name}
+                                 if previous is not None else None) if index_segments else []
+        # Each document's product as a code (carried over from the previous snapshot when it grew).
+        doc_code, done = (dict(grown._doc_products[1]), grown._doc_products[0]) if grown is not None else \
+            ({}, np.zeros(0, dtype=np.int32))
+        fresh = table.docs[len(done):]
+        per_doc = np.concatenate([done, np.fromiter((doc_code.setdefault(d[4] or "", len(doc_code)) for d in fresh),
+                                                    dtype=np.int32, count=len(fresh))])
+        self._doc_products = (per_doc, doc_code)
+        codes = per_doc[table.doc_row] if len(table.docs) else np.zeros(len(table), dtype=np.int32)
+        self.lexical = LiveIndex(segments, self.index, row_products, terms_of, product_codes=(codes, doc_code))
         self._masks: dict[tuple, np.ndarray] = {}
         self._columns: Columns | None = None  # the passages' metadata as coded arrays, at the first mask
         # Vectors: those of the segments (memory-mapped, written at ingest), and for the rest of the live passages

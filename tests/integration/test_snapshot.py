@@ -62,3 +62,34 @@ def test_terms_stored_at_ingest_are_the_terms_of_the_passage_as_searched(two_lab
         assert np.allclose(stored.lexical.scores(q), reference.get_scores(q), rtol=1e-5, atol=1e-6)
         assert np.array_equal(null.lexical.scores(q), stored.lexical.scores(q))
     store.close()
+
+
+def test_documents_only_added_extend_the_previous_snapshot_and_anything_else_reads_the_catalogue(
+        two_labels, tmp_path, embedder):
+    store = Store(two_labels, embedder)
+    retriever = Retriever(store)
+    before = retriever.snapshot()
+    assert before.grown is False  # the first one reads the catalogue
+    ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)  # a new label: added to the previous passages
+    after = retriever.snapshot()
+    fresh = Snapshot(store)
+    assert after.grown is True and after.generation == fresh.generation
+    assert sorted(p.chunk_id for p in after.passages) == sorted(p.chunk_id for p in fresh.passages)
+    assert any(p.doc_id.startswith("ibuprofen") for p in after.passages)
+    assert after.vocab_words == fresh.vocab_words and set(after.products) == set(fresh.products)
+
+    def ranked(found, snap):
+        return sorted((round(-s, 5), snap.passages[i].chunk_id) for i, s in found)
+
+    for q in ("ibuprofen stomach bleeding", "warfarin INR monitoring"):
+        for f in (Filters(), Filters(product="ibuprofen")):
+            for search in (retriever.lexical, retriever.dense):
+                assert ranked(search(q, 10, f, after), after) == ranked(search(q, 10, f, fresh), fresh)
+    for p in (p for p in after.passages if p.doc_id.startswith("ibuprofen")):
+        assert p.text and store.catalog.chunk(p.chunk_id)["text"] == p.text
+    # A withdrawal is not an addition: the next snapshot reads the catalogue whole.
+    gone = sorted(after.docs)[0]
+    store.catalog.withdraw(gone, "test", sticky=True)
+    last = retriever.snapshot()
+    assert last.grown is False and not any(p.doc_id == gone for p in last.passages)
+    store.close()

@@ -88,6 +88,20 @@ def test_a_chunk_index_finds_ids_of_either_form_and_never_confuses_two():
     assert "nothing" not in index and index.get(ids[3][:18] + "eeee") is None
     asked = np.array([ids[7], "c_" + "1" * 20, twin, ids[3], "x"], dtype="S")
     assert index.find(asked).tolist() == [7, -1, 500, 3, -1]
+    assert index.find(asked[:4]).tolist() == [7, -1, 500, 3]  # all of the usual form: by integer key
     odd = ChunkIndex(["a", "c_9", "b"])  # other forms: searched as bytes
     assert odd.keys is None and [odd.get(c) for c in ("a", "b", "c_9", "z")] == [0, 2, 1, None]
     assert odd.find(np.array([b"b", b"q"])).tolist() == [2, -1]
+
+
+def test_a_chunk_index_extended_by_new_ids_finds_old_and_new():
+    from ingest.types import chunk_id
+
+    ids = [chunk_id(f"rev{i}", 1, i, i + 10) for i in range(300)]
+    more = ids + [chunk_id(f"new{i}", 2, i, i + 3) for i in range(40)] + [ids[5][:18] + "abcd"]
+    grown = ChunkIndex(ids).extended(more)
+    assert all(grown[c] == i for i, c in enumerate(more)) and grown.get("c_" + "e" * 20) is None
+    assert grown.find(np.array(more[::-1], dtype="S")).tolist() == list(range(len(more)))[::-1]
+    assert np.array_equal(grown.ranked, ChunkIndex(more).ranked)
+    odd = ChunkIndex(ids).extended(ids + ["x"])  # an id of another form: indexed afresh, as bytes
+    assert odd.keys is None and odd["x"] == 300 and odd[ids[7]] == 7
