@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from assistant.answering.columns import Columns
 from assistant.answering.dense import DenseIndex
 from assistant.answering.label_links import superseded_labels
 from assistant.answering.lexical import LiveIndex
+from assistant.answering.low_value import LowValue
 from assistant.answering.passages import ChunkIndex, Passage, PassageTable, live_on
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
@@ -28,11 +28,7 @@ from assistant.question.products import misspelt
 from assistant.question.terms import stem_tokens, tokenize
 from ingest.segments import WORD, load_segments
 from ingest.store import Store
-from ingest.text import toc_like
 from ingest.types import search_text
-
-_LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
-                           r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
 
 
 @dataclass
@@ -367,35 +363,6 @@ class Snapshot:
         if title is None:
             title = self._title_tokens[passage.doc_id] = set(stem_tokens(passage.title or ""))
         return len(title & query_tokens) / len(title) if title else 0.0
-
-
-class LowValue:
-    """low_value[i]: is passage i carton or table-of-contents text? Such text runs from its marker to the end of
-    its page; what precedes the marker on that page (Highlights) is not demoted."""
-
-    def __init__(self, table: PassageTable, load_texts: Callable[[Iterable[int]], None]):
-        self.table, self.load_texts = table, load_texts
-        self._low_from: dict[tuple[str, int], int] = {}
-
-    def __getitem__(self, i: int) -> bool:
-        p = self.table[i]
-        key = (p.rev_id, p.page)
-        start = self._low_from.get(key)
-        if start is None:
-            page = self.table.page_rows(i)
-            self.load_texts(page)
-            marked = [self.table[j].start for j in page if marker(self.table[j].text)]
-            start = self._low_from[key] = min(marked, default=1 << 60)
-        return p.start >= start
-
-    def __len__(self) -> int:
-        return len(self.table)
-
-
-@lru_cache(maxsize=65536)
-def marker(text: str) -> bool:
-    """Does the passage open carton or contents text?"""
-    return bool(_LOW_VALUE_RE.search(text) or toc_like(text))
 
 
 def is_patient_labelling(p: Passage) -> bool:
