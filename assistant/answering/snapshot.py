@@ -15,7 +15,7 @@ from datetime import date
 
 import numpy as np
 
-from assistant.answering import delta
+from assistant.answering import delta, table_cache
 from assistant.answering.columns import Columns
 from assistant.answering.dense import DenseIndex
 from assistant.answering.label_links import superseded_labels
@@ -79,16 +79,23 @@ class Snapshot:
         self.corpus_version = cat.corpus_version()
         self.today = today = date.today()
         self.seen_until = delta.seen_until(cat)  # before the passages are read
+        # A worker's start at a catalogue state an earlier process read whole: its table (table_cache.py).
+        state = table_cache.key(cat, statuses, today) if index_segments and cat.target == cat.path else None
+        saved = table_cache.load(store.data_dir, state) if state is not None and previous is None else None
+        self.from_cache = saved is not None
         # An older label of a product that a newer current label repeats answers through the newer one.
-        self.superseded = superseded_labels(cat)
+        self.superseded = superseded_labels(cat) if saved is None else saved["superseded"]
         # Only documents added since the previous snapshot: its passages and theirs (delta.py).
         found = delta.added_documents(cat, previous, statuses, today, self.superseded) \
             if previous is not None and len(previous.passages) and index_segments else None
         new_docs, changed = found if found is not None else (None, [])
         self.grown = new_docs is not None  # built from the previous snapshot's passages and the added documents
         # format, PMID, reference... of the documents that have them
-        self.attributes = cat.current_attributes() if new_docs is None or previous is None else \
-            {**previous.attributes, **(cat.current_attributes(new_docs) if new_docs else {})}
+        if saved is not None:
+            self.attributes = saved["attributes"]
+        else:
+            self.attributes = cat.current_attributes() if new_docs is None or previous is None else \
+                {**previous.attributes, **(cat.current_attributes(new_docs) if new_docs else {})}
         stored: list[str | None] = []
         self._catalog = cat
         # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
@@ -112,8 +119,11 @@ class Snapshot:
         dated: dict[tuple, bool] = {}  # live_on by (effective, expiry)
         superseded = self.superseded
         rev, doc_row, doc_live = None, -1, False
+        if saved is not None:
+            table = table_cache.table_of(saved, load)
+            stored = [None] * len(table)
         for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments) \
-                if new_docs is None else []:
+                if new_docs is None and saved is None else []:
             if r[2] != rev:
                 rev = r[2]
                 when = (r[14], r[15])
@@ -129,7 +139,9 @@ class Snapshot:
                 table.add(r[0], doc_row, r[3], r[4], r[5], r[6], r[8])
                 stored.append(r[7])
         del one
-        self.passages = table.done() if new_docs is None else table
+        self.passages = table.done() if new_docs is None and saved is None else table
+        if state is not None and new_docs is None and saved is None:  # read whole: saved for the next start
+            self._saving = table_cache.save(store.data_dir, state, table, self.superseded, self.attributes)
         grown = previous if new_docs is not None else None
         if grown is not None:
             self.index = grown.index.extended(table.chunk_ids)

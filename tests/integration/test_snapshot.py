@@ -93,3 +93,25 @@ def test_documents_only_added_extend_the_previous_snapshot_and_anything_else_rea
     last = retriever.snapshot()
     assert last.grown is False and not any(p.doc_id == gone for p in last.passages)
     store.close()
+
+
+def test_a_start_at_a_catalogue_state_read_before_takes_its_saved_table(two_labels, tmp_path, embedder):
+    store = Store(two_labels, embedder)
+    (store.data_dir / "segments" / "table.pickle").unlink(missing_ok=True)
+    first = Snapshot(store)
+    assert first.from_cache is False
+    first._saving.join()
+    again = Snapshot(store)  # as the next worker to start
+    assert again.from_cache is True
+    assert again.passages.chunk_ids == first.passages.chunk_ids and again.passages.docs == first.passages.docs
+    for col in ("doc_row", "page", "start", "end", "section"):
+        assert np.array_equal(getattr(again.passages, col), getattr(first.passages, col))
+    assert [p.section for p in again.passages] == [p.section for p in first.passages]
+    assert again.attributes == first.attributes and set(again.superseded) == set(first.superseded)
+    for q in ("warfarin INR monitoring", "bleeding"):
+        assert Retriever(store).lexical(q, 10, Filters(), again) == Retriever(store).lexical(q, 10, Filters(), first)
+    # Another catalogue state: the saved table is not used.
+    ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)
+    later = Snapshot(store)
+    assert later.from_cache is False and any(p.doc_id.startswith("ibuprofen") for p in later.passages)
+    store.close()
