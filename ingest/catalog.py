@@ -235,9 +235,9 @@ class Catalog(PerThreadConnection):
 
     def iter_current_chunks(self, statuses: Iterable[str] | None = ("approved",), text: bool = True,
                             terms: bool = True, doc_ids: list[str] | None = None) -> Any:
-        """current_chunks as a cursor of rows read by position in CHUNK_FIELDS order (or by name), one at a time or
-        by fetchmany: a store of a million passages is not first turned into a million dicts. terms=False leaves
-        "terms" None (chunk_terms)."""
+        """current_chunks as a cursor of rows read by position in CHUNK_FIELDS order (or by name), one at a time: a
+        store of a million passages is not first turned into a million dicts. terms=False leaves "terms" None
+        (chunk_terms); doc_ids: those documents' rows only."""
         sql = f"""SELECT c.chunk_id, c.doc_id, c.rev_id, c.page_no, c.start, c."end", c.section,
                         {'c.terms' if terms else 'NULL'} AS terms,
                         {'substr(p.text, c.start + 1, c."end" - c.start)' if text else 'NULL'} AS text,

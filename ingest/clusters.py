@@ -20,7 +20,7 @@ SEED = 20261202
 
 
 def lists_for(n: int) -> int:
-    """Number of groups for n vectors: ~2 sqrt(n) (a group ~sqrt(n) / 2 rows; 2,330 for 1.36 M)."""
+    """Number of groups for n vectors: ~2 sqrt(n) (a group ~sqrt(n) / 2 rows; 1,024 for a segment of 262,144)."""
     return max(16, int(2 * math.sqrt(n)))
 
 

@@ -6,7 +6,7 @@ segment holding the terms of the passages it added; the workers map the segments
 time. A segment stores raw term frequencies, not scores, so nothing in it depends on the rest of the store: the
 BM25 statistics (number of live passages, their mean length, each term's document frequency) are those of the
 live set the worker serves, counted over the segments' rows that are live. The scores are bm25s's "lucene" BM25
-over the live passages, as before (tests/integration/test_lexical.py holds them equal).
+over the live passages, as before (assistant/answering/lexical.py; tests/integration/test_segments.py).
 
 Passages no segment holds (a store from before segments, an ingest killed between its commit and its segment,
 another host's ingest in a shared catalogue) are indexed in memory by the worker, from the same terms, and the

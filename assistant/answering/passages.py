@@ -98,38 +98,27 @@ class ChunkIndex:
         n = len(self.ranked)
         if not n or not len(ids):
             return np.full(len(ids), -1, dtype=np.int64)
-        if self._ranked_keys is not None and keys is None:
-            keys = hex_keys(ids)
-        if self._ranked_keys is not None and keys is not None:
-            rk = self._ranked_keys
-            pos = np.minimum(np.searchsorted(rk, keys), n - 1)
-            hit = self.ranked[pos] == ids
-            for j in np.flatnonzero(~hit & (rk[pos] == keys)).tolist():  # ids sharing a key (rare): the next ones
-                k = int(pos[j]) + 1
-                while k < n and rk[k] == keys[j] and self.ranked[k] != ids[j]:
-                    k += 1
-                if k < n and rk[k] == keys[j]:
-                    pos[j], hit[j] = k, True
-            return np.where(hit, self.order[pos], -1)
-        # by bytes (our ids in bytes order, when they were sorted by key)
-        srt = np.arange(n) if self._ranked_keys is None else np.argsort(self.ranked, kind="stable")
-        pos = srt[np.minimum(np.searchsorted(self.ranked, ids, sorter=srt), n - 1)]
-        return np.where(self.ranked[pos] == ids, self.order[pos], -1)
+        if self._ranked_keys is None:  # ids of other forms: sorted and searched as bytes
+            pos = np.minimum(np.searchsorted(self.ranked, ids), n - 1)
+            return np.where(self.ranked[pos] == ids, self.order[pos], -1)
+        rk = self._ranked_keys
+        if keys is None:  # an id not of the usual form gets some key, and the bytes check turns it down
+            keys = hex_keys(ids, strict=False)
+            if keys is None:  # not bytes at all
+                return np.full(len(ids), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(rk, keys), n - 1)
+        hit = self.ranked[pos] == ids
+        for j in np.flatnonzero(~hit & (rk[pos] == keys)).tolist():  # ids sharing a key (rare): the next ones
+            k = int(pos[j]) + 1
+            while k < n and rk[k] == keys[j] and self.ranked[k] != ids[j]:
+                k += 1
+            if k < n and rk[k] == keys[j]:
+                pos[j], hit[j] = k, True
+        return np.where(hit, self.order[pos], -1)
 
     def get(self, chunk_id: str, default: int | None = None) -> int | None:
-        key = chunk_id.encode()
-        if self._ranked_keys is not None:
-            k = hex_keys(np.array([key]))
-            if k is None:
-                return default
-            j = int(np.searchsorted(self._ranked_keys, k[0]))
-            while j < len(self.ranked) and self._ranked_keys[j] == k[0]:
-                if self.ranked[j] == key:
-                    return int(self.order[j])
-                j += 1
-            return default
-        j = int(np.searchsorted(self.ranked, key))
-        return int(self.order[j]) if j < len(self.ranked) and self.ranked[j] == key else default
+        i = int(self.find(np.array([chunk_id.encode()]))[0])
+        return default if i < 0 else i
 
     def __getitem__(self, chunk_id: str) -> int:
         i = self.get(chunk_id)
@@ -152,14 +141,20 @@ _HEX[np.frombuffer(b"0123456789", np.uint8)] = np.arange(10)
 _HEX[np.frombuffer(b"abcdef", np.uint8)] = np.arange(10, 16)
 
 
-def hex_keys(ids: np.ndarray) -> np.ndarray | None:
-    """The first 16 hex digits after "c_" of each id as an integer, if every id is "c_" + 20 hex digits."""
-    if ids.dtype.kind != "S" or ids.dtype.itemsize != 22 or not len(ids):
-        return None
+def hex_keys(ids: np.ndarray, strict: bool = True) -> np.ndarray | None:
+    """The first 16 hex digits after "c_" of each id as an integer, if every id is "c_" + 20 hex digits (strict:
+    else None; not strict: every id gets a key, meaningless for ids of another form)."""
+    if ids.dtype.kind != "S" or not len(ids):
+        return None if strict or ids.dtype.kind != "S" else np.zeros(0, dtype=np.uint64)
+    if ids.dtype.itemsize != 22:
+        if strict:
+            return None
+        ids = ids.astype("S22")
     b = np.ascontiguousarray(ids).view(np.uint8).reshape(len(ids), 22)
     digits = _HEX[b[:, 2:]]
-    if (b[:, 0] != ord("c")).any() or (b[:, 1] != ord("_")).any() or (digits == 255).any():
+    if strict and ((b[:, 0] != ord("c")).any() or (b[:, 1] != ord("_")).any() or (digits == 255).any()):
         return None
+    digits = np.where(digits == 255, 0, digits)
     key = np.zeros(len(ids), dtype=np.uint64)
     for k in range(16):
         key = (key << np.uint64(4)) | digits[:, k].astype(np.uint64)
@@ -209,12 +204,7 @@ class PassageTable(Sequence):
             if r[2] != rev:
                 rev = r[2]
                 doc_row = t.add_doc((r[1], r[2], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16]))
-            t.chunk_ids.append(r[0])
-            code = t._section_code.setdefault(r[6], len(t.sections))
-            if code == len(t.sections):
-                t.sections.append(r[6])
-            for col, v in zip(t._cols, (doc_row, r[3], r[4], r[5], code)):
-                col.append(v)
+            t.add(r[0], doc_row, r[3], r[4], r[5], r[6], None)
         new = [np.array(c, dtype=np.int64) for c in t._cols]
         del t._cols
         t.doc_row, t.page, t.start, t.end, t.section = (

@@ -96,7 +96,6 @@ class Snapshot:
         else:
             self.attributes = cat.current_attributes() if new_docs is None or previous is None else \
                 {**previous.attributes, **(cat.current_attributes(new_docs) if new_docs else {})}
-        stored: list[str | None] = []
         self._catalog = cat
         # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
         on_demand = index_segments
@@ -105,43 +104,22 @@ class Snapshot:
             return cat.chunk_texts([chunk_id]).get(chunk_id, "")
 
         # The live passages as columns (assistant/answering/passages.py); a Passage object is made for the ones a
-        # question reaches. Catalogue rows by position (ingest.catalog.Catalog.CHUNK_FIELDS): chunk_id, doc_id,
-        # rev_id, page_no, start, end, section, terms, text, title, kind, product, audience, version, effective,
-        # expiry, status; they come ordered by document, so a document's fields are read once. With the segments,
-        # a passage's stored terms are read only if no segment holds it (terms_of below).
-        table = PassageTable(loader=load)
-        if new_docs is not None and previous is not None:
-            table = previous.passages.extended(
-                cat.iter_current_chunks(statuses, text=False, terms=False, doc_ids=new_docs) if new_docs else [], load)
-            stored = [None] * len(table)
-        one: dict = {}  # one object for each distinct value of a document field that repeats (kind, product...)
-        same = one.setdefault
-        dated: dict[tuple, bool] = {}  # live_on by (effective, expiry)
-        superseded = self.superseded
-        rev, doc_row, doc_live = None, -1, False
+        # question reaches. From the table saved at this catalogue state, from the previous snapshot's and the added
+        # documents', or read whole (and then saved for the next start).
+        self._saving: threading.Thread | None = None
+        stored: list[str | None]
         if saved is not None:
             table = table_cache.table_of(saved, load)
             stored = [None] * len(table)
-        for r in cat.iter_current_chunks(statuses, text=not on_demand, terms=not index_segments) \
-                if new_docs is None and saved is None else []:
-            if r[2] != rev:
-                rev = r[2]
-                when = (r[14], r[15])
-                in_force = dated.get(when)
-                if in_force is None:
-                    in_force = dated[when] = live_on(r[14], r[15], today)
-                doc_live = in_force and r[1] not in superseded
-                if doc_live:
-                    doc_row = table.add_doc((r[1], r[2], r[9], same(r[10], r[10]), same(r[11], r[11]),
-                                             same(r[12], r[12]), same(r[13], r[13]), same(r[14], r[14]),
-                                             same(r[15], r[15]), same(r[16], r[16])))
-            if doc_live:
-                table.add(r[0], doc_row, r[3], r[4], r[5], r[6], r[8])
-                stored.append(r[7])
-        del one
-        self.passages = table.done() if new_docs is None and saved is None else table
-        if state is not None and new_docs is None and saved is None:  # read whole: saved for the next start
-            self._saving = table_cache.save(store.data_dir, state, table, self.superseded, self.attributes)
+        elif new_docs is not None and previous is not None:
+            table = previous.passages.extended(
+                cat.iter_current_chunks(statuses, text=False, terms=False, doc_ids=new_docs) if new_docs else [], load)
+            stored = [None] * len(table)
+        else:
+            table, stored = self._read_whole(cat, statuses, today, load, text=not on_demand, terms=not index_segments)
+            if state is not None:
+                self._saving = table_cache.save(store.data_dir, state, table, self.superseded, self.attributes)
+        self.passages = table
         grown = previous if new_docs is not None else None
         if grown is not None:
             self.index = grown.index.extended(table.chunk_ids)
@@ -244,6 +222,36 @@ class Snapshot:
         self.vocab_words: frozenset[str] = frozenset(
             kept.union(*(WORD.findall(self.passages[i].text.lower()) for i in added)))
         self._title_tokens: dict[str, set[str]] = {}  # doc_id -> stems of its title, filled as asked
+
+    def _read_whole(self, cat, statuses: tuple[str, ...], today: date, load, text: bool, terms: bool
+                    ) -> tuple[PassageTable, list[str | None]]:
+        """Every live row of the catalogue, and each one's stored terms (None when not read). Rows by position
+        (ingest.catalog.Catalog.CHUNK_FIELDS): chunk_id, doc_id, rev_id, page_no, start, end, section, terms, text,
+        title, kind, product, audience, version, effective, expiry, status; they come ordered by document, so a
+        document's fields are read once."""
+        table = PassageTable(loader=load)
+        stored: list[str | None] = []
+        one: dict = {}  # one object for each distinct value of a document field that repeats (kind, product...)
+        same = one.setdefault
+        dated: dict[tuple, bool] = {}  # live_on by (effective, expiry)
+        superseded = self.superseded
+        rev, doc_row, doc_live = None, -1, False
+        for r in cat.iter_current_chunks(statuses, text=text, terms=terms):
+            if r[2] != rev:
+                rev = r[2]
+                when = (r[14], r[15])
+                in_force = dated.get(when)
+                if in_force is None:
+                    in_force = dated[when] = live_on(r[14], r[15], today)
+                doc_live = in_force and r[1] not in superseded
+                if doc_live:
+                    doc_row = table.add_doc((r[1], r[2], r[9], same(r[10], r[10]), same(r[11], r[11]),
+                                             same(r[12], r[12]), same(r[13], r[13]), same(r[14], r[14]),
+                                             same(r[15], r[15]), same(r[16], r[16])))
+            if doc_live:
+                table.add(r[0], doc_row, r[3], r[4], r[5], r[6], r[8])
+                stored.append(r[7])
+        return table.done(), stored
 
     def mask(self, filters: Filters, sections: list | None = None) -> np.ndarray:
         """1.0 for passages the filters allow (and, given sections, whose label section matches); cached."""
