@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = ["SUPPORTED", "Loaded", "LoadError", "load", "sha256_bytes"]
 
+from ingest import tables
 from ingest.types import Loaded, LoadError, Page, sha256_bytes
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -109,7 +110,10 @@ def load_pdf(data: bytes, path: Path) -> Loaded:
         n = len(reader.pages)
         if n == 0:
             raise LoadError("empty PDF: no pages")
-        pages = [Page(i + 1, _page_text(reader.pages[i])) for i in range(n)]
+        texts = [_page_text(reader.pages[i]) for i in range(n)]
+        found = tables.rows_by_page(data, tables.wanted_pages(texts))
+        pages = [Page(i + 1, tables.insert_rows(t, found[i], texts[i - 1] if i else "") if i in found else t)
+                 for i, t in enumerate(texts)]
         title = _pdf_title(reader)
     except LoadError:
         raise

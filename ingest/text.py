@@ -44,7 +44,7 @@ class Heading:
 def classify_heading(line: str) -> Heading | None:
     """Is this stripped line a heading? Label section numbers, capitals and short title-case lines."""
     line = " ".join(line.split())
-    if not line or len(line) > 100 or line[-1] in ".,;":
+    if not line or len(line) > 100 or line[-1] in ".,;" or " | " in line:  # " | ": a table row (ingest/tables.py)
         return None
     m = _NUMBERED.match(line)
     if m and not DOSE_UNIT.search(line) and mostly_capitalised(m.group(2)):
@@ -235,9 +235,17 @@ _XREF = re.compile(r"\s*\[\s*see\b[^\]]*\]|"
                    r"\s*\(\s*\d{1,2}(?:\.\d{1,2})?(?:\s*,\s*\d{1,2}(?:\.\d{1,2})?)*\s*\)(?=\s*[.;:]?\s*$)", re.I)
 
 
+# A table row as ingest/tables.py and ingest/spl.py write it ("VKORC1: AG | CYP2C9 *1/*3: 3-4 mg").
+TABLE_ROW = re.compile(r"\S: \S[^|]*\s\|\s\S")
+
+
 def without_xrefs(text: str) -> str:
-    """A sentence for reading: label cross-references ("[see Warnings (5.1)]", a trailing "(5.1)") removed."""
-    out = _XREF.sub("", normalize_space(text)).strip()
+    """A sentence for reading: label cross-references ("[see Warnings (5.1)]", a trailing "(5.1)") removed. In a table
+    row a trailing number in brackets is a value ("7 (2.1)": 7 patients, 2.1 %) and stays."""
+    flat = normalize_space(text)
+    if TABLE_ROW.search(flat):
+        return re.sub(r"\s*\[\s*see\b[^\]]*\]", "", flat).strip() or flat
+    out = _XREF.sub("", flat).strip()
     out = re.sub(r"\s+([.,;:])", r"\1", out)
     out = re.sub(r"\.\s*\.$", ".", out)
     out = re.sub(r"(?:\s+[o•▪◦·])+$", "", out)  # list markers whose items the PDF put elsewhere

@@ -17,7 +17,15 @@ from assistant.question.terms import question_words, stem_tokens
 from assistant.question.wordlists import groups
 from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
-from ingest.text import DOSE_UNIT, TOC_TEXT, classify_heading, is_drug_facts_heading, mostly_capitalised, without_xrefs
+from ingest.text import (
+    DOSE_UNIT,
+    TABLE_ROW,
+    TOC_TEXT,
+    classify_heading,
+    is_drug_facts_heading,
+    mostly_capitalised,
+    without_xrefs,
+)
 
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
@@ -121,7 +129,8 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
         flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
         lead = flat.endswith(":") or is_drug_facts_heading(flat)
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
-                  and not _numbered_title(flat) and not BOILERPLATE.search(flat) and _alpha_ratio(flat) >= 0.55
+                  and not _numbered_title(flat) and not BOILERPLATE.search(flat)
+                  and (_alpha_ratio(flat) >= 0.55 or TABLE_ROW.search(flat))  # a row's numbers have names
                   and not TOC_TEXT.search(flat) and (in_list or not _fragment(text, flat)) and not is_stamp(flat)
                   and not product_line(flat) and not REFERENCE_ENTRY.match(flat) and not PRODUCT_DATA.search(flat)
                   and not REFERENCES_SECTION.search(section or ""))

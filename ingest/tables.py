@@ -1,0 +1,189 @@
+"""Tables of a PDF page as rows a reader can quote: each body row on a line of its own, every cell after its column
+header ("VKORC1: AG | CYP2C9 *1/*3: 3-4 mg"), the way the SPL loader writes an XML table (ingest/spl.py).
+
+Plain text extraction reads a table cell by cell down the page, so a dose sits lines away from the genotype or the
+infection it belongs to and no sentence holds both. pdfplumber finds the table from its ruling lines; the rows are
+put into the page text in place of the cells as extracted (only lines the rows hold word for word are replaced), with
+a blank line around each. Only pages that print a table caption ("Table 2. ...") or follow one that does, and that
+hold a run of short lines (cells read one by one), are read this way: finding tables costs ~0.2 s a page.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+CAPTION = re.compile(r"(?m)^\s*Table\s+\d+[A-Za-z]?\s*[.:]?\s")  # a caption opens its line; "see Table 3" does not
+# Structured product data printed at the end of SPL-derived labels (product information, packaging, marketing,
+# ingredients): codes, not statements (assistant/answering/evidence.py keeps them out of evidence as well).
+PRODUCT_DATA = re.compile(r"^(?:Product Information|Product Type|Packaging|Marketing Information|Marketing Category|"
+                          r"Active Ingredient|Inactive Ingredients|Ingredient Name|Item Code|Product Characteristics|"
+                          r"Route of Administration|Labeler)\b", re.I)
+MAX_ROW = 1200  # a longer "row" is a page box, not a table row
+
+
+def wanted_pages(texts: list[str]) -> list[int]:
+    """Indexes of the pages worth a table search: those with a table caption, and the page after each (a table
+    continued over a page break)."""
+    out: set[int] = set()
+    for i, text in enumerate(texts):
+        if CAPTION.search(text):
+            out.update((i, i + 1))
+    return sorted(i for i in out if i < len(texts) and _cell_run(texts[i]))
+
+
+def _cell_run(text: str, short: int = 30, run: int = 6) -> bool:
+    """Does the text hold `run` consecutive short lines (cells read one by one), as a table extracted as plain
+    text does and prose does not?"""
+    n = 0
+    for line in text.split("\n"):
+        n = n + 1 if 0 < len(line.strip()) <= short else 0
+        if n >= run:
+            return True
+    return False
+
+
+def rows_by_page(data: bytes, pages: list[int]) -> dict[int, list[list[str]]]:
+    """{page index: rendered rows of each table on it}. A PDF pdfplumber cannot read gives {} (the plain text
+    stands)."""
+    if not pages:
+        return {}
+    try:
+        import pdfplumber
+    except ImportError:  # an install without it: plain text only
+        return {}
+    out: dict[int, list[list[str]]] = {}
+    last: tuple[int, list[str]] | None = None  # (page, header) of the last table read: a table may go on overleaf
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i in pages:
+                tables: list[list[str]] = []
+                for table in pdf.pages[i].find_tables():
+                    overleaf = last[1] if last is not None and last[0] == i - 1 and not tables else None
+                    rows, header = render(table.extract(), overleaf)
+                    if rows:
+                        tables.append(rows)
+                        last = (i, header)
+                if tables:
+                    out[i] = tables
+    except Exception:  # noqa: BLE001 - pdfminer raises many types on odd files; the plain text stands
+        return out
+    return out
+
+
+def _clean(cell: str | None) -> str:
+    return " ".join((cell or "").split())
+
+
+def _data_like(row: list[str]) -> bool:
+    """Most of its filled cells open with a number: a row of values, not of column names."""
+    cells = [c for c in row if c]
+    return bool(cells) and sum(c[0].isdigit() or c[0] in "<>±≤≥–-." for c in cells) >= 0.5 * len(cells)
+
+
+def render(raw: list[list[str | None]], overleaf: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """A table's body rows as "header: cell | header: cell" lines and its column headers, or no lines when it is
+    not a table of facts (one column, a box around a heading, product data). In pdfplumber's grid None marks a
+    position covered by a merged cell (a header spanning columns, a row label spanning rows) and "" an empty cell.
+    overleaf: the headers of a table that ended the page before, taken when this one opens with values in as many
+    columns (its header was printed there)."""
+    grid = [row for row in raw if any(_clean(c) for c in row)]
+    if len(grid) < 2 or max(len(r) for r in grid) < 2:
+        return [], []
+    cols = max(len(r) for r in grid)
+    grid = [list(r) + [""] * (cols - len(r)) for r in grid]
+    used = [j for j in range(cols) if any(_clean(r[j]) for r in grid)]
+    if len(used) < 2 or any(PRODUCT_DATA.match(_clean(c)) for r in grid for c in r if c):
+        return [], []
+    if overleaf is not None and len(overleaf) == cols and _data_like([_clean(c) for c in grid[0]]):
+        header, body = overleaf, grid
+    else:
+        header, body = _header(grid)
+    lines = []
+    label = ""
+    for raw_row in body:
+        row = [_clean(c) for c in raw_row]
+        if raw_row[0] is None and label:
+            row[0] = label  # a row label spanning several rows (a strength over its bottle sizes)
+        label = row[0]
+        cells = [(header[j], row[j]) for j in used if row[j]]
+        if len(cells) < 2 and not (cells and cells[0][0]):
+            continue  # a lone cell without a header: a caption or a note inside the frame
+        line = " | ".join(f"{h}: {c}" if h and h != c else c for h, c in cells)
+        if len(line) <= MAX_ROW:
+            lines.append(line)
+    return lines, header
+
+
+def _header(grid: list[list[str | None]]) -> tuple[list[str], list[list[str | None]]]:
+    """The column headers and the body rows. The header is the first row, or the first two when a cell of the first
+    spans columns ("CYP2C9" over "*1/*1", "*1/*2" ...): the spanning cell's text then goes before each cell it
+    covers."""
+    first = grid[0]
+    if len(grid) < 3 or not any(c is None for c in first[1:]):
+        return [_clean(c) for c in first], grid[1:]
+    header, carried = [], ""
+    for top, below in zip(first, grid[1], strict=True):
+        carried = carried if top is None else _clean(top)
+        header.append(" ".join(x for x in (carried, _clean(below)) if x))
+    return header, grid[2:]
+
+
+def insert_rows(text: str, tables: list[list[str]], previous: str = "") -> str:
+    """The page text with each table's rows in place of its cells as extracted: the rows go where the first cell's
+    first line stands alone on a line, and the lines after it that the rows hold word for word are dropped (the
+    first line they do not hold ends the cells; a note the rows left out stays). A table whose cells cannot be found
+    is put at the end of the page and the text is left whole. Each row opens with its table's caption when one is
+    printed just above the cells, or ends the page before for a table that opens this one (`previous`)."""
+    after = 0  # past the rows already placed: a later table's header must not be found inside them
+    for rows in tables:
+        at = _cells_start(text, rows, after)
+        caption = _caption(text[:at], previous) if at is not None else None
+        block = "\n\n" + "\n\n".join(f"{caption} \u2014 {r}" if caption else r for r in rows) + "\n\n"
+        if at is None:
+            text = text.rstrip() + block
+            after = len(text)
+            continue
+        end = _cells_end(text, at, " ".join(" ".join(r.split()) for r in rows))
+        text = text[:at] + block + text[end:]
+        after = at + len(block)
+    return text
+
+
+def _caption(before: str, previous: str, near: int = 3) -> str | None:
+    """The caption ("Table 1: Range of Expected ...", with the lines it wraps onto) among the `near` lines above a
+    table's cells; for cells at the top of the page, a caption among the last lines of the page before. None when
+    there is none that close: a row is better without a title than with another table's."""
+    lines = [ln.strip() for ln in before.split("\n") if ln.strip()]
+    for k in range(len(lines) - 1, max(-1, len(lines) - 1 - near), -1):
+        if CAPTION.match(lines[k] + " "):
+            return " ".join(lines[k:])
+    if len(lines) <= 1:
+        last = [ln.strip() for ln in previous.split("\n") if ln.strip()]
+        for k in range(len(last) - 1, max(-1, len(last) - 1 - near), -1):
+            if CAPTION.match(last[k] + " "):
+                return " ".join(last[k:] + lines)
+    return None
+
+
+def _cells_end(text: str, at: int, held: str) -> int:
+    """Where the cells read as plain text end: past every line from `at` on that `held` (the rows) contains."""
+    pos = at
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        stop = len(text) if nl < 0 else nl + 1
+        line = " ".join(text[pos:stop].split())
+        if line and line not in held:
+            break
+        pos = stop
+    return pos
+
+
+def _cells_start(text: str, rows: list[str], after: int) -> int | None:
+    first = rows[0].split(" | ")[0]
+    head = first.split(": ", 1)[0] if ": " in first else first
+    words = head.split()
+    if not words:
+        return None
+    probe = re.compile(r"(?m)^[ \t]*" + r"\s+".join(re.escape(w) for w in words[:3]) + r"(?!\w)")
+    m = probe.search(text, after)
+    return m.start() if m else None
