@@ -137,32 +137,49 @@ def insert_rows(text: str, tables: list[list[str]], previous: str = "") -> str:
     after = 0  # past the rows already placed: a later table's header must not be found inside them
     for rows in tables:
         at = _cells_start(text, rows, after)
-        caption = _caption(text[:at], previous) if at is not None else None
+        held = " ".join(" ".join(r.split()) for r in rows)
+        caption = _caption(text[:at], previous, held) if at is not None else None
         block = "\n\n" + "\n\n".join(f"{caption} \u2014 {r}" if caption else r for r in rows) + "\n\n"
         if at is None:
             text = text.rstrip() + block
             after = len(text)
             continue
-        end = _cells_end(text, at, " ".join(" ".join(r.split()) for r in rows))
+        end = _cells_end(text, at, held)
         text = text[:at] + block + text[end:]
         after = at + len(block)
     return text
 
 
-def _caption(before: str, previous: str, near: int = 3) -> str | None:
+def _caption(before: str, previous: str, held: str, near: int = 6) -> str | None:
     """The caption ("Table 1: Range of Expected ...", with the lines it wraps onto) among the `near` lines above a
-    table's cells; for cells at the top of the page, a caption among the last lines of the page before. None when
-    there is none that close: a row is better without a title than with another table's."""
+    table's cells (header lines the rows did not take sit between), never above another table's rows; for cells at
+    the top of the page, a caption among the last lines of the page before. None when there is none that close: a
+    row is better without a title than with another table's."""
     lines = [ln.strip() for ln in before.split("\n") if ln.strip()]
     for k in range(len(lines) - 1, max(-1, len(lines) - 1 - near), -1):
+        if " | " in lines[k]:
+            return None
         if CAPTION.match(lines[k] + " "):
-            return " ".join(lines[k:])
+            return _title(lines[k:], held)
     if len(lines) <= 1:
         last = [ln.strip() for ln in previous.split("\n") if ln.strip()]
         for k in range(len(last) - 1, max(-1, len(last) - 1 - near), -1):
+            if " | " in last[k]:
+                return None
             if CAPTION.match(last[k] + " "):
-                return " ".join(last[k:] + lines)
+                return _title(last[k:] + lines, held)
     return None
+
+
+def _title(lines: list[str], held: str, longest: int = 240) -> str:
+    """A caption and the lines it wraps onto, up to the first line that ends it or is a header cell (`held`: the
+    rows' text)."""
+    out = lines[0]
+    for ln in lines[1:]:
+        if len(out) + len(ln) > longest or out.endswith((".", ")")) and ln[:1].isupper() or ln in held:
+            break
+        out += " " + ln
+    return out
 
 
 def _cells_end(text: str, at: int, held: str) -> int:
@@ -178,7 +195,21 @@ def _cells_end(text: str, at: int, held: str) -> int:
     return pos
 
 
-def _cells_start(text: str, rows: list[str], after: int) -> int | None:
+def _cells_start(text: str, rows: list[str], after: int, run: int = 3) -> int | None:
+    """Where a table's cells begin in the plain text: the first of `run` lines in a row that the rows hold word for
+    word (two of them with three letters or digits: not a cross-reference's "(", "1", ")"), else the first cell's
+    first line standing alone on a line."""
+    held = " ".join(" ".join(r.split()) for r in rows)
+    lines = []
+    pos = after
+    for raw in text[after:].split("\n"):
+        lines.append((pos, " ".join(raw.split())))
+        pos += len(raw) + 1
+    filled = [(p, ln) for p, ln in lines if ln]
+    for i in range(len(filled) - run + 1):
+        window = [ln for _, ln in filled[i:i + run]]
+        if all(ln in held for ln in window) and sum(len(re.sub(r"\W", "", ln)) >= 3 for ln in window) >= 2:
+            return filled[i][0]
     first = rows[0].split(" | ")[0]
     head = first.split(": ", 1)[0] if ": " in first else first
     words = head.split()
