@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -43,6 +44,9 @@ def main() -> None:
     ap.add_argument("--out")
     args = ap.parse_args()
     root = Path(args.root).resolve()
+    # The ingest's parser processes import the code too: they must find --root's first (the editable install
+    # would give them this tree's, whose revision ids differ when the pipeline version does).
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
     sys.path.insert(0, str(root))
     from assistant.answering.assistant import Assistant  # the code of --root, imported first: its packages stay
     from assistant.settings import Settings
@@ -50,8 +54,11 @@ def main() -> None:
     from ingest.pipeline import ingest
     from ingest.store import Store
 
+    path = list(sys.path)
     sys.path.insert(1, str(HERE))
     from quality import baseline, split_of  # bench/quality.py of this tree
+
+    sys.path[:] = path  # quality.py puts this tree first: the ingest's parser processes must import --root's code
 
     shared = Path(args.shared)
     store_dir = Path(args.store)
