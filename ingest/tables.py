@@ -59,7 +59,7 @@ def rows_by_page(data: bytes, pages: list[int]) -> dict[int, list[list[str]]]:
                 tables: list[list[str]] = []
                 for table in pdf.pages[i].find_tables():
                     overleaf = last[1] if last is not None and last[0] == i - 1 and not tables else None
-                    rows, header = render(table.extract(), overleaf)
+                    rows, header = render(table.extract(x_tolerance=1.5), overleaf)  # 3 glued "such asinfluenza"
                     if rows:
                         tables.append(rows)
                         last = (i, header)
