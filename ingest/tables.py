@@ -59,7 +59,8 @@ def rows_by_page(data: bytes, pages: list[int]) -> dict[int, list[list[str]]]:
                 tables: list[list[str]] = []
                 for table in pdf.pages[i].find_tables():
                     overleaf = last[1] if last is not None and last[0] == i - 1 and not tables else None
-                    rows, header = render(table.extract(x_tolerance=1.5), overleaf)  # 3 glued "such asinfluenza"
+                    # x_tolerance 1.5, not pdfplumber's 3: 3 glued narrow-spaced words ("such asinfluenza")
+                    rows, header = render(table.extract(x_tolerance=1.5), overleaf)
                     if rows:
                         tables.append(rows)
                         last = (i, header)
@@ -129,15 +130,15 @@ def _header(grid: list[list[str | None]]) -> tuple[list[str], list[list[str | No
 
 
 def insert_rows(text: str, tables: list[list[str]], previous: str = "") -> str:
-    """The page text with each table's rows in place of its cells as extracted: the rows go where the first cell's
-    first line stands alone on a line, and the lines after it that the rows hold word for word are dropped (the
-    first line they do not hold ends the cells; a note the rows left out stays). A table whose cells cannot be found
-    is put at the end of the page and the text is left whole. Each row opens with its table's caption when one is
-    printed just above the cells, or ends the page before for a table that opens this one (`previous`)."""
+    """The page text with each table's rows in place of its cells as extracted: the rows go where the cells begin
+    (_cells_start), and the lines from there on that the rows hold word for word are dropped (the first line they do
+    not hold ends the cells; a note the rows left out stays). A table whose cells cannot be found is put at the end of
+    the page and the text is left whole. Each row opens with its table's caption when one is printed just above the
+    cells, or ends the page before for a table that opens this one (`previous`)."""
     after = 0  # past the rows already placed: a later table's header must not be found inside them
     for rows in tables:
-        at = _cells_start(text, rows, after)
-        held = " ".join(" ".join(r.split()) for r in rows)
+        held = " ".join(" ".join(r.split()) for r in rows)  # the rows' text, whitespace collapsed
+        at = _cells_start(text, rows, held, after)
         caption = _caption(text[:at], previous, held) if at is not None else None
         block = "\n\n" + "\n\n".join(f"{caption} \u2014 {r}" if caption else r for r in rows) + "\n\n"
         if at is None:
@@ -176,7 +177,7 @@ def _title(lines: list[str], held: str, longest: int = 240) -> str:
     rows' text)."""
     out = lines[0]
     for ln in lines[1:]:
-        if len(out) + len(ln) > longest or out.endswith((".", ")")) and ln[:1].isupper() or ln in held:
+        if len(out) + len(ln) > longest or (out.endswith((".", ")")) and ln[:1].isupper()) or ln in held:
             break
         out += " " + ln
     return out
@@ -195,11 +196,10 @@ def _cells_end(text: str, at: int, held: str) -> int:
     return pos
 
 
-def _cells_start(text: str, rows: list[str], after: int, run: int = 3) -> int | None:
+def _cells_start(text: str, rows: list[str], held: str, after: int, run: int = 3) -> int | None:
     """Where a table's cells begin in the plain text: the first of `run` lines in a row that the rows hold word for
     word (two of them with three letters or digits: not a cross-reference's "(", "1", ")"), else the first cell's
     first line standing alone on a line."""
-    held = " ".join(" ".join(r.split()) for r in rows)
     lines = []
     pos = after
     for raw in text[after:].split("\n"):
