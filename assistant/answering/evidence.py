@@ -154,6 +154,26 @@ def _fragment(text: str, flat: str) -> bool:
     return flat[:1].islower() and flat.endswith(".") and not raw.startswith(("•", "-", "–", "*", "▪", "◦", "·"))
 
 
+def _table_pages(ranked: list[tuple[int, Hit]], snap: Snapshot) -> list[tuple[int, Hit]]:
+    """The other passages of the page of each hit that holds table rows, at that hit's rank (their rows only are
+    candidates): a table's rows run over several passages, and the row a question names ("250 mg/5 mL", "80 mL
+    bottle") may sit in one that was not retrieved while a row beside it was."""
+    seen = {h.passage.chunk_id for _, h in ranked}
+    out = []
+    for rank, hit in ranked:
+        i = snap.index.get(hit.passage.chunk_id)
+        if i is None or not TABLE_ROW.search(hit.passage.text):
+            continue
+        page = [j for j in snap.passages.page_rows(i) if snap.passages[j].chunk_id not in seen]
+        snap.load_texts(page)
+        for j in page:
+            p = snap.passages[j]
+            seen.add(p.chunk_id)
+            if TABLE_ROW.search(p.text):
+                out.append((rank, Hit(p, hit.score, dense=hit.dense)))
+    return out
+
+
 def _alpha_ratio(text: str) -> float:
     letters = sum(c.isalpha() for c in text)
     return letters / max(1, len(text.replace(" ", "")))
@@ -167,11 +187,20 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     vouched = vouched_stems(intents)
     total = sum(terms.values()) or 1.0
     candidates: list[Evidence] = []
-    for rank, hit in enumerate(hits[:t.max_hits]):
-        prior = 1.0 / (1.0 + t.rank_decay * rank)
+    ranked = list(enumerate(hits[:t.max_hits]))
+    pool = [(r, h, False) for r, h in ranked] + [(r, h, True) for r, h in _table_pages(ranked, snap)]
+    page_rank: dict[tuple[str, int], int] = {}  # the best rank on each page: a table's rows compete on their words,
+    for r, h in ranked:                           # not on which passage of the page each fell into
+        page_rank.setdefault((h.passage.doc_id, h.passage.page), r)
+    for rank, hit, rows_only in pool:
         i = snap.index.get(hit.passage.chunk_id)
         damp = t.low_value_damp if i is not None and snap.low_value[i] else 1.0  # a carton, a table of contents
         for start, end, text, lead, section in _sentences(hit):
+            row = TABLE_ROW.search(text) is not None
+            if rows_only and not row:
+                continue
+            prior = 1.0 / (1.0 + t.rank_decay * (page_rank.get((hit.passage.doc_id, hit.passage.page), rank)
+                                                 if row else rank))
             section_tokens = set(stem_tokens(section)) if section and not _about_else(text, intents) else set()
             if intents and section_tokens and section_matches(intents, section):
                 section_tokens |= vouched
@@ -248,6 +277,8 @@ def _about_else(text: str, intents: list) -> bool:
 def _duplicate_of(ev: Evidence, chosen: list[Evidence], ratio: int) -> Evidence | None:
     a = ev.display.lower()
     for c in chosen:
+        if c.passage.doc_id == ev.passage.doc_id and TABLE_ROW.search(a) and _numbers(a) != _numbers(c.display):
+            continue  # two rows of one table: alike in words, apart in the figures that are the answer
         if fuzz.token_set_ratio(a, c.display.lower()) >= ratio:
             return c
     return None
