@@ -9,7 +9,8 @@ ones are dev, the other half test (whole labels unseen).
 Store: the bundled corpus plus the 17 labels ingested without a manifest (`--approve`), by the code of --root (a git
 worktree of an older commit measures the same questions before a change). Baseline: bench/quality.py's quick
 start (PyPDFLoader -> RecursiveCharacterTextSplitter(1000, 200) -> Chroma, same MiniLM).
-Measured: all facts in medinfo's answer + quotes, all facts in one quote (the row cited whole), refusals; the
+Measured: all facts in medinfo's answer + quotes, all facts in one quote (the row cited whole), in the first quote
+(the row leads), quotes per answer, refusals; the
 baseline's top-1 and top-3 chunks holding all facts (anywhere in the chunk: a cell read apart from its row counts).
 """
 from __future__ import annotations
@@ -83,7 +84,8 @@ def main() -> None:
         quotes = [c.quote for c in a.citations]
         row = {"id": it["id"], "split": split, "status": a.status,
                "facts": has_all(it["facts"], a.answer + " " + " ".join(quotes)),
-               "row_quoted": any(has_all(it["facts"], q) for q in quotes)}
+               "row_quoted": any(has_all(it["facts"], q) for q in quotes),
+               "first_quote_row": bool(quotes) and has_all(it["facts"], quotes[0]), "quotes": len(quotes)}
         if base is not None:
             hits = base.similarity_search(it["question"], k=3)
             row["base_top1"] = bool(hits) and has_all(it["facts"], hits[0].page_content)
@@ -103,6 +105,8 @@ def main() -> None:
 
         summary[split] = {"n": len(g), "refused": round(sum(r["status"] != "answered" for r in g) / len(g), 3),
                           "medinfo_facts": rate("facts"), "medinfo_row_quoted": rate("row_quoted"),
+                          "medinfo_first_quote_row": rate("first_quote_row"),
+                          "quotes_per_answer": round(sum(r["quotes"] for r in g) / len(g), 2),
                           "baseline_facts_top1": rate("base_top1"), "baseline_facts_top3": rate("base_top3")}
     print(json.dumps(summary, indent=1))
     if args.out:
