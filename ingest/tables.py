@@ -157,18 +157,25 @@ def _caption(before: str, previous: str, held: str, near: int = 6) -> str | None
     the top of the page, a caption among the last lines of the page before. None when there is none that close: a
     row is better without a title than with another table's."""
     lines = [ln.strip() for ln in before.split("\n") if ln.strip()]
-    for k in range(len(lines) - 1, max(-1, len(lines) - 1 - near), -1):
-        if " | " in lines[k]:
-            return None
-        if CAPTION.match(lines[k] + " "):
-            return _title(lines[k:], held)
+    k = _caption_line(lines, near)
+    if k is not None:
+        return _title(lines[k:], held) if k >= 0 else None
     if len(lines) <= 1:
         last = [ln.strip() for ln in previous.split("\n") if ln.strip()]
-        for k in range(len(last) - 1, max(-1, len(last) - 1 - near), -1):
-            if " | " in last[k]:
-                return None
-            if CAPTION.match(last[k] + " "):
-                return _title(last[k:] + lines, held)
+        j = _caption_line(last, near)
+        if j is not None and j >= 0:
+            return _title(last[j:] + lines, held)
+    return None
+
+
+def _caption_line(lines: list[str], near: int) -> int | None:
+    """The index of the caption among the last `near` lines, searching upwards; -1 when another table's row comes
+    first, None when there is none."""
+    for k in range(len(lines) - 1, max(-1, len(lines) - 1 - near), -1):
+        if " | " in lines[k]:
+            return -1
+        if CAPTION.match(lines[k] + " "):
+            return k
     return None
 
 

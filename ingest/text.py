@@ -231,8 +231,10 @@ def normalize_space(text: str) -> str:
     return text
 
 
-_XREF = re.compile(r"\s*\[\s*see\b[^\]]*\]|"
+_SEE = r"\s*\[\s*see\b[^\]]*\]"  # "[see Warnings and Precautions (5.1)]"
+_XREF = re.compile(_SEE + r"|"
                    r"\s*\(\s*\d{1,2}(?:\.\d{1,2})?(?:\s*,\s*\d{1,2}(?:\.\d{1,2})?)*\s*\)(?=\s*[.;:]?\s*$)", re.I)
+_SEE_XREF = re.compile(_SEE, re.I)
 
 
 # A table row as ingest/tables.py and ingest/spl.py write it ("VKORC1: AG | CYP2C9 *1/*3: 3-4 mg").
@@ -244,7 +246,7 @@ def without_xrefs(text: str) -> str:
     row a trailing number in brackets is a value ("7 (2.1)": 7 patients, 2.1 %) and stays."""
     flat = normalize_space(text)
     if TABLE_ROW.search(flat):
-        return re.sub(r"\s*\[\s*see\b[^\]]*\]", "", flat).strip() or flat
+        return _SEE_XREF.sub("", flat).strip() or flat
     out = _XREF.sub("", flat).strip()
     out = re.sub(r"\s+([.,;:])", r"\1", out)
     out = re.sub(r"\.\s*\.$", ".", out)
