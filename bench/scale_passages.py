@@ -293,10 +293,12 @@ def warm_asks(data: str, runs: int, roots: list[str]) -> None:
             print(f"run {k + 1}: {root}: ask p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms", flush=True)
 
 
-def worker_starts(data: str, runs: int, roots: list[str], in_memory: bool = True) -> None:
+def worker_starts(data: str, runs: int, roots: list[str], in_memory: bool = True, after_change: bool = False) -> None:
     """A worker's start (fresh process to its first answer) and peak memory, alternating the code trees given
     (e.g. a worktree of an older commit) and, for this tree, the index read from the segments (terms, vectors) or built
-    in memory (setting retrieval.index_segments)."""
+    in memory (setting retrieval.index_segments). after_change: each tree in turn, one start at the catalogue state
+    as it finds it, then each start right after a withdrawal or a reinstatement of one literature record (a change
+    that is not an addition), so that no start finds a table saved at its own state."""
     import os
 
     from ingest import segments
@@ -305,6 +307,25 @@ def worker_starts(data: str, runs: int, roots: list[str], in_memory: bool = True
     store = Store(data)
     print("segments written:", segments.update(store.catalog, store.data_dir, store.cache))
     variants = [(r, None) for r in roots] + [(str(ROOT), "false")] * in_memory + [(str(ROOT), "true")]
+    if after_change:
+        doc = store.catalog.conn.execute(
+            "SELECT doc_id FROM documents WHERE kind='literature' AND status='approved' ORDER BY doc_id LIMIT 1"
+        ).fetchone()[0]
+        for root, use in variants:
+            for k in range(runs + 1):
+                if k:
+                    back = store.catalog.reinstate(doc) is not None or not store.catalog.withdraw(doc, "bench")
+                    what = "reinstated" if back else "withdrawn"
+                env = dict(os.environ, PYTHONPATH=root, **({} if use is None else
+                                                          {"MEDINFO_RETRIEVAL__INDEX_SEGMENTS": use}))
+                proc = subprocess.run([sys.executable, "-c", WORKER, data, root], capture_output=True, text=True,
+                                      timeout=3600, env=env, cwd=root)
+                r = json.loads(proc.stdout.strip().splitlines()[-1])
+                when = "as found" if not k else f"after {doc} {what}"
+                print(f"{root} ({use or 'default'}): start {when}: {r['start_s']:.1f} s, peak RSS {r['rss_mb']:.0f} MB",
+                      flush=True)
+        store.catalog.reinstate(doc)
+        return
     for k in range(runs):
         for root, use in variants:
             env = dict(os.environ, PYTHONPATH=root)
@@ -327,6 +348,8 @@ def main() -> None:
     ap.add_argument("--root", action="append", default=[],
                     help="with --worker-only or --ask-only: another code tree to compare")
     ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--after-change", action="store_true",
+                    help="with --worker-only: starts right after a withdrawal / reinstatement (see worker_starts)")
     ap.add_argument("--skip-in-memory", action="store_true",
                     help="with --worker-only: leave out this tree's start with index_segments=false (minutes at 1M)")
     ap.add_argument("--lists", help="with --recall-only: groups probed per clustered segment, e.g. 16,32,64")
@@ -338,7 +361,8 @@ def main() -> None:
         warm_asks(args.ask_only, args.runs, args.root)
         return
     if args.worker_only:
-        worker_starts(args.worker_only, args.runs, args.root, in_memory=not args.skip_in_memory)
+        worker_starts(args.worker_only, args.runs, args.root, in_memory=not args.skip_in_memory,
+                      after_change=args.after_change)
         return
     if args.snapshot_only:
         snapshot_build(args.snapshot_only)

@@ -1,25 +1,46 @@
-"""Which documents a snapshot must add to its predecessor's passages, when the catalogue only gained some.
+"""A new snapshot's passages from an earlier table and the documents that changed since, instead of every live row.
 
-A new snapshot used to read every live row of the catalogue, so at 1.36 M passages a new document took ~18 s from its
-commit to an answer (bench/RESULTS.md, issue 15). When the only change since the previous snapshot is documents
-entering the live set (a new document, a new one approved), the new snapshot is the previous one's passages plus
-theirs. Anything else (a document withdrawn, replaced by a new revision, re-dated or re-labelled, a label newly
-superseded, another day) reads the catalogue whole, as before.
+A new snapshot used to read every live row of the catalogue: at 1.36 M passages a new document took ~18 s from its
+commit to an answer, and a worker's first start after any catalogue change ~17 s (bench/RESULTS.md, issue 15). Here
+the earlier table (the previous snapshot's, or the one an earlier process saved, table_cache.py) loses the passages
+of the documents that left the live set or changed, and gains those of the documents that entered it or changed.
 
-Changes are found by the documents' `updated_at`, which every write of a document sets; a margin covers writes
-committed while the previous snapshot was read. Only for the embedded sqlite catalogue: with a shared PostgreSQL
-catalogue, hosts' clocks differ and the catalogue is read whole.
+Changed documents are found by their `updated_at`, which every write of a document sets; a margin covers writes
+committed while the earlier table was read. A new day can move documents across their effective or expiry dates, and
+a new label can supersede an older one: those documents are looked at too. More than MOST documents to look at, a
+day earlier than the table's, or a shared PostgreSQL catalogue (hosts' clocks differ): the catalogue is read whole.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
-from assistant.answering.passages import live_on
+from assistant.answering.passages import ChunkIndex, PassageTable, live_on
 
-MARGIN = 300.0  # seconds before the previous snapshot's reading whose changes are looked at again
-MOST = 2_000  # more changed documents than this: read the catalogue whole
+MARGIN = 300.0  # seconds before the earlier table's reading whose changes are looked at again
+MOST = 2_000  # more documents to look at than this: read the catalogue whole
+FIELDS = "doc_id, rev_id, title, kind, product, audience, version, effective, expiry, status"  # as PassageTable.docs
+
+
+@dataclass
+class Base:
+    """The table a new snapshot starts from, and the catalogue state it was read at."""
+    passages: PassageTable
+    today: date
+    superseded: set[str]
+    seen_until: float
+    index: ChunkIndex | None = None  # the table's chunk-id index, when one is at hand
+
+
+@dataclass
+class Grown:
+    passages: PassageTable
+    index: ChunkIndex
+    kept_docs: np.ndarray | None  # for each document row of the base table, whether it is still here (None: all)
+    added: list[str]  # documents whose passages were read
+    changed: list[str]  # every document looked at (live or not)
 
 
 def seen_until(catalog) -> float:
@@ -28,27 +49,57 @@ def seen_until(catalog) -> float:
     return float(row[0] or 0.0)
 
 
-def added_documents(catalog, previous, statuses: tuple[str, ...], today: date, superseded: dict
-                    ) -> tuple[list[str], list[str]] | None:
-    """(added, changed): ids of the documents whose passages, added to `previous`'s, make the live set as the
-    catalogue has it now, and of every document written since (live or not); None when anything else changed."""
-    if catalog.target != catalog.path or previous.today != today or set(previous.superseded) != set(superseded):
+def changes(catalog, base: Base, statuses: tuple[str, ...], today: date, superseded: dict
+            ) -> tuple[list[str], list[str], list[str]] | None:
+    """(added, removed, changed): the documents whose passages are read into the new table, those whose passages
+    leave the base table, and every document looked at; None when the catalogue must be read whole."""
+    if catalog.target != catalog.path or today < base.today:
         return None
-    rows = catalog.conn.execute(
-        "SELECT doc_id, rev_id, title, kind, product, audience, version, effective, expiry, status FROM documents "
-        "WHERE updated_at > ? LIMIT ?", (previous.seen_until - MARGIN, MOST + 1)).fetchall()
-    if len(rows) > MOST:
+    conn = catalog.conn
+    rows = {r[0]: (tuple(r[:10]), float(r[10])) for r in conn.execute(
+        f"SELECT {FIELDS}, updated_at FROM documents WHERE updated_at > ? LIMIT ?",
+        (base.seen_until - MARGIN, MOST + 1))}
+    others = set(superseded).symmetric_difference(base.superseded)
+    if today != base.today:  # documents whose dates put them in or out of force since the base's day
+        others.update(r[0] for r in conn.execute(
+            "SELECT doc_id, effective, expiry FROM documents WHERE effective IS NOT NULL OR expiry IS NOT NULL")
+            if live_on(r[1], r[2], base.today) != live_on(r[1], r[2], today))
+    others.difference_update(rows)
+    if len(rows) + len(others) > MOST:
         return None
-    known = previous.columns.doc
-    added = []
-    for r in rows:
-        fields = tuple(r)
-        code = known.code_of(fields[0])
-        if code is None:  # no live passage before: live now?
-            if fields[9] in statuses and live_on(fields[7], fields[8], today) and fields[0] not in superseded:
-                added.append(fields[0])
-            continue
-        i = int(np.flatnonzero(known.codes == code)[0])
-        if tuple(previous.passages.docs[int(previous.passages.doc_row[i])]) != fields:
-            return None  # a live document changed
-    return added, [r[0] for r in rows]
+    for k in range(0, len(others), 500):
+        part = sorted(others)[k:k + 500]
+        rows.update((r[0], (tuple(r[:10]), 0.0)) for r in conn.execute(
+            f"SELECT {FIELDS}, updated_at FROM documents WHERE doc_id IN ({','.join('?' * len(part))})", part))
+    wanted = set(rows)
+    before = {d[0]: d for d in base.passages.docs if d[0] in wanted}
+    added, removed = [], []
+    for doc_id, (fields, updated) in rows.items():
+        live = fields[9] in statuses and live_on(fields[7], fields[8], today) and doc_id not in superseded
+        old = before.get(doc_id)
+        if old is not None and live and tuple(old) == fields and updated <= base.seen_until:
+            continue  # seen by the base already (a write inside the margin)
+        if old is not None:
+            removed.append(doc_id)
+        if live:
+            added.append(doc_id)
+    return added, removed, list(rows)
+
+
+def grow(catalog, base: Base, statuses: tuple[str, ...], today: date, superseded: dict, loader) -> Grown | None:
+    """The live passages now, from the base table and the changed documents; None when read whole instead."""
+    found = changes(catalog, base, statuses, today, superseded)
+    if found is None:
+        return None
+    added, removed, changed = found
+    table, index, kept_docs = base.passages, base.index, None
+    if removed:
+        gone = set(removed)
+        drop = np.fromiter((d[0] in gone for d in table.docs), dtype=bool, count=len(table.docs))
+        kept_docs = ~drop
+        table, kept_rows = table.without(drop)
+        index = index.without(kept_rows, table.chunk_ids) if index is not None else None
+    rows = catalog.iter_current_chunks(statuses, text=False, terms=False, doc_ids=added) if added else []
+    table = table.extended(rows, loader)
+    index = index.extended(table.chunk_ids) if index is not None else ChunkIndex(table.chunk_ids)
+    return Grown(table, index, kept_docs, added, changed)

@@ -92,6 +92,18 @@ class ChunkIndex:
         out.order = np.insert(self.order, at, n0 + by_key)
         return out
 
+    def without(self, keep: np.ndarray, chunk_ids: Sequence[str]) -> ChunkIndex:
+        """The index of the rows keep (a bool per row) holds, in their order (chunk_ids: those rows' ids)."""
+        pos = np.cumsum(keep) - 1
+        kept = keep[self.order]
+        out = ChunkIndex.__new__(ChunkIndex)
+        out.chunk_ids = chunk_ids
+        out.keys = None if self.keys is None else self.keys[keep]
+        out._ranked_keys = None if self._ranked_keys is None else self._ranked_keys[kept]
+        out.ranked = self.ranked[kept]
+        out.order = pos[self.order[kept]]
+        return out
+
     def find(self, ids: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
         """For each id (a bytes array), its position in chunk_ids, or -1 (keys: hex_keys(ids), if known)."""
         ids = np.asarray(ids)
@@ -211,6 +223,20 @@ class PassageTable(Sequence):
             np.concatenate([old, add]) for old, add in zip((self.doc_row, self.page, self.start, self.end,
                                                              self.section), new))
         return t
+
+    def without(self, drop: np.ndarray) -> tuple[PassageTable, np.ndarray]:
+        """A new table without the passages of the document rows drop (a bool per document row), and which of this
+        table's rows it keeps (a bool per row). The order of the rest is kept, so a page's rows stay together."""
+        keep = ~drop[self.doc_row]
+        row_of = np.cumsum(~drop) - 1
+        t = PassageTable(self.loader)
+        t.chunk_ids = [c for c, k in zip(self.chunk_ids, keep.tolist()) if k]
+        t.docs = [d for d, gone in zip(self.docs, drop.tolist()) if not gone]
+        t.sections, t._section_code = self.sections, self._section_code
+        del t._cols
+        t.doc_row = row_of[self.doc_row[keep]]
+        t.page, t.start, t.end, t.section = (c[keep] for c in (self.page, self.start, self.end, self.section))
+        return t, keep
 
     def done(self) -> PassageTable:
         self.doc_row, self.page, self.start, self.end, self.section = (np.array(c, dtype=np.int64)

@@ -79,61 +79,64 @@ class Snapshot:
         self.corpus_version = cat.corpus_version()
         self.today = today = date.today()
         self.seen_until = delta.seen_until(cat)  # before the passages are read
-        # A worker's start at a catalogue state an earlier process read whole: its table (table_cache.py).
+        # A worker's start: the table an earlier process saved (table_cache.py), as it is if saved at this
+        # catalogue state, else brought up to date below.
         state = table_cache.key(cat, statuses, today) if index_segments and cat.target == cat.path else None
-        saved = table_cache.load(store.data_dir, state) if state is not None and previous is None else None
-        self.from_cache = saved is not None
+        found = table_cache.load(store.data_dir, state) if state is not None and previous is None else None
+        saved = found[1] if found is not None and found[0] == state else None
+        self.from_cache = found is not None
         # An older label of a product that a newer current label repeats answers through the newer one.
         self.superseded = superseded_labels(cat) if saved is None else saved["superseded"]
-        # Only documents added since the previous snapshot: its passages and theirs (delta.py).
-        found = delta.added_documents(cat, previous, statuses, today, self.superseded) \
-            if previous is not None and len(previous.passages) and index_segments else None
-        new_docs, changed = found if found is not None else (None, [])
-        self.grown = new_docs is not None  # built from the previous snapshot's passages and the added documents
-        # format, PMID, reference... of the documents that have them
-        if saved is not None:
-            self.attributes = saved["attributes"]
-        else:
-            self.attributes = cat.current_attributes() if new_docs is None or previous is None else \
-                {**previous.attributes, **(cat.current_attributes(new_docs) if new_docs else {})}
         self._catalog = cat
-        # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
-        on_demand = index_segments
 
+        # With the index segments, passage texts are read when needed (Snapshot.load_texts), not all at start.
         def load(chunk_id: str) -> str:
             return cat.chunk_texts([chunk_id]).get(chunk_id, "")
 
         # The live passages as columns (assistant/answering/passages.py); a Passage object is made for the ones a
-        # question reaches. From the table saved at this catalogue state, from the previous snapshot's and the added
-        # documents', or read whole (and then saved for the next start).
+        # question reaches. From the table saved at this catalogue state; from an earlier table (the previous
+        # snapshot's, or one saved at an earlier state) less the documents that left or changed and plus those
+        # that entered or changed (delta.py); or read whole. A table not saved at this state is saved for the
+        # next start.
+        base = None
+        if previous is not None and len(previous.passages) and index_segments:
+            base = delta.Base(previous.passages, previous.today, set(previous.superseded), previous.seen_until,
+                              previous.index)
+        elif found is not None and saved is None:
+            value = found[1]
+            base = delta.Base(table_cache.table_of(value, load), date.fromisoformat(found[0]["day"]),
+                              set(value["superseded"]), value["seen_until"])
+        grew = delta.grow(cat, base, statuses, today, self.superseded, load) if base is not None else None
+        self.grown = grew is not None  # built from an earlier table and the changed documents
         self._saving: threading.Thread | None = None
         stored: list[str | None]
+        # format, PMID, reference... of the documents that have them
         if saved is not None:
+            self.attributes = saved["attributes"]
             table = table_cache.table_of(saved, load)
-            stored = [None] * len(table)
-        elif new_docs is not None and previous is not None:
-            table = previous.passages.extended(
-                cat.iter_current_chunks(statuses, text=False, terms=False, doc_ids=new_docs) if new_docs else [], load)
-            stored = [None] * len(table)
+        elif grew is not None:
+            earlier = previous.attributes if previous is not None else found[1]["attributes"]  # type: ignore[index]
+            self.attributes = {**earlier, **(cat.current_attributes(grew.added) if grew.added else {})}
+            table = grew.passages
         else:
-            table, stored = self._read_whole(cat, statuses, today, load, text=not on_demand, terms=not index_segments)
-            if state is not None:
-                self._saving = table_cache.save(store.data_dir, state, table, self.superseded, self.attributes)
+            self.attributes = cat.current_attributes()
+            table, stored = self._read_whole(cat, statuses, today, load, text=not index_segments,
+                                             terms=not index_segments)
+        if saved is not None or grew is not None:
+            stored = [None] * len(table)
+        if state is not None and saved is None and (grew is None or previous is None):
+            self._saving = table_cache.save(store.data_dir, state, table, self.superseded, self.attributes,
+                                            self.seen_until)
         self.passages = table
-        grown = previous if new_docs is not None else None
-        if grown is not None:
-            self.index = grown.index.extended(table.chunk_ids)
-            docs, sections = table.docs[len(grown.passages.docs):], table.sections[len(grown.passages.sections):]
-        else:
-            self.index = ChunkIndex(table.chunk_ids)
-            docs, sections = table.docs, table.sections
-        self.has_internal = (grown is not None and grown.has_internal) or any(d[5] == "internal" for d in docs)
-        self.has_patient_labelling = (grown is not None and grown.has_patient_labelling) or \
-            any(d[5] in ("patient", "consumer") for d in docs) or any(PATIENT_SECTION.search(s or "") for s in sections)
+        self.index = grew.index if grew is not None else ChunkIndex(table.chunk_ids)
+        self.has_internal = any(d[5] == "internal" for d in table.docs)
+        self.has_patient_labelling = any(d[5] in ("patient", "consumer") for d in table.docs) or \
+            any(PATIENT_SECTION.search(s or "") for s in table.sections)
         # Documents of a product (labels), for the product lexicon; a literature record's title is its passages'.
-        if grown is not None:
+        grown = previous if grew is not None else None  # what depends on documents is carried from it
+        if grown is not None and grew is not None:
             self.docs = dict(grown.docs)
-            for doc_id in changed:
+            for doc_id in grew.changed:
                 d = cat.document(doc_id)
                 if d is not None and d["product"]:
                     self.docs[doc_id] = d
@@ -168,8 +171,9 @@ class Snapshot:
         segments = load_segments(store.data_dir, {seg.name: seg for seg, _ in previous.lexical.parts if seg.name}
                                  if previous is not None else None) if index_segments else []
         # Each document's product as a code (carried over from the previous snapshot when it grew).
-        doc_code, done = (dict(grown._doc_products[1]), grown._doc_products[0]) if grown is not None else \
-            ({}, np.zeros(0, dtype=np.int32))
+        doc_code, done = ({}, np.zeros(0, dtype=np.int32)) if grown is None or grew is None else \
+            (dict(grown._doc_products[1]), grown._doc_products[0] if grew.kept_docs is None else
+             grown._doc_products[0][grew.kept_docs])
         fresh = table.docs[len(done):]
         per_doc = np.concatenate([done, np.fromiter((doc_code.setdefault(d[4] or "", len(doc_code)) for d in fresh),
                                                     dtype=np.int32, count=len(fresh))])

@@ -1,10 +1,11 @@
-"""The live passages' table of a snapshot read whole from the catalogue, saved for the next process that starts at the
-same catalogue state (same generation and corpus version, same statuses, same day), so that a worker's start does not
-read every catalogue row again: at 1.36 M passages that read took ~10 s of a ~16 s start (bench/RESULTS.md, issue 15).
+"""The live passages' table of a snapshot read at a worker's start, saved for the next process that starts, so that a
+worker's start does not read every catalogue row again: at 1.36 M passages that read took ~10 s of a ~16 s start
+(bench/RESULTS.md, issue 15). At the same catalogue state (generation, corpus version, statuses, day) the table is
+taken as it is; at a later one, it is brought up to date from the documents changed since (delta.py).
 
-One file, `<data-dir>/segments/table.pickle`, replaced whole (written beside, then renamed); a file for another state
-is ignored. The data directory is the store's own (as trusted as its sqlite files); only the embedded sqlite catalogue
-uses it.
+One file, `<data-dir>/segments/table.pickle`, replaced whole (written beside, then renamed); a file for other statuses
+or a later generation is ignored. The data directory is the store's own (as trusted as its sqlite files); only the
+embedded sqlite catalogue uses it.
 """
 from __future__ import annotations
 
@@ -19,26 +20,32 @@ from assistant.answering.passages import PassageTable
 NAME = "table.pickle"
 
 
-def key(catalog, statuses: tuple[str, ...], today: date) -> str:
-    return f"{catalog.generation()}|{catalog.corpus_version()}|{','.join(statuses)}|{today.isoformat()}"
+def key(catalog, statuses: tuple[str, ...], today: date) -> dict:
+    return {"generation": catalog.generation(), "corpus_version": catalog.corpus_version(),
+            "statuses": ",".join(statuses), "day": today.isoformat()}
 
 
-def load(data_dir: Path, state: str) -> dict | None:
-    """The saved table and what came with it, if saved for this state."""
+def load(data_dir: Path, state: dict) -> tuple[dict, dict] | None:
+    """(the state it was saved at, the saved table and what came with it), if saved for the same statuses at
+    this generation or an earlier one (delta.py brings an earlier one up to date)."""
     try:
         with open(Path(data_dir) / "segments" / NAME, "rb") as f:
-            if pickle.load(f) != state:
+            saved = pickle.load(f)
+            if not isinstance(saved, dict) or saved.get("statuses") != state["statuses"] or \
+                    not isinstance(saved.get("generation"), int) or saved["generation"] > state["generation"]:
                 return None
-            return pickle.load(f)
+            return saved, pickle.load(f)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
         return None
 
 
-def save(data_dir: Path, state: str, table: PassageTable, superseded: dict, attributes: dict) -> threading.Thread:
-    """Write in a second thread (returned; not a daemon, so a process that exits first still finishes the file)."""
+def save(data_dir: Path, state: dict, table: PassageTable, superseded: dict, attributes: dict, seen_until: float
+         ) -> threading.Thread:
+    """Write in a second thread (returned; not a daemon, so a process that exits first still finishes the file).
+    seen_until: the latest document write before the table was read (delta.seen_until)."""
     value = {"chunk_ids": table.chunk_ids, "docs": table.docs, "sections": table.sections,
              "columns": (table.doc_row, table.page, table.start, table.end, table.section),
-             "superseded": superseded, "attributes": attributes}
+             "superseded": superseded, "attributes": attributes, "seen_until": seen_until}
 
     def write() -> None:
         root = Path(data_dir) / "segments"

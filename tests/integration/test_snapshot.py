@@ -64,34 +64,85 @@ def test_terms_stored_at_ingest_are_the_terms_of_the_passage_as_searched(two_lab
     store.close()
 
 
-def test_documents_only_added_extend_the_previous_snapshot_and_anything_else_reads_the_catalogue(
-        two_labels, tmp_path, embedder):
+def _same(snap, fresh, retriever, queries=("ibuprofen stomach bleeding", "warfarin INR monitoring")):
+    """A snapshot built from an earlier table answers every search as one read whole from the catalogue."""
+    assert sorted(p.chunk_id for p in snap.passages) == sorted(p.chunk_id for p in fresh.passages)
+    assert sorted((p.chunk_id, p.doc_id, p.version, p.page, p.start, p.section) for p in snap.passages) == \
+        sorted((p.chunk_id, p.doc_id, p.version, p.page, p.start, p.section) for p in fresh.passages)
+    assert snap.vocab_words == fresh.vocab_words and snap.products == fresh.products
+    assert (snap.has_internal, snap.has_patient_labelling) == (fresh.has_internal, fresh.has_patient_labelling)
+
+    def ranked(found, s):
+        return sorted((round(-score, 5), s.passages[i].chunk_id) for i, score in found)
+
+    for q in queries:
+        for f in (Filters(), Filters(product="ibuprofen"), Filters(product="warfarin")):
+            for search in (retriever.lexical, retriever.dense):
+                assert ranked(search(q, 10, f, snap), snap) == ranked(search(q, 10, f, fresh), fresh)
+
+
+def _fresh(store):
+    (store.data_dir / "segments" / "table.pickle").unlink(missing_ok=True)
+    fresh = Snapshot(store)
+    assert fresh.from_cache is False and fresh.grown is False
+    fresh._saving.join()
+    (store.data_dir / "segments" / "table.pickle").unlink()
+    return fresh
+
+
+def test_a_changed_catalogue_is_the_previous_table_less_and_plus_the_changed_documents(
+        two_labels, tmp_path, embedder, monkeypatch):
+    import time
+    from datetime import date, timedelta
+
+    from assistant.answering import snapshot as snapshot_module
+
     store = Store(two_labels, embedder)
     retriever = Retriever(store)
     before = retriever.snapshot()
     assert before.grown is False  # the first one reads the catalogue
-    ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)  # a new label: added to the previous passages
+    ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)  # a new label
     after = retriever.snapshot()
-    fresh = Snapshot(store)
-    assert after.grown is True and after.generation == fresh.generation
-    assert sorted(p.chunk_id for p in after.passages) == sorted(p.chunk_id for p in fresh.passages)
-    assert any(p.doc_id.startswith("ibuprofen") for p in after.passages)
-    assert after.vocab_words == fresh.vocab_words and set(after.products) == set(fresh.products)
-
-    def ranked(found, snap):
-        return sorted((round(-s, 5), snap.passages[i].chunk_id) for i, s in found)
-
-    for q in ("ibuprofen stomach bleeding", "warfarin INR monitoring"):
-        for f in (Filters(), Filters(product="ibuprofen")):
-            for search in (retriever.lexical, retriever.dense):
-                assert ranked(search(q, 10, f, after), after) == ranked(search(q, 10, f, fresh), fresh)
+    assert after.grown is True and any(p.doc_id.startswith("ibuprofen") for p in after.passages)
+    _same(after, _fresh(store), retriever)
     for p in (p for p in after.passages if p.doc_id.startswith("ibuprofen")):
         assert p.text and store.catalog.chunk(p.chunk_id)["text"] == p.text
-    # A withdrawal is not an addition: the next snapshot reads the catalogue whole.
-    gone = sorted(after.docs)[0]
+    # A withdrawal: the document's passages leave.
+    gone = sorted(d for d in after.docs if d.startswith("warfarin"))[0]
     store.catalog.withdraw(gone, "test", sticky=True)
-    last = retriever.snapshot()
-    assert last.grown is False and not any(p.doc_id == gone for p in last.passages)
+    withdrawn = retriever.snapshot()
+    assert withdrawn.grown is True and not any(p.doc_id == gone for p in withdrawn.passages)
+    _same(withdrawn, _fresh(store), retriever)
+    assert not retriever.lexical("warfarin INR monitoring", 10, Filters(product="warfarin"), withdrawn)
+    # Reinstated, and another document re-labelled (its passages carry the new version).
+    store.catalog.reinstate(gone)
+    relabelled = sorted(d for d in after.docs if d.startswith("ibuprofen"))[0]
+    with store.catalog.transaction() as c:
+        c.execute("UPDATE documents SET version='v-test', updated_at=? WHERE doc_id=?", (time.time(), relabelled))
+    back = Snapshot(store, previous=withdrawn)
+    assert back.grown is True and any(p.doc_id == gone for p in back.passages)
+    assert {p.version for p in back.passages if p.doc_id == relabelled} == {"v-test"}
+    _same(back, _fresh(store), retriever)
+    # A document whose effective date is tomorrow leaves today and enters tomorrow, with no write in between.
+    with store.catalog.transaction() as c:
+        tomorrow = date.today() + timedelta(days=1)
+        c.execute("UPDATE documents SET effective=?, updated_at=? WHERE doc_id=?", (tomorrow.isoformat(), time.time(),
+                                                                                    relabelled))
+    today = Snapshot(store, previous=back)
+    assert today.grown is True and not any(p.doc_id == relabelled for p in today.passages)
+    _same(today, _fresh(store), retriever)
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return tomorrow
+
+    monkeypatch.setattr(snapshot_module, "date", Tomorrow)
+    with store.catalog.transaction() as c:  # as if that write were long past: only the day brings the document in
+        c.execute("UPDATE documents SET updated_at = updated_at - 3600 WHERE doc_id=?", (relabelled,))
+    next_day = Snapshot(store, previous=today)
+    assert next_day.grown is True and any(p.doc_id == relabelled for p in next_day.passages)
+    _same(next_day, _fresh(store), retriever)
     store.close()
 
 
@@ -110,8 +161,20 @@ def test_a_start_at_a_catalogue_state_read_before_takes_its_saved_table(two_labe
     assert again.attributes == first.attributes and set(again.superseded) == set(first.superseded)
     for q in ("warfarin INR monitoring", "bleeding"):
         assert Retriever(store).lexical(q, 10, Filters(), again) == Retriever(store).lexical(q, 10, Filters(), first)
-    # Another catalogue state: the saved table is not used.
+    # A later catalogue state (a new label, a withdrawal): the next worker starts from the saved table, less and plus
+    # the changed documents, and saves its own for the one after it.
     ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)
+    gone = sorted(d for d in first.docs if d.startswith("metformin"))[0]
+    store.catalog.withdraw(gone, "test", sticky=True)
     later = Snapshot(store)
-    assert later.from_cache is False and any(p.doc_id.startswith("ibuprofen") for p in later.passages)
+    assert later.from_cache is True and later.grown is True
+    assert any(p.doc_id.startswith("ibuprofen") for p in later.passages)
+    assert not any(p.doc_id == gone for p in later.passages)
+    later._saving.join()
+    next_start = Snapshot(store)
+    assert next_start.from_cache is True and next_start.grown is False
+    assert later.attributes == next_start.attributes
+    fresh = _fresh(store)
+    _same(later, fresh, Retriever(store))
+    _same(next_start, fresh, Retriever(store))
     store.close()
