@@ -263,7 +263,7 @@ class Assistant:
         weak, base["answerability"] = refusal.weak(hits, selection, self.settings.thresholds, feats)
         if weak:
             return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, explanation=weak,
-                          closest_documents=refusal.closest(hits), notices=notices)
+                          closest_documents=refusal.closest(hits, products=scope.mentioned), notices=notices)
         try:
             if getattr(self.generator, "uses_passages", False):
                 draft = self.generator.compose_from_hits(question, hits)
@@ -279,7 +279,7 @@ class Assistant:
         if draft.insufficient:
             return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, notices=notices,
                           explanation="The generator found that the passages do not answer the question.",
-                          closest_documents=refusal.closest(hits))
+                          closest_documents=refusal.closest(hits, products=scope.mentioned))
         answer = self._verified(base, draft, selection, notices)
         locate(answer.citations, snap.attributes)
         answer.notices += difference_notices(self.store.catalog, snap.superseded, answer.citations)
@@ -293,7 +293,7 @@ class Assistant:
                                                           "this answer is extractive."])
             answer.removed_claims = rejected + answer.removed_claims
         if answer.status != "answered":
-            answer.closest_documents = refusal.closest(hits)
+            answer.closest_documents = refusal.closest(hits, products=scope.mentioned)
         return answer
 
     def retrieve(self, asked: str, scope: Scope, k: int) -> list:
@@ -305,10 +305,10 @@ class Assistant:
         with a subject line), the whole text is searched too and the two rankings fused: the subject of a
         message is often only in its first words (MEDIQA dev: gold passage in the top 6 for 70/129 questions
         with the narrowed text alone, 78 with both)."""
-        hits = self.retriever.search(scope.question, k=k, filters=scope.filters)
+        hits = self.retriever.search(scope.searched(scope.question), k=k, filters=scope.filters)
         rankings = [hits]
         if scope.question != asked:
-            rankings.append(self.retriever.search(asked, k=k, filters=scope.filters))
+            rankings.append(self.retriever.search(scope.searched(asked), k=k, filters=scope.filters))
         if scope.language != "en" and scope.original and self.crosslingual is not None \
                 and self.crosslingual.available():  # the question as written, across languages
             across = self.crosslingual.search(scope.original, self.retriever.snapshot(), scope.filters, k)

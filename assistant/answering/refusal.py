@@ -38,10 +38,13 @@ def _rule(selection: Selection, best_dense: float, t: Thresholds) -> str | None:
     return None
 
 
-def closest(hits: list[Hit], n: int = 3) -> list[ClosestDocument]:
-    """The documents nearest to an unanswered question, one entry each (a reader may look there)."""
+def closest(hits: list[Hit], n: int = 3, products: list[str] | None = None) -> list[ClosestDocument]:
+    """The documents nearest to an unanswered question, one entry each (a reader may look there); the documents of
+    the products the question names first (an abstract near "Can I take Tylenol for the pain?" is not where a
+    reader looks first)."""
     out, seen = [], set()
-    for h in hits:
+    named = set(products or ())
+    for h in sorted(hits, key=lambda h: h.passage.product not in named) if named else hits:
         if h.passage.doc_id in seen:
             continue
         seen.add(h.passage.doc_id)

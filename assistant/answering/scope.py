@@ -31,6 +31,13 @@ class Scope:
     language: str = "en"  # the question's language; when not English, `original` is searched across languages
     original: str | None = None
 
+    def searched(self, text: str) -> str:
+        """The text to search: with the catalogue name of each product it names only by another name ("Tylenol" ->
+        "... acetaminophen"), the name its labels are indexed under (ingest.types.search_text)."""
+        low = text.lower()
+        extra = [p for p in self.mentioned if not re.search(rf"(?<![a-z0-9]){re.escape(p.lower())}(?![a-z0-9])", low)]
+        return text + (" " + " ".join(extra) if extra else "")
+
     def admit(self, evidence: list[Evidence], snap: Snapshot) -> list[Evidence]:
         """The evidence sentences this question may cite."""
         if self.required_terms:  # a drug without a label here: every sentence must name it

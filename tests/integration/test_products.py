@@ -52,6 +52,10 @@ def test_brand_names_and_misspellings_reach_the_label(unmanifested, question, pr
     ("Is it safe to take Advil on an empty stomach?", "ibuprofen"),
     ("Can I take amoxicilin if I am allergic to penicillin?", "amoxicillin"),
     ("What are the side effects of Lipitor?", "atorvastatin"),
+    # Named only by the brand, with words that abstracts about sleep and pain share: the label is searched under its
+    # catalogue name, and a refusal points to it rather than to the abstracts.
+    ("Would Tylenol be good for pain that wakes me at night?", "acetaminophen"),
+    ("Is Tylenol all right for a sore back after sleeping badly?", "acetaminophen"),
 ])
 def test_consumer_brand_names_reach_the_right_label_of_the_bundled_corpus(assistant, question, product):
     # The right label is found whether or not its text answers the question (answerability decides that).
