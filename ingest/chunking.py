@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import SECTION_NUMBER, classify_heading, sentence_spans
+from ingest.text import SECTION_NUMBER, classify_heading, is_drug_facts_heading, sentence_spans
 from ingest.types import Chunk, Document
 
 TARGET_CHARS = 700
@@ -43,6 +43,9 @@ class SectionState:
                 heading = classify_heading(f"{number} {flat}")
             heading = heading or classify_heading(sentence)
         if heading is None:
+            if "drug facts" in self.section.lower() and "\n" not in sentence.strip() and is_drug_facts_heading(flat):
+                self.sub = flat.rstrip(":")  # "Uses", "Ask a doctor before use if": a panel of Drug Facts
+                return "sub"
             return None
         level = heading.level
         if level == "section" and " " not in heading.text.strip() and re.match(r"\d", self.section):

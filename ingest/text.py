@@ -141,7 +141,9 @@ def _boundaries(text: str) -> set[int]:
 def is_drug_facts_heading(line: str) -> bool:
     """The line is a Drug Facts heading and nothing else ("Stop use and ask a doctor if"): it introduces what
     follows, like a lead-in ending with a colon."""
-    return " ".join(line.lower().split()).rstrip(":") in DRUG_FACTS_HEADINGS
+    flat = " ".join(line.lower().split()).rstrip(":")
+    # "Active ingredient (in each tablet)": a heading with what it applies to
+    return flat in DRUG_FACTS_HEADINGS or re.sub(r"\s*\([^()]*\)$", "", flat) in DRUG_FACTS_HEADINGS
 
 
 def starts_drug_facts_heading(line: str) -> bool:

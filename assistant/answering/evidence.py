@@ -30,7 +30,10 @@ from ingest.text import (
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
-                         r"medical subject headings)", re.I)
+                         r"medical subject headings|"
+                         r"not (?:affiliated with|manufactured or distributed by) the (?:owner|makers?)\b|"  # store
+                         r"-{8,})",  # brands' trademark notes; DailyMed's rule under the title
+                         re.I)
 # Never evidence for a claim: an entry of a reference list ("Kelly DJ, et al. Serum concentrations of ...", "Smith AB,
 # Jones CD. Title. J Med. 2001;...") or a label's References section, which cite sources rather than state findings;
 # SPL product-data rows ("ciprofloxacin (UNII: 5E8K9I0O4U)", ingredient and packaging tables).
@@ -45,8 +48,16 @@ _PRODUCT_NAME = re.compile(rf"[A-Z][A-Za-z0-9®™-]*(?:\s+[A-Z][A-Za-z0-9®™-
                            rf"(?:\s*,?\s*for\s+[a-z ]+?\s+use)?")
 
 
+# A DailyMed title line: the product in capitals, a hyphen, the generic name and form ("ACETAMINOPHEN 325 MG-
+# acetaminophen tablet", "ZESTRIL- lisinopril tablet").
+_SPL_TITLE = re.compile(r"([A-Z0-9][A-Z0-9 .,%/&()®™-]*?)\s*-\s+([a-z][a-z0-9 ,.%()/-]*)")
+
+
 def product_line(flat: str) -> bool:
     """Nothing but product names: what is left without them has no word."""
+    m = _SPL_TITLE.fullmatch(flat.strip())
+    if m and (re.search(rf"\b(?:{FORMS})\b", m.group(2)) or m.group(1).split()[0].lower() in m.group(2)):
+        return True
     rest = _PRODUCT_NAME.sub("", flat)
     return rest != flat and not re.search(r"[A-Za-z]{3,}", rest)
 LITERATURE_BESIDE_LABELLING = (
@@ -124,7 +135,7 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
     p = hit.passage
     out = []
     in_list = False  # after a lead-in, a lower-case sentence is a list item, not the tail of a cut sentence
-    for s, e, section in p.sentence_sections():
+    for s, e, section in _short_items_joined(p.text, p.sentence_sections()):
         text = p.text[s:e]
         flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
         lead = flat.endswith(":") or is_drug_facts_heading(flat)
@@ -138,6 +149,24 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
             out.append((p.start + s, p.start + e, text, lead, section))
         in_list = lead or (in_list and flat[:1].islower())
     return out
+
+
+def _short_items_joined(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A list of short items stays with the line that introduces it: "temporarily relieves minor aches and pains
+    due to:\nheadache\nmuscular aches\nbackache ..." is one sentence. Each short item alone is too short to be
+    evidence, so the lead-in was quoted with its first item only ("... due to: headache")."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, section in spans:
+        flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", text[s:e].strip())
+        if out and flat[:1].islower() and len(flat.split()) <= 5 and not flat.endswith(".") \
+                and LIST_INTRO.search(text[out[-1][0]:out[-1][1]]):
+            out[-1] = (out[-1][0], e, out[-1][2])
+        else:
+            out.append((s, e, section))
+    return out
+
+
+LIST_INTRO = re.compile(r":[ \t]*\n")  # a line ending with a colon, more lines after it
 
 
 def _numbered_title(flat: str) -> bool:
@@ -202,12 +231,15 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             prior = 1.0 / (1.0 + t.rank_decay * (page_rank.get((hit.passage.doc_id, hit.passage.page), rank)
                                                  if row else rank))
             section_tokens = set(stem_tokens(section)) if section and not _about_else(text, intents) else set()
-            if intents and section_tokens and section_matches(intents, section):
+            in_section = bool(intents and section_tokens and section_matches(intents, section))
+            if in_section:
                 section_tokens |= vouched
             toks = set(stem_tokens(text))
             hit_w = sum(w for term, w in terms.items() if present(term, toks))
             sec_w = sum(w for term, w in terms.items() if present(term, section_tokens) and not present(term, toks))
             overlap = (hit_w + 0.5 * sec_w) / total
+            if not terms and in_section:  # "What is Tylenol used for?": the asked section is all the question says
+                overlap = 0.5
             score = (t.overlap_weight * overlap + (1 - t.overlap_weight) * prior) * damp
             candidates.append(Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead,
                                        section=section))
@@ -307,7 +339,7 @@ def _with_lead_ins(chosen: list[Evidence], candidates: list[Evidence]) -> list[E
                 if s.start >= ev.start:
                     continue
                 if s.lead_in:
-                    intro = s
+                    intro = s if s.section == ev.section else None  # not a heading of another panel
                     break
                 if not _is_item(s):
                     break

@@ -213,3 +213,18 @@ def test_a_dose_question_is_led_by_a_dose(assistant):
     assert a.status == "answered"
     lead = a.answer.split("\n")[0]
     assert re.search(r"\d+\s*mg", lead), lead
+
+
+@pytest.mark.parametrize("question, product", [("What is Tylenol used for?", "acetaminophen"),
+                                               ("What are the uses of Advil?", "ibuprofen")])
+def test_a_drug_facts_uses_question_is_answered_with_the_whole_uses_list(assistant, question, product):
+    # The Uses panel of a Drug Facts label: its lead-in with all of its short items, under the panel's heading;
+    # not the store brand's trademark note, the DailyMed title line or the Active ingredient heading.
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    first = answer.citations[0]
+    assert first.quote.startswith("temporarily relieves minor aches and pains") and "toothache" in first.quote
+    assert "fever" in first.quote
+    by_id = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
+    assert by_id[first.document_id] == product
+    assert not any(k in c.quote.lower() for c in answer.citations for k in ("affiliated", "-----", "active ingredient"))
