@@ -30,7 +30,7 @@ from ingest.text import (
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
-                         r"medical subject headings|"
+                         r"medical subject headings|may not be the latest approved by fda|"  # DailyMed's banner
                          r"not (?:affiliated with|manufactured or distributed by) the (?:owner|makers?)\b|"  # store
                          r"-{8,})",  # brands' trademark notes; DailyMed's rule under the title
                          re.I)
