@@ -1,6 +1,7 @@
 """Hybrid retrieval over the live passages of a snapshot (snapshot.py): dense + lexical (BM25), fused by
 reciprocal rank, filtered, product-aware. The snapshot is rebuilt when the catalogue's generation changes, so an
-ingest running beside a server is picked up between two questions."""
+ingest running beside a server is picked up between two questions, and on a new day (documents come into force or
+expire on their dates)."""
 from __future__ import annotations
 
 import threading
@@ -36,9 +37,9 @@ class Retriever:
     def snapshot(self) -> Snapshot:
         gen = self.store.catalog.generation()
         snap = self._snap
-        if snap is None or snap.generation != gen:
+        if snap is None or not snap.current(gen):
             with self._lock:
-                if self._snap is None or self._snap.generation != gen:
+                if self._snap is None or not self._snap.current(gen):
                     self._snap = Snapshot(self.store, self.statuses, previous=self._snap,
                                           index_segments=self.weights.index_segments,
                                           ann_lists=self.weights.ann_lists,

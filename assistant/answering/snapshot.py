@@ -84,7 +84,6 @@ class Snapshot:
         state = table_cache.key(cat, statuses, today) if index_segments and cat.target == cat.path else None
         found = table_cache.load(store.data_dir, state) if state is not None and previous is None else None
         saved = found[1] if found is not None and found[0] == state else None
-        self.from_cache = found is not None
         # An older label of a product that a newer current label repeats answers through the newer one.
         self.superseded = superseded_labels(cat) if saved is None else saved["superseded"]
         self._catalog = cat
@@ -108,6 +107,7 @@ class Snapshot:
                               set(value["superseded"]), value["seen_until"])
         grew = delta.grow(cat, base, statuses, today, self.superseded, load) if base is not None else None
         self.grown = grew is not None  # built from an earlier table and the changed documents
+        self.from_cache = saved is not None or (grew is not None and previous is None)  # from a saved table
         self._saving: threading.Thread | None = None
         stored: list[str | None]
         # format, PMID, reference... of the documents that have them
@@ -226,6 +226,10 @@ class Snapshot:
         self.vocab_words: frozenset[str] = frozenset(
             kept.union(*(WORD.findall(self.passages[i].text.lower()) for i in added)))
         self._title_tokens: dict[str, set[str]] = {}  # doc_id -> stems of its title, filled as asked
+
+    def current(self, generation: int) -> bool:
+        """Is this still the live set: the catalogue at this generation, and the same day (effective dates)?"""
+        return self.generation == generation and self.today == date.today()
 
     def _read_whole(self, cat, statuses: tuple[str, ...], today: date, load, text: bool, terms: bool
                     ) -> tuple[PassageTable, list[str | None]]:

@@ -137,12 +137,16 @@ def test_a_changed_catalogue_is_the_previous_table_less_and_plus_the_changed_doc
         def today(cls):
             return tomorrow
 
+    retriever._snap = today  # the running worker's snapshot: kept while the generation and the day stay
+    assert retriever.snapshot() is today
     monkeypatch.setattr(snapshot_module, "date", Tomorrow)
     with store.catalog.transaction() as c:  # as if that write were long past: only the day brings the document in
         c.execute("UPDATE documents SET updated_at = updated_at - 3600 WHERE doc_id=?", (relabelled,))
     next_day = Snapshot(store, previous=today)
     assert next_day.grown is True and any(p.doc_id == relabelled for p in next_day.passages)
     _same(next_day, _fresh(store), retriever)
+    # A running worker takes the new day at its next question, with no catalogue change.
+    assert retriever.snapshot() is not today and any(p.doc_id == relabelled for p in retriever.snapshot().passages)
     store.close()
 
 
