@@ -27,13 +27,13 @@ from ingest.text import (
     without_xrefs,
 )
 
+# Never evidence: page furniture of labels and DailyMed prints (its "may not be the latest approved by FDA" banner,
+# the "----------" rule under its title), recent-changes lines, a store brand's trademark note.
 BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do not include|revised:\s*\d|"
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
-                         r"medical subject headings|may not be the latest approved by fda|"  # DailyMed's banner
-                         r"not (?:affiliated with|manufactured or distributed by) the (?:owner|makers?)\b|"  # store
-                         r"-{8,})",  # brands' trademark notes; DailyMed's rule under the title
-                         re.I)
+                         r"medical subject headings|may not be the latest approved by fda|-{8,}|"
+                         r"not (?:affiliated with|manufactured or distributed by) the (?:owner|makers?)\b)", re.I)
 # Never evidence for a claim: an entry of a reference list ("Kelly DJ, et al. Serum concentrations of ...", "Smith AB,
 # Jones CD. Title. J Med. 2001;...") or a label's References section, which cite sources rather than state findings;
 # SPL product-data rows ("ciprofloxacin (UNII: 5E8K9I0O4U)", ingredient and packaging tables).
@@ -137,7 +137,7 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
     in_list = False  # after a lead-in, a lower-case sentence is a list item, not the tail of a cut sentence
     for s, e, section in _short_items_joined(p.text, p.sentence_sections()):
         text = p.text[s:e]
-        flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", without_xrefs(text))  # bullets and cross-references aside
+        flat = BULLETS.sub("", without_xrefs(text))  # bullets and cross-references aside
         lead = flat.endswith(":") or is_drug_facts_heading(flat)
         usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
                   and not _numbered_title(flat) and not BOILERPLATE.search(flat)
@@ -151,13 +151,17 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
     return out
 
 
+BULLETS = re.compile(r"^(?:[•·▪◦*–-]\s*)+")
+LIST_INTRO = re.compile(r":[ \t]*\n")  # a line ending with a colon, more lines after it
+
+
 def _short_items_joined(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A list of short items stays with the line that introduces it: "temporarily relieves minor aches and pains
     due to:\nheadache\nmuscular aches\nbackache ..." is one sentence. Each short item alone is too short to be
     evidence, so the lead-in was quoted with its first item only ("... due to: headache")."""
     out: list[tuple[int, int, str]] = []
     for s, e, section in spans:
-        flat = re.sub(r"^(?:[•·▪◦*–-]\s*)+", "", text[s:e].strip())
+        flat = BULLETS.sub("", text[s:e].strip())
         if out and flat[:1].islower() and len(flat.split()) <= 5 and not flat.endswith(".") \
                 and LIST_INTRO.search(text[out[-1][0]:out[-1][1]]):
             out[-1] = (out[-1][0], e, out[-1][2])
@@ -165,8 +169,6 @@ def _short_items_joined(text: str, spans: list[tuple[int, int, str]]) -> list[tu
             out.append((s, e, section))
     return out
 
-
-LIST_INTRO = re.compile(r":[ \t]*\n")  # a line ending with a colon, more lines after it
 
 
 def _numbered_title(flat: str) -> bool:
