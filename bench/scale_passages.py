@@ -293,13 +293,24 @@ def warm_asks(data: str, runs: int, roots: list[str]) -> None:
             print(f"run {k + 1}: {root}: ask p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms", flush=True)
 
 
+def _start(data: str, root: str, use: str | None) -> dict:
+    """One worker's start (WORKER) with the code tree root; use: the setting retrieval.index_segments, if set."""
+    import os
+
+    env = dict(os.environ, PYTHONPATH=root)
+    if use is not None:
+        env["MEDINFO_RETRIEVAL__INDEX_SEGMENTS"] = use
+    proc = subprocess.run([sys.executable, "-c", WORKER, data, root], capture_output=True, text=True,
+                          timeout=3600, env=env, cwd=root)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def worker_starts(data: str, runs: int, roots: list[str], in_memory: bool = True, after_change: bool = False) -> None:
     """A worker's start (fresh process to its first answer) and peak memory, alternating the code trees given
     (e.g. a worktree of an older commit) and, for this tree, the index read from the segments (terms, vectors) or built
     in memory (setting retrieval.index_segments). after_change: each tree in turn, one start at the catalogue state
     as it finds it, then each start right after a withdrawal or a reinstatement of one literature record (a change
     that is not an addition), so that no start finds a table saved at its own state."""
-    import os
 
     from ingest import segments
     from ingest.store import Store
@@ -316,11 +327,7 @@ def worker_starts(data: str, runs: int, roots: list[str], in_memory: bool = True
                 if k:
                     back = store.catalog.reinstate(doc) is not None or not store.catalog.withdraw(doc, "bench")
                     what = "reinstated" if back else "withdrawn"
-                env = dict(os.environ, PYTHONPATH=root, **({} if use is None else
-                                                          {"MEDINFO_RETRIEVAL__INDEX_SEGMENTS": use}))
-                proc = subprocess.run([sys.executable, "-c", WORKER, data, root], capture_output=True, text=True,
-                                      timeout=3600, env=env, cwd=root)
-                r = json.loads(proc.stdout.strip().splitlines()[-1])
+                r = _start(data, root, use)
                 when = "as found" if not k else f"after {doc} {what}"
                 print(f"{root} ({use or 'default'}): start {when}: {r['start_s']:.1f} s, peak RSS {r['rss_mb']:.0f} MB",
                       flush=True)
@@ -328,12 +335,7 @@ def worker_starts(data: str, runs: int, roots: list[str], in_memory: bool = True
         return
     for k in range(runs):
         for root, use in variants:
-            env = dict(os.environ, PYTHONPATH=root)
-            if use is not None:
-                env["MEDINFO_RETRIEVAL__INDEX_SEGMENTS"] = use
-            proc = subprocess.run([sys.executable, "-c", WORKER, data, root], capture_output=True, text=True,
-                                  timeout=3600, env=env, cwd=root)
-            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            r = _start(data, root, use)
             label = root if use is None else f"this tree, index_segments={use}"
             print(f"run {k + 1}: {label}: start {r['start_s']:.1f} s, peak RSS {r['rss_mb']:.0f} MB", flush=True)
 

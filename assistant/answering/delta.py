@@ -67,8 +67,9 @@ def changes(catalog, base: Base, statuses: tuple[str, ...], today: date, superse
     others.difference_update(rows)
     if len(rows) + len(others) > MOST:
         return None
-    for k in range(0, len(others), 500):
-        part = sorted(others)[k:k + 500]
+    ordered = sorted(others)
+    for k in range(0, len(ordered), 500):
+        part = ordered[k:k + 500]
         rows.update((r[0], (tuple(r[:10]), 0.0)) for r in conn.execute(
             f"SELECT {FIELDS}, updated_at FROM documents WHERE doc_id IN ({','.join('?' * len(part))})", part))
     wanted = set(rows)
