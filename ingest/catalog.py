@@ -15,7 +15,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ingest.database import INGEST_LOCK, Connection, PerThreadConnection, PgConnection, columns, connect, is_url
+from ingest.database import (
+    INGEST_LOCK,
+    Connection,
+    PerThreadConnection,
+    PgConnection,
+    columns,
+    connect,
+    is_postgres,
+    is_url,
+)
 from ingest.types import Chunk, Document, DocumentMeta
 
 SCHEMA = """
@@ -126,9 +135,9 @@ class Catalog(PerThreadConnection):
     def commit_revisions(self, items: list[tuple[Document, list[Chunk], str]]) -> list[str | None]:
         """Make each document the current revision of its id, all in one transaction (many small records
         commit together: one generation bump, not one per record). Returns each replaced rev_id or None."""
-        now = time.time()
         out: list[str | None] = []
         with self.transaction() as c:
+            now = clock(c)
             for doc, chunks, meta_fp in items:
                 out.append(_write_revision(c, doc, chunks, meta_fp, now))
             _bump(c)
@@ -140,7 +149,7 @@ class Catalog(PerThreadConnection):
             c.execute("""UPDATE documents SET title=?, kind=?, product=?, aliases=?, audience=?, effective=?,
                          expiry=?, status=?, source=?, meta_fp=?, updated_at=?, origin=? WHERE doc_id=?""",
                       (meta.title, meta.kind, meta.product, json.dumps(meta.aliases), meta.audience, meta.effective,
-                       meta.expiry, meta.status, meta.source, meta_fp, time.time(), meta.origin, doc_id))
+                       meta.expiry, meta.status, meta.source, meta_fp, clock(c), meta.origin, doc_id))
             c.execute("UPDATE revisions SET meta=? WHERE rev_id=(SELECT rev_id FROM documents WHERE doc_id=?)",
                       (json.dumps(meta.to_dict()), doc_id))
             _bump(c)
@@ -171,7 +180,7 @@ class Catalog(PerThreadConnection):
         with self.transaction() as c:
             c.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,?)", (alias, doc_id, reason, time.time()))
             c.execute("UPDATE documents SET status='withdrawn', updated_at=? WHERE doc_id=? AND status!='withdrawn'",
-                      (time.time(), alias))
+                      (clock(c), alias))
             _bump(c)
 
     def withdraw(self, doc_id: str, reason: str, sticky: bool = True) -> list[str]:
@@ -181,8 +190,8 @@ class Catalog(PerThreadConnection):
         ids = [i for i in [root, *self.aliases_of(root)] if self.document(i)]
         if not ids:
             return []
-        now = time.time()
         with self.transaction() as c:
+            now = clock(c)
             for i in ids:
                 prior = c.execute("SELECT status FROM documents WHERE doc_id=?", (i,)).fetchone()[0]
                 if sticky:
@@ -200,7 +209,7 @@ class Catalog(PerThreadConnection):
             return None
         with self.transaction() as c:
             c.execute("DELETE FROM withdrawals WHERE doc_id=?", (root,))
-            c.execute("UPDATE documents SET status=?, updated_at=? WHERE doc_id=?", (row[0], time.time(), root))
+            c.execute("UPDATE documents SET status=?, updated_at=? WHERE doc_id=?", (row[0], clock(c), root))
             _bump(c)
         return str(row[0])
 
@@ -348,6 +357,15 @@ class Catalog(PerThreadConnection):
         n_pages = c.execute("SELECT COALESCE(SUM(n_pages),0) FROM documents").fetchone()[0]
         return {"documents": sum(by_status.values()), "by_status": by_status, "by_kind": by_kind,
                 "pages": n_pages, "searchable_chunks": n_chunks, "corpus_version": self.corpus_version()}
+
+
+def clock(c: Connection) -> float:
+    """Now, for a document's updated_at (inside the write transaction, after its lock) and for a snapshot's reading
+    (assistant/answering/delta.py): the time of the machine that holds the catalogue. A shared PostgreSQL
+    catalogue is written from several hosts whose clocks differ; its server's clock is the one they share."""
+    if is_postgres(c):
+        return float(c.execute("SELECT EXTRACT(EPOCH FROM clock_timestamp())").fetchone()[0])
+    return time.time()
 
 
 class _Tx:

@@ -5,10 +5,11 @@ commit to an answer, and a worker's first start after any catalogue change ~17 s
 the earlier table (the previous snapshot's, or the one an earlier process saved, table_cache.py) loses the passages
 of the documents that left the live set or changed, and gains those of the documents that entered it or changed.
 
-Changed documents are found by their `updated_at`, which every write of a document sets; a margin covers writes
-committed while the earlier table was read. A new day can move documents across their effective or expiry dates, and
-a new label can supersede an older one: those documents are looked at too. More than MOST documents to look at, a
-day earlier than the table's, or a shared PostgreSQL catalogue (hosts' clocks differ): the catalogue is read whole.
+Changed documents are found by their `updated_at`, which every write of a document sets from the clock of the machine
+that holds the catalogue (a shared PostgreSQL server's, not the writing host's: ingest/catalog.py `clock`); a margin
+covers writes committed while the earlier table was read. A new day can move documents across their effective or
+expiry dates, and a new label can supersede an older one: those documents are looked at too. More than MOST
+documents to look at, or a day earlier than the table's: the catalogue is read whole.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from datetime import date
 import numpy as np
 
 from assistant.answering.passages import ChunkIndex, PassageTable, live_on
+from ingest.catalog import clock
 
 MARGIN = 300.0  # seconds before the earlier table's reading whose changes are looked at again
 MOST = 2_000  # more documents to look at than this: read the catalogue whole
@@ -44,16 +46,18 @@ class Grown:
 
 
 def seen_until(catalog) -> float:
-    """The latest write to any document (read before a snapshot reads the passages)."""
+    """The latest write to any document (read before a snapshot reads the passages), and never later than the
+    catalogue's clock now: rows stamped by a writing host's clock ahead of the server's (before writes took the
+    server's clock) cannot hide later writes."""
     row = catalog.conn.execute("SELECT MAX(updated_at) FROM documents").fetchone()
-    return float(row[0] or 0.0)
+    return min(float(row[0] or 0.0), clock(catalog.conn))
 
 
 def changes(catalog, base: Base, statuses: tuple[str, ...], today: date, superseded: dict
             ) -> tuple[list[str], list[str], list[str]] | None:
     """(added, removed, changed): the documents whose passages are read into the new table, those whose passages
     leave the base table, and every document looked at; None when the catalogue must be read whole."""
-    if catalog.target != catalog.path or today < base.today:
+    if today < base.today:
         return None
     conn = catalog.conn
     rows = {r[0]: (tuple(r[:10]), float(r[10])) for r in conn.execute(

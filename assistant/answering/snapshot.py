@@ -81,7 +81,7 @@ class Snapshot:
         self.seen_until = delta.seen_until(cat)  # before the passages are read
         # A worker's start: the table an earlier process saved (table_cache.py), as it is if saved at this
         # catalogue state, else brought up to date below.
-        state = table_cache.key(cat, statuses, today) if index_segments and cat.target == cat.path else None
+        state = table_cache.key(cat, statuses, today) if index_segments else None
         found = table_cache.load(store.data_dir, state) if state is not None and previous is None else None
         saved = found[1] if found is not None and found[0] == state else None
         # An older label of a product that a newer current label repeats answers through the newer one.
@@ -226,6 +226,11 @@ class Snapshot:
         self.vocab_words: frozenset[str] = frozenset(
             kept.union(*(WORD.findall(self.passages[i].text.lower()) for i in added)))
         self._title_tokens: dict[str, set[str]] = {}  # doc_id -> stems of its title, filled as asked
+
+    def saved(self) -> None:
+        """Wait until the passage table this snapshot saves for the next start (table_cache.py) is written."""
+        if self._saving is not None:
+            self._saving.join()
 
     def current(self, generation: int) -> bool:
         """Is this still the live set: the catalogue at this generation, and the same day (effective dates)?"""

@@ -4,8 +4,8 @@ worker's start does not read every catalogue row again: at 1.36 M passages that 
 taken as it is; at a later one, it is brought up to date from the documents changed since (delta.py).
 
 One file, `<data-dir>/segments/table.pickle`, replaced whole (written beside, then renamed); a file for other statuses
-or a later generation is ignored. The data directory is the store's own (as trusted as its sqlite files); only the
-embedded sqlite catalogue uses it.
+or a later generation is ignored. The data directory is the store's own (as trusted as its sqlite files). With a
+shared PostgreSQL catalogue each host's data directory keeps the table its own processes read.
 """
 from __future__ import annotations
 

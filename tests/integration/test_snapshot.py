@@ -182,3 +182,45 @@ def test_a_start_at_a_catalogue_state_read_before_takes_its_saved_table(two_labe
     _same(later, fresh, Retriever(store))
     _same(next_start, fresh, Retriever(store))
     store.close()
+
+
+def test_on_a_shared_postgresql_catalogue_changes_are_taken_from_the_earlier_table_whatever_the_hosts_clock(
+        postgres, tmp_path, embedder, monkeypatch):
+    # Several hosts write one PostgreSQL catalogue and their clocks differ: a write must be stamped by the server's
+    # clock: a write stamped by a host whose clock runs behind would look older than the worker's last reading.
+    from helpers import TWO_LABELS
+
+    from ingest import catalog as catalog_module
+
+    store = Store(tmp_path / "data", embedder, database_url=postgres.database("snapshots"))
+    ingest([make_corpus(tmp_path / "corpus", TWO_LABELS)], store=store)
+    retriever = Retriever(store)
+    first = retriever.snapshot()
+    first.saved()
+    gone = sorted(d for d in first.docs if d.startswith("warfarin"))[0]
+
+    class HourBehind:
+        @staticmethod
+        def time() -> float:
+            import time
+            return time.time() - 3_600
+
+    monkeypatch.setattr(catalog_module, "time", HourBehind)  # a host whose clock runs an hour behind withdraws
+    store.catalog.withdraw(gone, "test", sticky=True)
+    monkeypatch.undo()
+    withdrawn = retriever.snapshot()
+    assert withdrawn.grown is True and not any(p.doc_id == gone for p in withdrawn.passages)
+    ingest([make_corpus(tmp_path / "more", SMALL[:1])], store=store)  # then a host on time adds a label
+    store.catalog.reinstate(gone)
+    after = retriever.snapshot()
+    assert after.grown is True
+    assert any(p.doc_id == gone for p in after.passages) and any(p.doc_id.startswith("ibuprofen")
+                                                                 for p in after.passages)
+    # A worker that starts now takes the table saved by the first one and brings it up to date.
+    start = Snapshot(store)
+    assert start.from_cache is True and start.grown is True
+    start.saved()
+    fresh = _fresh(store)
+    _same(after, fresh, retriever)
+    _same(start, fresh, retriever)
+    store.close()

@@ -209,11 +209,19 @@ def test_a_second_ingest_on_the_same_store_is_refused_clearly(tmp_path):
     assert code == 1 and "another ingest is running" in out["error"]
 
 
-def test_data_dir_comes_from_the_environment(tmp_path):
+def test_data_dir_comes_from_the_environment_and_the_ingest_leaves_the_workers_passage_table(tmp_path, embedder):
+    from assistant.answering.snapshot import Snapshot
+
     data = tmp_path / "env-store"
-    code, summary, _ = run_cli("ingest", str(LABELS / SMALL[0]), "--json", env={"MEDINFO_DATA_DIR": str(data)})
+    code, summary, _ = run_cli("ingest", str(LABELS / SMALL[0]), "--approve", "--json",
+                               env={"MEDINFO_DATA_DIR": str(data)})
     assert code == 0 and summary["store"]["data_dir"] == str(data.resolve())
     assert (data / "catalog.sqlite").exists() and (data / "chroma").is_dir()
+    # A worker that starts after the ingest takes the passage table the ingest saved, instead of reading every row.
+    store = Store(data, embedder)
+    start = Snapshot(store)
+    assert start.from_cache is True and start.grown is False and len(start.passages) == summary["chunks_added"]
+    store.close()
 
 
 def test_cli_ask_json_is_the_contract(corpus_dir):
