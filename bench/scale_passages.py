@@ -305,6 +305,36 @@ def _start(data: str, root: str, use: str | None) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+CLI = "import sys; sys.path.insert(0, sys.argv[1]); from assistant.cli import main; sys.exit(main(sys.argv[2:]))"
+
+
+def starts_after_ingest(data: str, runs: int, roots: list[str]) -> None:
+    """Each code tree in turn, `runs` times: `medinfo ingest` of one new literature record with that tree's code
+    (timed: this tree's ingest also saves the passage table for the workers), then a worker's start (WORKER)."""
+    import os
+
+    for k in range(runs):
+        for root in [*roots, str(ROOT)]:
+            with tempfile.TemporaryDirectory() as tmp:
+                doc = f"bench-ingest-{k}-{time.time_ns()}"
+                (Path(tmp) / "one.jsonl").write_text(json.dumps({
+                    "id": doc, "title": f"Bench record {doc}",
+                    "text": "Warfarin dosing after a new record: a bench record that only makes the catalogue change."
+                }) + "\n")
+                (Path(tmp) / "manifest.yaml").write_text(
+                    "documents:\n  - path: one.jsonl\n    kind: literature\n    status: approved\n"
+                    "    source: bench/scale_passages.py --after-ingest\n")
+                t = time.perf_counter()
+                proc = subprocess.run([sys.executable, "-c", CLI, root, "ingest", tmp, "--data-dir", data, "--json"],
+                                      capture_output=True, text=True, timeout=3600, cwd=root,
+                                      env=dict(os.environ, PYTHONPATH=root))
+                took = time.perf_counter() - t
+                assert proc.returncode == 0, proc.stderr[-2000:]
+            r = _start(data, root, None)
+            print(f"run {k + 1}: {root}: ingest of one record {took:.1f} s; then a worker's start "
+                  f"{r['start_s']:.1f} s, peak RSS {r['rss_mb']:.0f} MB", flush=True)
+
+
 def worker_starts(data: str, runs: int, roots: list[str], in_memory: bool = True, after_change: bool = False) -> None:
     """A worker's start (fresh process to its first answer) and peak memory, alternating the code trees given
     (e.g. a worktree of an older commit) and, for this tree, the index read from the segments (terms, vectors) or built
@@ -352,6 +382,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--after-change", action="store_true",
                     help="with --worker-only: starts right after a withdrawal / reinstatement (see worker_starts)")
+    ap.add_argument("--after-ingest", action="store_true",
+                    help="with --worker-only: each start right after `medinfo ingest` of one new record")
     ap.add_argument("--skip-in-memory", action="store_true",
                     help="with --worker-only: leave out this tree's start with index_segments=false (minutes at 1M)")
     ap.add_argument("--lists", help="with --recall-only: groups probed per clustered segment, e.g. 16,32,64")
@@ -361,6 +393,9 @@ def main() -> None:
     args = ap.parse_args()
     if args.ask_only:
         warm_asks(args.ask_only, args.runs, args.root)
+        return
+    if args.worker_only and args.after_ingest:
+        starts_after_ingest(args.worker_only, args.runs, args.root)
         return
     if args.worker_only:
         worker_starts(args.worker_only, args.runs, args.root, in_memory=not args.skip_in_memory,
