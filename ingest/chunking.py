@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import SECTION_NUMBER, classify_heading, is_drug_facts_heading, sentence_spans
+from ingest.text import PLR_SECTION, SECTION_NUMBER, classify_heading, is_drug_facts_heading, sentence_spans
 from ingest.types import Chunk, Document
 
 TARGET_CHARS = 700
@@ -83,6 +83,7 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
             state.section, state.sub = page.heading, ""
         cur_start = cur_end = None
         cur_label = state.label
+        cur_body = False  # the current chunk holds more than headings
 
         def flush(page=page, text=text):
             nonlocal cur_start, cur_end
@@ -96,14 +97,18 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
             is_heading = level is not None
             size = cur_end - cur_start if cur_start is not None else 0
             if cur_start is not None and (
-                (level == "section" and size >= SECTION_BREAK_CHARS) or (level == "sub" and size >= target // 2)
+                # a numbered section of the prescribing information starts a chunk after any body, however short
+                (level == "section" and (size >= SECTION_BREAK_CHARS
+                                         or (cur_body and PLR_SECTION.match(" ".join(text[s:e].split())))))
+                or (level == "sub" and size >= target // 2)
                 or e - cur_start > max_chars
                 or (cur_end - cur_start >= target and e - cur_start > target * 1.15)
             ):
                 flush()
             if cur_start is None:
-                cur_start, cur_label = s, state.label
+                cur_start, cur_label, cur_body = s, state.label, False
             cur_end = e
+            cur_body = cur_body or not is_heading
             if is_heading and s - cur_start < SECTION_BREAK_CHARS:
                 cur_label = state.label  # the chunk's label: the heading in force where its text begins
         flush()

@@ -88,6 +88,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# The numbered sections of the FDA prescribing-information format (21 CFR 201.57(c)). Such a line starts a section
+# even when the line above ends without punctuation (a wrapped list item: "... autoinjector only\n4 CONTRAINDICATIONS").
+PLR_SECTION = re.compile(
+    r"^1?\d\s+(?:INDICATIONS AND USAGE|DOSAGE AND ADMINISTRATION|DOSAGE FORMS AND STRENGTHS|CONTRAINDICATIONS|"
+    r"WARNINGS AND PRECAUTIONS|ADVERSE REACTIONS|DRUG INTERACTIONS|USE IN SPECIFIC POPULATIONS|"
+    r"DRUG ABUSE AND DEPENDENCE|OVERDOSAGE|DESCRIPTION|CLINICAL PHARMACOLOGY|NONCLINICAL TOXICOLOGY|"
+    r"CLINICAL STUDIES|REFERENCES|HOW SUPPLIED/STORAGE AND HANDLING|PATIENT COUNSELING INFORMATION)$")
+
+
 def _boundaries(text: str) -> set[int]:
     cuts: set[int] = set()
     lines = list(_line_spans(text))
@@ -111,7 +120,7 @@ def _boundaries(text: str) -> set[int]:
             heading = None  # "Warfarin Sodium Tablets USP\nare supplied as ...": a wrapped sentence
         if heading or _starts_item(nxt) or starts_drug_facts_heading(nxt) or is_drug_facts_heading(stripped) or (
             classify_heading(nxt) and stripped[-1] in _TERMINAL
-        ):
+        ) or PLR_SECTION.match(" ".join(nxt.split())):
             cuts.add(e)
             continue
         last_word = stripped.split()[-1].lower().rstrip(",")

@@ -21,7 +21,8 @@ ORIGINS = ("manifest", "record", "file")
 AUDIENCES = ("hcp", "patient", "consumer", "any", "internal")  # internal: data on file, for MSL drafts only
 # Bumped whenever loading or chunking changes how a file becomes chunks: every document then gets a new
 # revision on its next ingest (unchanged texts reuse their cached embeddings).
-PIPELINE_VERSION = "9"  # 9: Drug Facts panels as sub-sections; 8: PDF tables as rows (ingest/tables.py)
+# 10: a numbered PLR section starts its own chunk; 9: Drug Facts panels as sub-sections; 8: PDF tables as rows
+PIPELINE_VERSION = "10"
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 

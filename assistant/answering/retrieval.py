@@ -111,13 +111,14 @@ class Retriever:
 
 
 def only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:
-    """Does the question say nothing but a product and a section ("How does warfarin work?")? Then the
-    label's structure is the only signal there is: the text of that section seldom repeats the words."""
+    """Does the question say nothing but a product and a section ("How does warfarin work?", "Who should not take
+    etanercept?", whose every word is the intent's own)? Then the label's structure is the only signal there is: the
+    text of that section seldom repeats the words."""
     vouched = vouched_stems(intents)
     named = {t for name in snap.products for t in stem_tokens(name)}
     asking = question_words()
     rest = [t for t in stem_tokens(query) if t not in asking and t not in named]
-    return bool(rest) and all(t in vouched for t in rest)
+    return bool(intents) and all(t in vouched for t in rest)
 
 
 def _filtering(f: Filters) -> bool:

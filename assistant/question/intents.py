@@ -26,17 +26,22 @@ def _i(name: str, q: str, sec: str, words: str) -> Intent:
     return Intent(name, re.compile(q, re.I), re.compile(sec, re.I), tuple(words.split()))
 
 
+# A numbered section matches by its subsections' numbers ("2.3 ...") or by its own title ("2 DOSAGE AND
+# ADMINISTRATION"): a bare leading number is as often a table row or a reference ("1 Year ...", "1 Surveillance ...").
 INTENTS = [
     _i("boxed_warning", r"boxed warning|black[- ]box", r"^(?:boxed )?warning\b|boxed warning|^fetal toxicity$",
        "boxed box warning warnings"),
     _i("contraindications", r"contraindicat|should not (be )?(use|take|given)", r"contraindications|do not use",
        "contraindications contraindicated contraindication"),
     _i("dosing", r"\bdos(e|es|age|ing|ed)\b|how (much|many)|regimen|how (should|do) .* (take|taken|given|dosed)",
-       r"dosage and administration|^2(\.\d+)?\s|directions|dosing|dosage", "dose doses dosage dosing dosed regimen"),
+       r"dosage and administration|^2\.\d+\s|directions|dosing|(?<!over)dosage(?! forms)",
+       "dose doses dosage dosing dosed regimen much many"),
+    _i("warnings", r"precaution|(?<!boxed )\bwarnings\b|(?:serious|main|major) risks?|what are the risks",
+       r"warnings and precautions|^5\.\d+\s|^warnings$", "warnings warning precautions precaution risks risk main major"),
     _i("adverse_reactions", r"side effect|adverse|common reactions?", r"adverse reactions|side effects",
        "side effects effect adverse reactions reaction common"),
     _i("interactions", r"interact|given with|taken with|together with|combined with|co-?administ",
-       r"drug interactions|^7(\.\d+)?\s|interaction", "interactions interaction interact"),
+       r"drug interactions|^7\.\d+\s|interaction", "interactions interaction interact"),
     _i("pregnancy", r"pregnan", r"pregnancy|^8\.1\s", "pregnancy pregnant"),
     _i("lactation", r"breast|lactat|nursing", r"lactation|^8\.2\s|nursing mothers|breast", "breastfeeding lactation"),
     _i("pediatric", r"child|pediatric|paediatric|infant|neonat", r"pediatric|^8\.4\s|children",
@@ -62,8 +67,9 @@ INTENTS = [
     _i("frequency", r"how many people|how common|frequen", r"frequency", "many people common frequency"),
     _i("research", r"research|clinical trials", r"research|clinical trials", "research trials"),
     _i("stages", r"stages?\b", r"stages", "stages stage"),
-    _i("indications", r"indicat(ed|ion)s?\b|used for|approved for|\buses\b", r"indications|^1(\.\d+)?\s|^uses$",
-       "indications indication indicated used approved uses"),
+    # "contraindications" holds "indications": never the indications intent, nor its section.
+    _i("indications", r"(?<!contra)indicat(ed|ion)s?\b|used (?:for|to treat)|approved for|\buses\b|what does \S+ treat",
+       r"(?<!contra)indications|^1\.\d+\s|^uses$", "indications indication indicated used approved uses treat"),
 ]
 
 EXTENDED = re.compile(r"extended[- ]release|\bER\b|\bXR\b|\bXL\b|once[- ]daily formulation", re.I)

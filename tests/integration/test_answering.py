@@ -228,3 +228,17 @@ def test_a_drug_facts_uses_question_is_answered_with_the_whole_uses_list(assista
     by_id = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
     assert by_id[first.document_id] == product
     assert not any(k in c.quote.lower() for c in answer.citations for k in ("affiliated", "-----", "active ingredient"))
+
+
+@pytest.mark.parametrize("question, section", [
+    ("who should not take warfarin", "CONTRAINDICATIONS"),
+    ("what is lisinopril used to treat", "INDICATIONS"),
+    ("What are the main warnings and precautions for ciprofloxacin?", r"^5\.\d|WARNINGS AND PRECAUTIONS"),
+])
+def test_a_label_question_in_plain_words_is_answered_from_its_section(assistant, question, section):
+    # Written against the bundled labels after fixing the question patterns on unseen dev labels (bench/quality.py):
+    # "who should not take" names the contraindications and nothing else, "used to treat" the indications, "warnings
+    # and precautions" section 5; before, the first two were refused or answered from other sections.
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    assert re.search(section, answer.citations[0].section or "", re.I), answer.citations[0].section

@@ -1,0 +1,56 @@
+"""Label questions reach the label section that answers them, and a label's numbered sections stay apart.
+
+Found on dev labels (bench/quality.py, unseen-label dev split) and written here with other drugs' words: "used to
+treat" was not an indications question, "contraindications" was read as "indications" (question and heading),
+"OVERDOSAGE" as a dosing heading, warnings and precautions had no section at all, and a one-sentence
+"4 CONTRAINDICATIONS" under a wrapped list item was chunked with the section above.
+"""
+from __future__ import annotations
+
+import pytest
+
+from assistant.question.intents import intents_of, section_matches
+from ingest.chunking import chunk_document
+from ingest.types import Document, DocumentMeta, Page
+
+
+@pytest.mark.parametrize("question, wanted, not_wanted", [
+    ("what is lamotrigine used to treat", "indications", None),
+    ("What does rivaroxaban treat?", "indications", None),
+    ("What are the contraindications of XARELTO?", "contraindications", "indications"),
+    ("What are the main warnings and precautions for Lamictal?", "warnings", None),
+    ("what are the serious risks of lamotrigine", "warnings", None),
+    ("Does Lamictal have a boxed warning?", "boxed_warning", "warnings"),
+])
+def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wanted):
+    names = [i.name for i in intents_of(question)]
+    assert wanted in names
+    assert not_wanted not in names
+
+
+@pytest.mark.parametrize("question, section, matches", [
+    ("What are the indications of XARELTO?", "4 CONTRAINDICATIONS", False),
+    ("What are the indications of XARELTO?", "1 INDICATIONS AND USAGE", True),
+    ("how much rivaroxaban should be given", "10 OVERDOSAGE", False),
+    ("how much rivaroxaban should be given", "2.1 Recommended Dosage", True),
+    ("What are the warnings and precautions for XARELTO?", "5.2 Risk of Bleeding", True),
+    ("What are the warnings and precautions for XARELTO?", "6 ADVERSE REACTIONS", False),
+])
+def test_a_question_is_vouched_for_by_its_own_section_only(question, section, matches):
+    assert section_matches(intents_of(question), section) is matches
+
+
+def test_a_one_sentence_numbered_section_is_a_chunk_of_its_own():
+    text = ("3 DOSAGE FORMS AND STRENGTHS \n"
+            "•\t Tablets: 2.5 mg, 10 mg, 15 mg and 20 mg, round, film-coated, for use with the \n"
+            "starter pack only \n"
+            "4 CONTRAINDICATIONS \n"
+            "Rivaroxaban is contraindicated in patients with active pathological bleeding. \n"
+            "5 WARNINGS AND PRECAUTIONS \n"
+            "5.1 Increased Risk of Thrombotic Events after Premature Discontinuation \n"
+            "Premature discontinuation of any oral anticoagulant increases the risk of thrombotic events. \n")
+    doc = Document(DocumentMeta(id="d", title="t").validate(), [Page(1, text)], "x", "0")
+    chunks = chunk_document(doc)
+    contra = [c for c in chunks if "active pathological bleeding" in c.text]
+    assert len(contra) == 1 and contra[0].section == "4 CONTRAINDICATIONS"
+    assert "starter pack" not in contra[0].text and "Premature" not in contra[0].text
