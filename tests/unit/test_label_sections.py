@@ -35,6 +35,7 @@ def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wa
     ("how much rivaroxaban should be given", "2.1 Recommended Dosage", True),
     ("What are the warnings and precautions for XARELTO?", "5.2 Risk of Bleeding", True),
     ("What are the warnings and precautions for XARELTO?", "6 ADVERSE REACTIONS", False),
+    ("What are the warnings and precautions for XARELTO?", "8.1 Pregnancy [see Warnings and Precautions (5.3)]", False),
 ])
 def test_a_question_is_vouched_for_by_its_own_section_only(question, section, matches):
     assert section_matches(intents_of(question), section) is matches
