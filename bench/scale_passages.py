@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -283,21 +284,22 @@ print(json.dumps({"p50": pct(lat, 50), "p95": pct(lat, 95)}))
 
 def warm_asks(data: str, runs: int, roots: list[str]) -> None:
     """`ask` p50/p95 warm in-process (as in measure), alternating this code tree and the others given."""
-    import os
-
     for k in range(runs):
         for root in [*roots, str(ROOT)]:
             proc = subprocess.run([sys.executable, "-c", ASK, data, root], capture_output=True, text=True,
-                                  timeout=3600, env=dict(os.environ, PYTHONPATH=root), cwd=root)
+                                  timeout=3600, env=_env(root), cwd=root)
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             print(f"run {k + 1}: {root}: ask p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms", flush=True)
 
 
+def _env(root: str) -> dict:
+    """The environment of a process that runs the code tree root."""
+    return dict(os.environ, PYTHONPATH=root)
+
+
 def _start(data: str, root: str, use: str | None) -> dict:
     """One worker's start (WORKER) with the code tree root; use: the setting retrieval.index_segments, if set."""
-    import os
-
-    env = dict(os.environ, PYTHONPATH=root)
+    env = _env(root)
     if use is not None:
         env["MEDINFO_RETRIEVAL__INDEX_SEGMENTS"] = use
     proc = subprocess.run([sys.executable, "-c", WORKER, data, root], capture_output=True, text=True,
@@ -311,8 +313,6 @@ CLI = "import sys; sys.path.insert(0, sys.argv[1]); from assistant.cli import ma
 def starts_after_ingest(data: str, runs: int, roots: list[str]) -> None:
     """Each code tree in turn, `runs` times: `medinfo ingest` of one new literature record with that tree's code
     (timed: this tree's ingest also saves the passage table for the workers), then a worker's start (WORKER)."""
-    import os
-
     for k in range(runs):
         for root in [*roots, str(ROOT)]:
             with tempfile.TemporaryDirectory() as tmp:
@@ -327,7 +327,7 @@ def starts_after_ingest(data: str, runs: int, roots: list[str]) -> None:
                 t = time.perf_counter()
                 proc = subprocess.run([sys.executable, "-c", CLI, root, "ingest", tmp, "--data-dir", data, "--json"],
                                       capture_output=True, text=True, timeout=3600, cwd=root,
-                                      env=dict(os.environ, PYTHONPATH=root))
+                                      env=_env(root))
                 took = time.perf_counter() - t
                 assert proc.returncode == 0, proc.stderr[-2000:]
             r = _start(data, root, None)

@@ -59,13 +59,12 @@ def _table_for_workers(store, s) -> None:
     """Save the live passages' table at the state this ingest left (assistant/answering/table_cache.py), so that
     no worker's start reads every catalogue row: at 1.36 M passages that read is ~15-16 s of a start, the table's
     load ~3 s (bench/RESULTS.md, issue 15). An ingest that changed nothing finds the table saved already."""
-    from assistant.answering.snapshot import Snapshot
+    from assistant.answering.retrieval import Retriever
 
     if not s.retrieval.index_segments:
         return
-    statuses = ("approved", "unreviewed") if s.include_unreviewed else ("approved",)
-    try:
-        Snapshot(store, statuses).saved()
+    try:  # the statuses a worker serves with these settings
+        Retriever(store, s.retrieval, s.include_unreviewed).snapshot().saved()
     except Exception as exc:  # the table only speeds a start up: the ingest itself is committed
         print(f"warning: the passage table for the workers' start was not saved: {exc}", file=sys.stderr)
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.question.terms import stem_tokens
+from ingest.text import without_xrefs
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,12 @@ def vouched_stems(intents: list[Intent]) -> set[str]:
     return {t for i in intents for w in i.words for t in stem_tokens(w)}
 
 
-CROSS_REFERENCE = re.compile(r"[\[(]see [^\])]*[\])]?", re.I)
-
-
 def section_matches(intents: list[Intent], section: str) -> bool:
     """Does a heading name the section an intent asks for? Its cross-references do not ("8.1 Pregnancy: Category D
     [see Warnings and Precautions (5.4)]" is not a warnings section)."""
     if not section:
         return False
-    parts = [CROSS_REFERENCE.sub("", p).strip() for p in section.split(">")]
+    parts = [without_xrefs(p) for p in section.split(">")]
     return any(p and i.section.search(p) for i in intents for p in parts)
 
 
