@@ -47,6 +47,15 @@ def test_chinese_and_a_korean_brand_name_reach_the_right_label(stores):
     assert any("검색" in n for n in ko.notices)
 
 
+def test_a_chinese_brand_name_picks_the_label_when_both_labels_answer_the_topic(stores):
+    # Both Drug Facts labels warn about alcohol: only the brand (泰诺林, Tylenol; 芬必得, Fenbid) tells them apart, and
+    # a Chinese brand name cannot be transliterated (assistant/question/data/drug_names_cjk.tsv).
+    for question, doc in (("服用泰诺林时可以喝酒吗？", ACETAMINOPHEN), ("服用芬必得时可以喝酒吗？", IBUPROFEN)):
+        a = _assistant(stores).ask(question)
+        assert a.status == "answered" and a.citations, a.explanation
+        assert {c.document_id for c in a.citations} == {doc}, [c.document_id for c in a.citations]
+
+
 def test_without_the_multilingual_index_the_question_is_refused_with_the_reason(stores):
     a = _assistant(stores, multilingual=False).ask("アセトアミノフェンの用量は？")
     assert a.status != "answered" and "MEDINFO_MULTILINGUAL" in (a.explanation or "")

@@ -34,3 +34,24 @@ def test_a_drug_named_beside_the_product_reaches_the_english_search():
     # a condition word that holds a drug name stays a condition: heparin, then thrombocytopenia
     hit = set(pivot("ヘパリン起因性血小板減少症の患者にワルファリンは安全ですか？").split())
     assert {"heparin", "thrombocytopenia", "warfarin"} <= hit
+
+
+def test_brand_names_as_written_in_each_script_reach_the_generic():
+    # Chinese brand names cannot be transliterated (立普妥 is Lipitor); a brand that starts another drug's name
+    # (シプロ, 시프로: cyproheptadine) must not become ciprofloxacin.
+    assert "atorvastatin" in pivot("立普妥的常用剂量是多少？").split()
+    assert "acetaminophen" in pivot("必理通可以和咖啡一起吃吗？").split()
+    assert "ibuprofen" in pivot("芬必得的副作用有哪些？").split()
+    assert "metformin" in pivot("グルコファージの最大用量は？").split()
+    words = set(pivot("시프로헵타딘의 권장 용량은?").split())
+    assert "cyproheptadine" in words and "ciprofloxacin" not in words
+    assert "ciprofloxacin" in pivot("시프로를 우유와 함께 먹어도 됩니까?").split()
+
+
+def test_administration_and_pharmacokinetic_words_reach_the_english_search():
+    # The words of Dosage and Administration, Clinical Pharmacology and How Supplied, not only conditions.
+    assert {"lisinopril", "half-life"} <= set(pivot("赖诺普利的半衰期是多少？").split())
+    assert {"warfarin", "hemodialysis"} <= set(pivot("ワルファリンは血液透析で除去されますか？").split())
+    assert {"amoxicillin", "food"} <= set(pivot("아목시실린은 음식과 상관없이 복용할 수 있습니까?").split())
+    swallow = pivot("アトルバスタチンはそのまま飲み込む必要がありますか？")
+    assert {"atorvastatin", "swallowed", "whole"} <= set(swallow.split())

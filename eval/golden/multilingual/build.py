@@ -1,8 +1,9 @@
 """The label golden questions in Japanese, Chinese and Korean (translations.yaml), each with the English item's
 expected documents and pages: eval/golden/multilingual/labels_{ja,zh,ko}.jsonl, plus labels_en.jsonl (the same
 English items) so one run compares them, split dev/test by a hash of the English id (bench/multilingual.py).
-Then the questions of extra_dev.yaml (written to enlarge the dev split; all dev): their expected pages are every page
-of the product's bundled labels that holds the item's key phrase (pypdf text, spaces and case folded).
+Then the questions of extra_dev.yaml (written to enlarge the dev split; all dev) and extra_split.yaml (split by id
+like the golden items): their expected pages are every page of the product's bundled labels that holds the item's
+key phrase, or one of its phrases (pypdf text, spaces and case folded).
 
     .venv/bin/python eval/golden/multilingual/build.py
 """
@@ -23,29 +24,31 @@ sys.path.insert(0, str(ROOT))
 from eval.golden.build_dev_sets import _norm  # noqa: E402  (the key-phrase matching of the unseen-label set)
 
 
-def extra_items() -> dict[str, dict]:
-    """extra_dev.yaml as English items with expected pages found by the key phrase in the bundled labels."""
+def extra_items(name: str = "extra_dev.yaml", split: str | None = "dev") -> dict[str, dict]:
+    """extra_dev.yaml (all dev) or extra_split.yaml (split by a hash of the id: split None) as English items with
+    expected pages found by the key phrase in the bundled labels."""
     import pypdf
 
     manifest = yaml.safe_load((ROOT / "corpus" / "manifest.yaml").read_text(encoding="utf-8"))
     labels = [d for d in manifest["documents"] if d.get("product") and str(d["path"]).endswith(".pdf")]
     pages: dict[str, list[str]] = {}
     items = {}
-    for item_id, q in yaml.safe_load((HERE / "extra_dev.yaml").read_text(encoding="utf-8")).items():
+    for item_id, q in yaml.safe_load((HERE / name).read_text(encoding="utf-8")).items():
         expected = []
+        keys = q["key"] if isinstance(q["key"], list) else [q["key"]]
         for doc in labels:
             if doc["product"] != q["product"]:
                 continue
             if doc["id"] not in pages:
                 reader = pypdf.PdfReader(str(ROOT / "corpus" / doc["path"]))
                 pages[doc["id"]] = [_norm(pg.extract_text() or "") for pg in reader.pages]
-            found = [n for n, text in enumerate(pages[doc["id"]], 1) if _norm(q["key"]) in text]
+            found = [n for n, text in enumerate(pages[doc["id"]], 1) if any(_norm(k) in text for k in keys)]
             if found:
                 expected.append({"document_id": doc["id"], "pages": found})
         if not expected:
             raise SystemExit(f"{item_id}: key phrase {q['key']!r} not found in the {q['product']} labels")
         items[item_id] = {"id": item_id, "question": q["en"], "answerable": True, "expected": expected,
-                          "reference_answer": q["key"], "split": "dev",
+                          "reference_answer": "; ".join(keys), "split": split,
                           "tags": {"product": q["product"], "type": "crosslingual_dev"},
                           "translations": {lang: q[lang] for lang in ("ja", "zh", "ko")}}
     return items
@@ -55,7 +58,7 @@ def main() -> None:
     english = {json.loads(line)["id"]: json.loads(line)
                for line in (HERE.parent / "labels.jsonl").read_text().splitlines() if line.strip()}
     translations = yaml.safe_load((HERE / "translations.yaml").read_text(encoding="utf-8"))
-    extra = extra_items()
+    extra = extra_items() | extra_items("extra_split.yaml", None)
     english.update(extra)
     translations.update({item_id: item.pop("translations") for item_id, item in extra.items()})
     for lang in ("en", "ja", "zh", "ko"):
