@@ -15,7 +15,7 @@ from assistant.answering.snapshot import (  # noqa: F401  (re-exported: the name
     _allowed,
     is_patient_labelling,
 )
-from assistant.question.intents import vouched_stems
+from assistant.question.intents import qualified_dose, vouched_stems
 from assistant.question.terms import question_words, stem_tokens
 from assistant.settings import RetrievalWeights
 from ingest.store import Store
@@ -100,9 +100,11 @@ class Retriever:
                 h.score += w.focus * snap.focus_match(qtok, h.passage) / w.rrf_k
         if filters.intents and w.bm25 > 0:
             weight = w.section * (2.0 if only_intent_words(query, filters.intents, snap) else 1.0)
-            for rank, (i, _) in enumerate(self.lexical(query, 20, filters, snap, sections=filters.intents)):
-                h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
-                h.score += weight / (w.rrf_k + rank)
+            both = qualified_dose(filters.intents)
+            for sections in ([filters.intents, [both]] if both else [filters.intents]):
+                for rank, (i, _) in enumerate(self.lexical(query, 20, filters, snap, sections=sections)):
+                    h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
+                    h.score += weight / (w.rrf_k + rank)
         snap.load_texts(hits)  # one query for the texts evidence and the carton check will read
         for i, h in hits.items():
             if snap.low_value[i]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.question.terms import stem_tokens
 from ingest.text import without_xrefs
@@ -46,7 +47,7 @@ INTENTS = [
        r"drug interactions|^7\.\d+\s|interaction", "interactions interaction interact"),
     _i("pregnancy", r"pregnan", r"pregnancy|^8\.1\s", "pregnancy pregnant"),
     _i("lactation", r"breast|lactat|nursing", r"lactation|^8\.2\s|nursing mothers|breast", "breastfeeding lactation"),
-    _i("pediatric", r"child|pediatric|paediatric|infant|neonat", r"pediatric|^8\.4\s|children",
+    _i("pediatric", r"child|pediatric|paediatric|infant|neonat", r"pediatric|^8\.4\s|children|neonat|infant",
        "children pediatric"),
     _i("geriatric", r"elderly|geriatric|older adults", r"geriatric|^8\.5\s", "elderly geriatric"),
     _i("renal", r"renal|kidney|egfr|creatinine clearance", r"renal", "renal kidney"),
@@ -80,6 +81,26 @@ IMMEDIATE = re.compile(r"immediate[- ]release|\bIR\b", re.I)
 
 def intents_of(question: str) -> list[Intent]:
     return [i for i in INTENTS if i.question.search(question)]
+
+
+# A population named beside a dose qualifies it: "the metformin dose for children" is best answered where a heading
+# names both ("2.2 Pediatric Dosage"), before 8.4 Pediatric Use (who was studied) or the adult dosing.
+POPULATIONS = ("pediatric", "geriatric", "renal", "hepatic")
+
+
+def qualified_dose(intents: list[Intent]) -> Intent | None:
+    """For a dose asked for a population, the sections whose heading names both (none: no such question)."""
+    names = tuple(i.name for i in intents)
+    return _qualified(names) if "dosing" in names and any(n in POPULATIONS for n in names) else None
+
+
+@lru_cache(maxsize=64)
+def _qualified(names: tuple[str, ...]) -> Intent:
+    by_name = {i.name: i for i in INTENTS}
+    dose = by_name["dosing"].section.pattern
+    both = "|".join(f"(?=.*(?:{dose}))(?=.*(?:{by_name[n].section.pattern}))" for n in names if n in POPULATIONS)
+    pattern = re.compile(both, re.I)
+    return Intent("dosing+" + "+".join(n for n in names if n in POPULATIONS), pattern, pattern, ())
 
 
 def vouched_stems(intents: list[Intent]) -> set[str]:

@@ -242,3 +242,24 @@ def test_a_label_question_in_plain_words_is_answered_from_its_section(assistant,
     answer = assistant.ask(question)
     assert answer.status == "answered", answer.explanation
     assert re.search(section, answer.citations[0].section or "", re.I), answer.citations[0].section
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("What dose of atorvastatin is given to children?", True),
+    ("How much metformin can a child take?", False),
+    ("What is the amoxicillin dose for infants?", True),
+])
+def test_a_dose_for_children_is_cited_from_the_pediatric_dosing_section(assistant, question, lead):
+    # Before, 8.4 Pediatric Use, the Highlights or the adult dosing came first (an extended-release adult dose for
+    # "how much metformin can a child take"). The dosing subsection whose heading names the population answers.
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    wanted = [bool(re.search(r"^2\.\d+ .*(pediatric|infants)", c.section or "", re.I)) for c in answer.citations[:2]]
+    assert wanted[0] if lead else any(wanted), [c.section for c in answer.citations[:2]]
+
+
+def test_a_dose_for_the_elderly_is_not_answered_with_the_childrens_dose(assistant):
+    answer = assistant.ask("What dose of atorvastatin is used in elderly patients?")
+    assert answer.status == "answered", answer.explanation
+    assert re.match(r"8\.5 Geriatric", answer.citations[0].section or ""), answer.citations[0].section
+    assert not any(re.search("pediatric", c.section or "", re.I) for c in answer.citations)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question.intents import intents_of, section_matches
+from assistant.question.intents import intents_of, qualified_dose, section_matches
 from ingest.chunking import chunk_document
 from ingest.types import Document, DocumentMeta, Page
 
@@ -55,3 +55,13 @@ def test_a_one_sentence_numbered_section_is_a_chunk_of_its_own():
     contra = [c for c in chunks if "active pathological bleeding" in c.text]
     assert len(contra) == 1 and contra[0].section == "4 CONTRAINDICATIONS"
     assert "starter pack" not in contra[0].text and "Premature" not in contra[0].text
+
+
+def test_a_dose_asked_for_a_population_is_sought_where_a_heading_names_both():
+    q = qualified_dose(intents_of("How much metformin can a child take?"))
+    assert q is not None and q.section.search("2.2 Pediatric Dosage for Metformin Hydrochloride Tablets")
+    assert not q.section.search("8.4 Pediatric Use") and not q.section.search("2.1 Adult Dosage")
+    q = qualified_dose(intents_of("What is the amoxicillin dose for infants?"))
+    assert q is not None and q.section.search("2.2 Dosing in Neonates and Infants Aged 12 Weeks or Younger")
+    assert qualified_dose(intents_of("Is metformin safe in children?")) is None  # no dose asked
+    assert qualified_dose(intents_of("What is the starting dose of metformin?")) is None  # no population
