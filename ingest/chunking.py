@@ -38,14 +38,16 @@ class SectionState:
             self._number = flat
             return None
         heading = None
+        if "\n" not in sentence.strip() and is_drug_facts_heading(flat) and self._in_drug_facts(flat):
+            # A panel of Drug Facts ("Uses", "Do not use", "Directions"): "Drug Facts > Directions", whatever the
+            # line looks like (a title-case "Do not use" is not a section of its own).
+            self.section, self.sub = "Drug Facts", ("" if flat.lower() == "drug facts" else flat.rstrip(":"))
+            return "panel"
         if "\n" not in sentence.strip():
             if number:  # "12.1" then "Mechanism of Action": one numbered heading
                 heading = classify_heading(f"{number} {flat}")
             heading = heading or classify_heading(sentence)
         if heading is None:
-            if "drug facts" in self.section.lower() and "\n" not in sentence.strip() and is_drug_facts_heading(flat):
-                self.sub = flat.rstrip(":")  # "Uses", "Ask a doctor before use if": a panel of Drug Facts
-                return "sub"
             return None
         level = heading.level
         if level == "section" and " " not in heading.text.strip() and re.match(r"\d", self.section):
@@ -55,6 +57,9 @@ class SectionState:
         else:
             self.sub = " ".join(heading.text.split())
         return level
+
+    def _in_drug_facts(self, flat: str) -> bool:
+        return flat.lower() == "drug facts" or "drug facts" in f"{self.section} {self.sub}".lower()
 
     def _follows(self, number: str) -> bool:
         """A bare number is a section number only where the label's numbering is at that point
@@ -101,6 +106,7 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
                 (level == "section" and (size >= SECTION_BREAK_CHARS
                                          or (cur_body and PLR_SECTION.match(" ".join(text[s:e].split())))))
                 or (level == "sub" and size >= target // 2)
+                or (level == "panel" and cur_body)  # each Drug Facts panel is a passage of its own
                 or e - cur_start > max_chars
                 or (cur_end - cur_start >= target and e - cur_start > target * 1.15)
             ):

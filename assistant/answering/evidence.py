@@ -162,7 +162,8 @@ def _short_items_joined(text: str, spans: list[tuple[int, int, str]]) -> list[tu
     out: list[tuple[int, int, str]] = []
     for s, e, section in spans:
         flat = BULLETS.sub("", text[s:e].strip())
-        if out and flat[:1].islower() and len(flat.split()) <= 5 and not flat.endswith(".") \
+        short = all(len(line.split()) <= 5 for line in flat.splitlines())  # items the splitter left on one
+        if out and flat[:1].islower() and short and not flat.endswith(".") \
                 and LIST_INTRO.search(text[out[-1][0]:out[-1][1]]):
             out[-1] = (out[-1][0], e, out[-1][2])
         else:

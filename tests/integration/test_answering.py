@@ -263,3 +263,15 @@ def test_a_dose_for_the_elderly_is_not_answered_with_the_childrens_dose(assistan
     assert answer.status == "answered", answer.explanation
     assert re.match(r"8\.5 Geriatric", answer.citations[0].section or ""), answer.citations[0].section
     assert not any(re.search("pediatric", c.section or "", re.I) for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, product", [("How much Advil is too much?", "ibuprofen"),
+                                               ("How many acetaminophen tablets are too many?", "acetaminophen")])
+def test_how_much_is_too_much_is_answered_from_the_directions_panel(assistant, question, product):
+    # A consumer dev question ("how much ibuprofen is too much") was refused: "too" counted as a key term the
+    # label lacks, and the Directions panel sat in a passage labelled "Do not use". Reworded here.
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    assert answer.citations[0].section == "Drug Facts > Directions", [c.section for c in answer.citations]
+    by_id = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
+    assert by_id[answer.citations[0].document_id] == product

@@ -65,3 +65,27 @@ def test_a_dose_asked_for_a_population_is_sought_where_a_heading_names_both():
     assert q is not None and q.section.search("2.2 Dosing in Neonates and Infants Aged 12 Weeks or Younger")
     assert qualified_dose(intents_of("Is metformin safe in children?")) is None  # no dose asked
     assert qualified_dose(intents_of("What is the starting dose of metformin?")) is None  # no population
+
+
+def test_each_drug_facts_panel_is_a_passage_under_its_own_heading():
+    # Written on a naproxen Drug Facts text (not a bundled label): a page that starts with "Do not use" (a title-case
+    # line that reads as a heading of its own) must stay inside Drug Facts, so that "Directions" on the same page is
+    # still a panel; before, the whole page was one passage labelled "Do not use" and a dose question found no
+    # Directions section.
+    page1 = ("Naproxen Sodium Tablets 220 mg\nDrug Facts\nActive ingredient (in each tablet)\n"
+             "Naproxen sodium 220 mg (naproxen 200 mg) (NSAID)\nPurpose\nPain reliever/fever reducer\nUses\n"
+             "temporarily relieves minor aches and pains due to:\nminor pain of arthritis\nmuscular aches\nbackache\n"
+             "Warnings\nAllergy alert: Naproxen sodium may cause a severe allergic reaction, especially in people "
+             "allergic to aspirin.\n")
+    page2 = ("Do not use\nif you have ever had an allergic reaction to any other pain reliever/fever reducer\n"
+             "right before or after heart surgery\nAsk a doctor before use if you have\nstomach problems\n"
+             "Directions\ndo not take more than directed\nadults and children 12 years and older: take 1 tablet "
+             "every 8 to 12 hours while symptoms last\nchildren under 12 years: ask a doctor\nOther information\n"
+             "store at 20-25°C (68-77°F)\n")
+    doc = Document(DocumentMeta(id="d", title="t").validate(), [Page(1, page1), Page(2, page2)], "x", "0")
+    by_text = {c.text: c.section for c in chunk_document(doc)}
+    directions = [s for t, s in by_text.items() if "every 8 to 12 hours" in t]
+    assert directions == ["Drug Facts > Directions"], by_text
+    assert not any("every 8 to 12 hours" in t and "heart surgery" in t for t in by_text)
+    assert [s for t, s in by_text.items() if "heart surgery" in t] == ["Drug Facts > Do not use"]
+    assert [s for t, s in by_text.items() if "Allergy alert" in t] == ["Drug Facts > Warnings"]
