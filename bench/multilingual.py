@@ -30,6 +30,8 @@ def main() -> None:
     ap.add_argument("--split", choices=("dev", "test", "both"), default="both",
                     help="dev only while tuning: the test split is read once, after")
     ap.add_argument("--misses", action="store_true", help="print the dev questions whose page is not in the top 5")
+    ap.add_argument("--by-origin", action="store_true",
+                    help="also count the test split by origin: translated golden items, extra_split.yaml items")
     args = ap.parse_args()
     os.environ["MEDINFO_MULTILINGUAL"] = "1"
     from assistant.answering.assistant import Assistant
@@ -41,6 +43,7 @@ def main() -> None:
     print("| language | split | questions | recall@5 | answered | first citation right document | p50 ms |")
     print("|---|---|---|---|---|---|---|")
     misses: list[str] = []
+    by_origin: dict[tuple[str, str], list[int]] = {}
     for lang in ("en", "ja", "zh", "ko"):
         rows = [json.loads(line) for line in (SETS / f"labels_{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
         for split in (("dev", "test") if args.split == "both" else (args.split,)):
@@ -64,9 +67,16 @@ def main() -> None:
                                   f"{sorted(exp)[:3]} | top 5: {top}")
                 answered += ans.status == "answered"
                 first += bool(ans.citations) and ans.citations[0].document_id in docs
+                if args.by_origin and split == "test":
+                    origin = "new" if r["id"].startswith("ml-new") else "golden"
+                    by_origin[(lang, origin)] = [x + y for x, y in zip(by_origin.get((lang, origin), [0, 0]),
+                                                                       (1, found), strict=True)]
             lat.sort()
             print(f"| {lang} | {split} | {n} | {hit / n:.3f} | {answered}/{n} | {first / n:.3f} | "
                   f"{lat[len(lat) // 2]:.0f} |")
+    if by_origin:
+        print("\ntest recall@5 by origin: " + "; ".join(f"{lang} {origin} {h}/{n}"
+                                                      for (lang, origin), (n, h) in sorted(by_origin.items())))
     if misses:
         print("\nmissed on dev (expected page not in the top 5):")
         print("\n".join(misses))
