@@ -31,6 +31,9 @@ def test_a_drug_named_beside_the_product_reaches_the_english_search():
     assert {"lithium", "lisinopril"} <= zh
     ko = set(pivot("메트포르민을 인슐린과 병용하면 저혈당이 생깁니까?").split())
     assert {"insulin", "metformin", "hypoglycemia"} <= ko
+    # any drug two bundled labels name, in Chinese too (no transliteration there)
+    assert {"warfarin", "metronidazole"} <= set(pivot("华法林与甲硝唑合用安全吗？").split())
+    assert {"warfarin", "fluoxetine"} <= set(pivot("와파린과 플루옥세틴을 함께 복용해도 됩니까?").split())
     # a condition word that holds a drug name stays a condition: heparin, then thrombocytopenia
     hit = set(pivot("ヘパリン起因性血小板減少症の患者にワルファリンは安全ですか？").split())
     assert {"heparin", "thrombocytopenia", "warfarin"} <= hit
