@@ -15,7 +15,8 @@ from assistant.answering.evidence import Evidence
 from assistant.answering.retrieval import Filters, Snapshot
 from assistant.question import offlabel, small_talk
 from assistant.question import products as drug_names
-from assistant.question.intents import formulation_filter, intents_of
+from assistant.question.intents import INTENTS, formulation_filter, intents_of
+from assistant.question.terms import question_words, stem_tokens
 
 
 @dataclass
@@ -111,9 +112,22 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
                              f"\u201c{scope.off_label['use']}\u201d. This unsolicited request is answered from "
                              "published literature only, for scientific exchange; it is not a recommendation for "
                              "this use.")
-    filters.intents = intents_of(question)
+    filters.intents = intents_of(question) or _overview(question, scope.mentioned, snap)
     filters.exclude_docs = _other_formulations(question, snap, scope.mentioned)
     return scope
+
+
+def _overview(question: str, products: list[str], snap: Snapshot) -> list:
+    """A message that names a product and asks nothing more ("ibuprofen?", "Tell me about warfarin", "What is
+    Humira?") is answered with what the product is for: its Indications or Uses, not whichever passage the name
+    alone happens to rank first (a Stop-use panel, a Do-not-use line)."""
+    if not products:
+        return []
+    named = {t for name, product in snap.products.items() if product in products for t in stem_tokens(name)}
+    named |= {t for p in products for t in stem_tokens(p)}
+    if set(stem_tokens(question)) - question_words() - named:
+        return []
+    return [i for i in INTENTS if i.name == "indications"]
 
 
 def _other_formulations(question: str, snap: Snapshot, products: list[str]) -> set[str]:

@@ -275,3 +275,13 @@ def test_how_much_is_too_much_is_answered_from_the_directions_panel(assistant, q
     assert answer.citations[0].section == "Drug Facts > Directions", [c.section for c in answer.citations]
     by_id = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
     assert by_id[answer.citations[0].document_id] == product
+
+
+@pytest.mark.parametrize("question, section", [("ibuprofen?", "Drug Facts > Uses"),
+                                               ("Tell me about lisinopril", "INDICATIONS")])
+def test_a_message_that_names_only_a_product_is_answered_with_what_it_is_for(assistant, question, section):
+    # Before: "ibuprofen?" quoted whichever passage the name ranked first (the Stop-use panel), and "Tell me about
+    # warfarin" was refused, "me" being its one key term (bm25s's English stop words keep personal pronouns).
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    assert section in (answer.citations[0].section or ""), [c.section for c in answer.citations]
