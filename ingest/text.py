@@ -175,8 +175,10 @@ def _block_widths(lines: list) -> list[int]:
 
 def _short_in_block(length: int, widest: int, share: float = 0.6, width: int = 50) -> bool:
     """Does a line end well short of its block's longest line (a wrapped sentence fills the column, a list item
-    does not)? Blocks narrower than `width` are left alone. Hand-set: bench/RESULTS.md, "Drug Facts items"."""
-    return widest >= width and length < share * widest
+    does not)? A block narrower than `width` is measured against `width`: a passage of one short Drug Facts panel
+    ("Stop use and ask a doctor if / you feel faint or vomit blood / ringing in the ears ...") holds no full-width
+    line, yet its items are items. Hand-set: bench/RESULTS.md, "Drug Facts items"."""
+    return length < share * max(widest, width)
 
 
 def _starts_item(line: str) -> bool:
