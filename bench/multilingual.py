@@ -69,8 +69,8 @@ def main() -> None:
                 first += bool(ans.citations) and ans.citations[0].document_id in docs
                 if args.by_origin and split == "test":
                     origin = "new" if r["id"].startswith("ml-new") else "golden"
-                    by_origin[(lang, origin)] = [x + y for x, y in zip(by_origin.get((lang, origin), [0, 0]),
-                                                                       (1, found), strict=True)]
+                    counts = by_origin.setdefault((lang, origin), [0, 0])
+                    counts[0], counts[1] = counts[0] + 1, counts[1] + found
             lat.sort()
             print(f"| {lang} | {split} | {n} | {hit / n:.3f} | {answered}/{n} | {first / n:.3f} | "
                   f"{lat[len(lat) // 2]:.0f} |")

@@ -117,10 +117,14 @@ def only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:
     etanercept?", whose every word is the intent's own)? Then the label's structure is the only signal there is: the
     text of that section seldom repeats the words."""
     vouched = vouched_stems(intents)
-    named = {t for name in snap.products for t in stem_tokens(name)}
+    return bool(intents) and all(t in vouched for t in asked_terms(query, snap))
+
+
+def asked_terms(query: str, snap: Snapshot) -> list[str]:
+    """The stems of what a question asks about: neither the products it names nor its question words."""
+    named = snap.product_stems
     asking = question_words()
-    rest = [t for t in stem_tokens(query) if t not in asking and t not in named]
-    return bool(intents) and all(t in vouched for t in rest)
+    return [t for t in stem_tokens(query) if t not in asking and t not in named]
 
 
 def _filtering(f: Filters) -> bool:

@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering.evidence import Evidence
-from assistant.answering.retrieval import Filters, Snapshot
+from assistant.answering.retrieval import Filters, Snapshot, asked_terms
 from assistant.question import offlabel, small_talk
 from assistant.question import products as drug_names
 from assistant.question.intents import INTENTS, formulation_filter, intents_of
-from assistant.question.terms import question_words, stem_tokens
 
 
 @dataclass
@@ -121,11 +120,7 @@ def _overview(question: str, products: list[str], snap: Snapshot) -> list:
     """A message that names a product and asks nothing more ("ibuprofen?", "Tell me about warfarin", "What is
     Humira?") is answered with what the product is for: its Indications or Uses, not whichever passage the name
     alone happens to rank first (a Stop-use panel, a Do-not-use line)."""
-    if not products:
-        return []
-    named = {t for name, product in snap.products.items() if product in products for t in stem_tokens(name)}
-    named |= {t for p in products for t in stem_tokens(p)}
-    if set(stem_tokens(question)) - question_words() - named:
+    if not products or asked_terms(question, snap):
         return []
     return [i for i in INTENTS if i.name == "indications"]
 

@@ -205,6 +205,8 @@ class Snapshot:
                 self.products[d["product"]] = d["product"]
                 for a in d["aliases"]:
                     self.products[a] = d["product"]
+        # The stems of every product name and alias: never what a question asks about (retrieval.asked_terms).
+        self.product_stems = frozenset(t for name in self.products for t in stem_tokens(name))
         self._indications: dict[str, str] = {}
         # Words of the store's own text: a word spelt as the content spells it is not a misspelt product name.
         # From the segments that hold live passages (recorded at ingest), plus the words of the other passages;
