@@ -150,6 +150,9 @@ class Assistant:
             asked = pivot or asked  # the English words the English sources are searched and read with
         scope = decide(asked, snap, product, audience, source_type)
         scope.language, scope.original = lang, question
+        if not (scope.refusal or resolution.changed) and followup.dangling(asked, snap.products_in, snap.products):
+            scope.refusal = "A follow-up with no earlier question to continue."
+            scope.reply = followup.ask_back(scope.mentioned)
         if lang in language.CJK and (self.crosslingual is None or not self.crosslingual.available()):
             scope.refusal = ("Questions in this language are answered from the multilingual index, which this store "
                              "does not have: ingest with MEDINFO_MULTILINGUAL=1 (medinfo ingest --multilingual) and "
@@ -419,3 +422,4 @@ def _flags(question: str, scope: Scope, redaction: privacy.Redaction) -> Flags:
         details["redacted"] = redaction.kinds
     return Flags(adverse_event=bool(signals["adverse_event"]), product_complaint=bool(signals["product_complaint"]),
                  off_label=bool(scope.off_label), personal_data_redacted=redaction.redacted, details=details)
+

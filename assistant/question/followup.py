@@ -29,9 +29,12 @@ POPULATION = re.compile(
     r"failure|insufficiency)|(?:patients\s+)?on\s+(?:hemo|haemo)?dialysis|(?:hemo|haemo)?dialysis(?:\s+patients)?)"
     r"\b", re.I)
 # Words that only connect a follow-up to what came before ("and", "what about", "how about", "also").
-CONNECTIVE = {"and", "what", "about", "how", "also", "then", "so", "ok", "okay", "in", "for", "with", "the", "a",
+CONNECTIVE = {"and", "or", "maybe", "perhaps", "instead", "what", "about", "how", "also", "then", "so", "ok", "okay",
+              "in", "for", "with", "the", "a",
               "an", "?", "it", "its", "this", "that", "same", "case", "there", "those", "these", "them", "too",
               "patients", "patient", "please", "thanks", "drug", "medicine", "medication", "one"}
+# How a message that only continues an earlier one opens ("Or maybe ibuprofen?", "And in the elderly?").
+OPENER = re.compile(r"^\W*(?:and|or|also|then|so|but|instead|what\s+about|how\s+about)\b", re.I)
 PRONOUN = re.compile(r"\b(?:this|that|the)\s+(?:drug|medicine|medication|product)\b|\b(?:it|its)\b", re.I)
 
 
@@ -60,6 +63,23 @@ def _content_stems(text: str) -> set[str]:
     text = POPULATION.sub(" ", text)
     stems = set(stem_tokens(text)) - question_words()
     return stems - set(stem_tokens(" ".join(CONNECTIVE)))
+
+
+def dangling(raw: str, products_in: Callable[[str], list[str]], names: dict[str, str] | None = None) -> bool:
+    """A message that opens as a continuation and asks nothing of its own ("Or maybe ibuprofen?", "and in the
+    elderly?"): with no earlier turn to continue, it is not a question yet."""
+    if not OPENER.match(raw):
+        return False
+    product_words = {s for p in products_in(raw) for s in stem_tokens(_display(p, names, raw))}
+    return not (_content_stems(raw) - product_words)
+
+
+def ask_back(products: list[str]) -> str:
+    """The reply to a dangling message: what it asks is not known yet."""
+    about = f"about {' and '.join(products)} " if products else ""
+    return (f"Which information {about}do you need? This message reads as a follow-up, but there is no earlier "
+            "question in this conversation to continue. Ask the whole question (for example about the dose, side "
+            "effects, interactions or use in pregnancy) and the answer will cite its sources.")
 
 
 def resolve(raw: str, history: list[Turn], products_in: Callable[[str], list[str]],

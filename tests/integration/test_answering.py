@@ -285,3 +285,15 @@ def test_a_message_that_names_only_a_product_is_answered_with_what_it_is_for(ass
     answer = assistant.ask(question)
     assert answer.status == "answered", answer.explanation
     assert section in (answer.citations[0].section or ""), [c.section for c in answer.citations]
+
+
+def test_a_continuation_without_an_earlier_question_is_asked_back_and_with_one_is_resolved(assistant):
+    # Before: "Or maybe ibuprofen?" as a first message was answered from the Uses panel, as if it asked what
+    # ibuprofen is for; "and in the elderly?" was searched as it stands.
+    for message, about in (("Or maybe ibuprofen?", "about ibuprofen"), ("and in the elderly?", "Which information")):
+        answer = assistant.ask(message)
+        assert answer.status == "insufficient_evidence" and not answer.citations, answer.answer
+        assert about in answer.answer and "no earlier question" in answer.answer
+    answer = assistant.ask("Or maybe ibuprofen?", history=["How much Tylenol can I take in a day?"])
+    assert answer.resolved_question == "How much ibuprofen can I take in a day?"
+    assert answer.status == "answered" and answer.citations

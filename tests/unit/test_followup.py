@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.question.followup import check, replay
+from assistant.question.followup import check, dangling, replay
 
 NAMES = {"warfarin": "warfarin", "coumadin": "warfarin", "metformin": "metformin", "glucophage": "metformin",
          "lisinopril": "lisinopril"}
@@ -56,3 +56,17 @@ def test_an_llm_proposal_about_another_product_is_overruled_by_the_rules():
                  products_in, NAMES).question == "What is the starting dose of warfarin in the elderly?"
     assert check("What starting dose of warfarin suits elderly patients?", "and in the elderly?", turns,
                  products_in, NAMES).question == "What starting dose of warfarin suits elderly patients?"
+
+
+def test_or_maybe_another_product_keeps_the_topic():
+    turns = ("What is the usual dose of Coumadin?", "Or maybe metformin?", "Or perhaps lisinopril instead?")
+    assert resolved(*turns)[1:] == ["What is the usual dose of metformin?", "What is the usual dose of lisinopril?"]
+
+
+def test_a_continuation_that_asks_nothing_is_dangling_and_a_question_is_not():
+    for message in ("Or maybe metformin?", "and in the elderly?", "What about children?", "How about Glucophage?",
+                    "And warfarin?"):
+        assert dangling(message, products_in, NAMES), message
+    for message in ("metformin?", "What about the dose of warfarin in the elderly?",
+                    "And what are the side effects of metformin?", "Is warfarin safe in the elderly?"):
+        assert not dangling(message, products_in, NAMES), message
