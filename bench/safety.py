@@ -1,6 +1,9 @@
 """Recall and precision of the adverse-event and product-complaint signals on the labelled set.
 
-    .venv/bin/python bench/safety.py [-v]   (eval/golden/safety*.jsonl)
+    .venv/bin/python bench/safety.py [-v] [--show-held-out]   (eval/golden/safety*.jsonl)
+
+-v prints the misclassified messages of the sets rules were written against; those of the held-out sets
+(HELD_OUT) only with --show-held-out, so that reading a tuning run's output does not read the test items.
 """
 from __future__ import annotations
 
@@ -46,7 +49,10 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
          "safety_holdout6.jsonl": "written 2026-12-01 (issue 11) without running the rules on it first; never tuned",
          "safety_consumer.jsonl dev": "K-QA patient messages naming a drug, labelled 2026-12-02; the advice rule was "
                                       "written against this half",
-         "safety_consumer.jsonl test": "the other half (split by a hash of the text); not read while writing it"}
+         "safety_consumer.jsonl test": "the other half (split by a hash of the text); not read while writing it. "
+                                       "Its misclassified messages were printed by -v once, on 2026-12-03, and read; "
+                                       "no rule was changed after that"}
+HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test"}
 
 
 def main() -> None:
@@ -58,7 +64,7 @@ def main() -> None:
         items = [i for i in items if not split or i.get("split") == split]
         print(f"== {name} ({NOTES[name]})")
         for kind in ("adverse_event", "product_complaint"):
-            s = score(items, kind, verbose="-v" in sys.argv)
+            s = score(items, kind, verbose="-v" in sys.argv and (name not in HELD_OUT or "--show-held-out" in sys.argv))
             fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
             print(f"{kind}: {s['positives']} positives of {s['n']}; recall {fmt(s['recall'])}, precision "
                   f"{fmt(s['precision'])} (tp {s['tp']}, fp {s['fp']}, fn {s['fn']}; false alarms "
