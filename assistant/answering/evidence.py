@@ -291,15 +291,27 @@ _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactatio
 
 
 def _direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[Evidence]:
-    """A dose question is answered by a dose: when the best sentence states none and one nearly as good (score
-    within the margin, same kind of source) does, that one leads."""
-    if len(chosen) < 2 or not any(i.name == "dosing" for i in intents) or DOSE_UNIT.search(chosen[0].display):
+    """A dose question is answered by a dose, and for the patients it names: among the sentences nearly as good as
+    the best (score within the margin, same kind of source), one stating a dose leads; among those, when the
+    question names no population, one for the general population leads before a side case (children, the elderly,
+    renal or hepatic impairment, pregnancy), whether its text or its heading says so."""
+    asked = {i.name for i in intents}
+    if len(chosen) < 2 or "dosing" not in asked:
         return chosen
+    general = not asked & set(_SPECIAL)
     lead = chosen[0]
-    for ev in chosen[1:]:
-        if ev.passage.kind == lead.passage.kind and ev.score >= margin * lead.score and DOSE_UNIT.search(ev.display):
-            return [ev] + [e for e in chosen if e is not ev]
-    return chosen
+    near = [e for e in chosen if e is lead or (e.passage.kind == lead.passage.kind and e.score >= margin * lead.score)]
+    best = min(near, key=lambda e: (not DOSE_UNIT.search(e.display), general and _special(e)))
+    return chosen if best is lead else [best] + [e for e in chosen if e is not best]
+
+
+_SPECIAL = ("pediatric", "geriatric", "renal", "hepatic", "pregnancy", "lactation")
+
+
+def _special(ev: Evidence) -> bool:
+    """Is this sentence about a special population, by its words or its heading?"""
+    return any(i.name in _SPECIAL and (i.question.search(ev.display) or i.section.search(ev.section or ""))
+               for i in INTENTS)
 
 
 def _about_else(text: str, intents: list) -> bool:
