@@ -10,7 +10,8 @@ PEDIATRIC = ("2.3 Pediatric Patients", "In pediatric patients 6 to 16 years of a
              "0.1 mg/kg once daily.")
 ADULT = ("2.1 Hypertension", "The recommended starting dosage in adults is 20 mg once daily.")
 GENERAL = ("2.1 Hypertension", "Adjust the dosage according to blood pressure response.")
-RENAL = ("2.4 Dosage in Renal Impairment", "No dosage adjustment is needed when creatinine clearance is above 30 mL/min.")
+RENAL = ("2.4 Dosage in Renal Impairment",
+         "No dosage adjustment is needed when creatinine clearance is above 30 mL/min.")
 
 
 def evidence(*sentences: tuple[str, str]) -> list[Evidence]:
