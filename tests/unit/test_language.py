@@ -58,3 +58,13 @@ def test_administration_and_pharmacokinetic_words_reach_the_english_search():
     assert {"amoxicillin", "food"} <= set(pivot("아목시실린은 음식과 상관없이 복용할 수 있습니까?").split())
     swallow = pivot("アトルバスタチンはそのまま飲み込む必要がありますか？")
     assert {"atorvastatin", "swallowed", "whole"} <= set(swallow.split())
+
+
+def test_the_words_of_the_labels_section_headings_reach_the_english_search():
+    # Headings of the bundled labels (12.x Microbiology, 13.1 Carcinogenesis..., 1.x Pyelonephritis): one question
+    # per script, written for this test.
+    cases = {"シプロフロキサシンは腎盂腎炎に使えますか？": "pyelonephritis",
+             "阿托伐他汀有致癌性研究吗？": "carcinogenesis",
+             "아목시실린에 대한 세균 내성은 어떻습니까?": "resistance"}
+    for question, word in cases.items():
+        assert word in pivot(question).split(), (question, pivot(question))
