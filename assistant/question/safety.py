@@ -61,7 +61,7 @@ SPECIFIC_PERSON = re.compile(
     r"(?:the )?(?:baby|mother|newborn|infant)|"
     r"(?:a|the) (?:man|woman|boy|girl|baby|infant|resident|teenager|toddler|patient) (?:who|on|taking|with|was|is|"
     r"had|has))\b", re.I)
-HYPOTHETICAL = re.compile(r"\b(?:what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she)\b[^.?]*?\b"
+HYPOTHETICAL = re.compile(r"\b(?:what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she|i|we|you|they)\b[^.?]*?\b"
                           r"(?:develops?|gets?|has|experiences?|misses|forgets|takes|stops)|can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
                           r"risk of|how common|how often|is it (?:common|normal)|what are the (?:side effects|"
                           r"adverse)|does \w+ cause|do \w+ cause|likely to)", re.I)
@@ -110,7 +110,7 @@ LOT = re.compile(r"\b(?:lot|batch)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z
 # Patient messages ask "Can I take Advil for the headache?" far more often than they report (eval/golden/
 # safety_consumer.jsonl: K-QA messages naming a drug).
 ASKS = re.compile(
-    r"(?:^|[.?!]\s+|\b(?:so|ok|okay|and|also|or|but|just|then|well)\s+|-\s+)(?:can|could|should|would|will|may|might|"
+    r"(?:^|[.?!;]\s+|\b(?:so|ok|okay|and|also|or|but|just|then|well)\s+|-\s+)(?:can|could|should|would|will|may|might|"
     r"shall|is|are|am|do|does|how|what|which|when|where|why|who|whats)\b|"
     r"\b(?:(?:can|could|should|may|might|would|will|do|shall)\s+(?:i|we|he|she|they|my \w+)\s+(?:\w+\s+)?(?:take|"
     r"taking|use|using|give|giving|do|continue|stop|start|starting|replace|switch|get|try|have|be taking|wait|"
@@ -120,16 +120,21 @@ ASKS = re.compile(
     r"(?:anything|another|any other|other|a better|something)|(?:would|could) you recommend|tell me|what (?:should|"
     r"can) i|when (?:should|can|do) i|best time)\b", re.I)
 # "Is it normal for nystatin to not take care of the infection?": a lack of effect is reported, however asked.
-LACK_OF_EFFECT = re.compile(r"\b(?:not|n'?t) (?:take care of|work(?:ing|ed)?|help(?:ing|ed)?|doing anything)\b|"
+LACK_OF_EFFECT = re.compile(r"(?:\bnot|n'?t) (?:take care of|work(?:ing|ed)?|help(?:ing|ed)?|doing anything|touch\w*)\b|"
                             r"\b(?:stopped|no longer) work\w*", re.I)
-# An event word that names why the drug is taken ("for the pain", "help with swelling") is the indication.
-INDICATION = re.compile(r"\b(?:for|with|help\w*|reduc\w*|reliev\w*|treat\w*|against|ease|because of)\s+(?:\w+\s+){0,3}$",
-                        re.I)
+# An event word that names why the drug is taken ("for the pain", "help with swelling", "because the infection is
+# severe", "when I start feeling the headache") is the indication; not after a drug was stopped or switched
+# ("stopped it because my lips swelled").
+INDICATION = re.compile(r"\b(?:for|with|help\w*|reduc\w*|reliev\w*|treat\w*|against|ease|because(?: of)?|when (?:i|you|"
+                        r"he|she|we|they) (?:start\w* |begin\w* |first )?(?:feel\w*|get\w*|have|experienc\w*))\s+"
+                        r"(?:\w+\s+){0,3}$", re.I)
+STOPPED = re.compile(r"\b(?:stop\w*|quit|discontinu\w*|switch\w*|came off|taken off)\b[^.?!]*$", re.I)
 NARRATIVE = re.compile(
     r"\b(?:developed|experienced|experiencing|noticed|noticing|broke out|ended up|was (?:hospitali[sz]ed|admitted|found|"
     r"rushed)|fainted|collapsed|became|turned|swallowed|ingested|drank|ate|mixed up|mix-up|keeps|kept|has been|"
     r"have been|'s been|'ve been|went up|rose|dropped|fell|gone|got \w+|is having|was having|now has|began|"
-    r"suffered|suffering|reported|complain\w*|presented|came in|died|passed away|really)\b", re.I)
+    r"suffered|suffering|reported|complain\w*|presented|came in|died|passed away|really|"
+    r"since (?:i|he|she|we|they|my \w+) (?:started|began|switched|went on))\b", re.I)
 
 BODY = (r"tongue|urine|ears?|skin|eyes?|stools?|heart|liver|kidneys?|legs?|feet|foot|ankles?|heels?|chest|stomach|"
         r"belly|abdomen|head|mouth|lips?|face|hair|nails?|joints?|muscles?|vision|sight|hearing|weight|sleep|mood|"
@@ -142,14 +147,37 @@ EVENT_CUES = re.compile(
     r"born with|already on it|twice the|too much|double (?:dose|anticoagulation|\w+)|extra (?:dose|tablet))\b", re.I)
 
 
-def _events(text: str, indications: bool = True) -> list[str]:
-    """Event terms that are not negated (nor, with indications=False, the reason the drug is taken)."""
+# A clause before the first drug named that says nothing of a drug ("My knee has been swollen for a week after a
+# fall; is Advil or Tylenol better?", "I have a sinus infection; would ...") states the condition asked about.
+DRUG_LINK = re.compile(r"\b(?:since|after (?:starting|taking|using|switching|the|my|his|her|it|them|a dose|each)|start\w*|"
+                       r"began|took|taking|using|pills?|tablets?|capsules?|medic\w*|doses?|drugs?|prescri\w*)\b", re.I)
+
+
+def _condition_spans(text: str, products: list[str]) -> list[tuple[int, int]]:
+    low = text.lower()
+    first = min((i for i in (low.find(p.lower()) for p in products) if i >= 0), default=-1)
+    if first <= 0:
+        return []
+    spans, start = [], 0
+    for m in re.finditer(r"[;,.:!?]|\s-\s", text[:first]):
+        clause = text[start:m.start()]
+        if clause.strip() and not DRUG_LINK.search(clause):
+            spans.append((start, m.start()))
+        start = m.end()
+    return spans
+
+
+def _events(text: str, indications: bool = True, products: list[str] | None = None) -> list[str]:
+    """Event terms that are not negated (nor, with indications=False, the reason the drug is taken: named as
+    such, or in a clause before any drug that says nothing of one)."""
     found = []
     negated_spans = [m.span() for m in NEGATION_SCOPE.finditer(text)]
+    conditions = [] if indications else _condition_spans(text, products or [])
     for m in re.finditer(rf"\b(?:{SYMPTOMS})\b", text, re.I):
         if any(s <= m.start() < e for s, e in negated_spans):
             continue
-        if not indications and INDICATION.search(text[:m.start()]):
+        if not indications and ((INDICATION.search(text[:m.start()]) and not STOPPED.search(text[:m.start()]))
+                                or any(s <= m.start() < e for s, e in conditions)):
             continue
         found.append(m.group(0).lower())
     for m in EVENT_CUES.finditer(text):
@@ -165,10 +193,10 @@ def analyse(question: str, known_products: list[str]) -> dict:
     received = datetime.now(UTC).isoformat(timespec="seconds")
     out: dict = {"adverse_event": None, "product_complaint": None}
     events = _events(text)
-    occurrence = bool(OCCURRENCE.search(text) or TEMPORAL.search(text))
+    occurrence = bool(OCCURRENCE.search(text) or TEMPORAL.search(text) or LACK_OF_EFFECT.search(text))
     hypothetical = bool(HYPOTHETICAL.search(text)) and not re.search(
-        r"\b(?:my|our|this|a \d+|[Hh]e|[Ss]he)\b[^.?]{0,40}\b(?:developed|had|has had|experienced|was|is having)\b",
-        text) and not LACK_OF_EFFECT.search(text)
+        r"\b(?:my|our|this|an? \d+|he|she)\b[^.?]{0,40}\b(?:developed|had|has had|experienced|was|is having|became|"
+        r"turned|began|broke out|presented|noticed)\b", text, re.I) and not LACK_OF_EFFECT.search(text)
     patient = bool(PATIENT.search(text))
     specific = bool(SPECIFIC_PERSON.search(text))
     strong = bool(STRONG_OCCURRENCE.search(text))
@@ -178,10 +206,15 @@ def analyse(question: str, known_products: list[str]) -> dict:
     # question is general, hypothetical, or says nothing went wrong; event words are extracted, not required.
     reassured = bool(TOLERATED.search(text) or NEGATION_SCOPE.search(text)) and not events \
         and not LACK_OF_EFFECT.search(text)
-    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False) and not NARRATIVE.search(text) \
-        and not LACK_OF_EFFECT.search(text)
+    conditions = _condition_spans(text, products)
+    narrated = any(not any(s <= m.start() < e for s, e in conditions) for m in NARRATIVE.finditer(text))
+    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False, products=products) \
+        and not narrated and not LACK_OF_EFFECT.search(text)
+    # A defect of the product itself ("the seal was broken", "the tablets are crumbling") with no event and no lack
+    # of effect is a product complaint, not an adverse event.
+    defect_only = bool(DEFECT.search(text)) and not events and not LACK_OF_EFFECT.search(text)
     if products and (specific or occurrence or strong) and not hypothetical and not general and not reassured \
-            and not asks_only:
+            and not asks_only and not defect_only:
         serious = sorted({m.group(0).lower() for m in SERIOUS.finditer(text)})
         timing = [m.group(0) for m in TIMING.finditer(text)]
         out["adverse_event"] = {

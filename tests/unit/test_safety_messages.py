@@ -27,6 +27,12 @@ def flagged(question: str) -> bool:
     "Should i take motrin for the swelling?",
     "Since I took Fioricet about an hour ago, can I take ibuprofen?",
     "I started taking lisinopril yesterday. Should my blood pressure be normal by now?",
+    # the condition asked about, stated before any drug (2026-12-03)
+    "My ankle has been sore for days after a long hike; would Motrin or Tylenol help more?",
+    "I have a chest cold and a cough, so is amoxicillin the right choice?",
+    # a hypothetical about oneself; a question after a semicolon
+    "What do I do if I get hives while on amoxicillin?",
+    "I take metformin with dinner; would breakfast be better?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -37,9 +43,24 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "Since I started atorvastatin my legs hurt all the time. Is that normal?",
     "I have used nystatin for two weeks and it is not working on my thrush. Is that normal?",
     "I was given ibuprofen instead of acetaminophen at the pharmacy and took it for a week.",
+    # a lack of effect in a contraction; a case the person narrates before asking "could it be the drug?"
+    "Tylenol doesn't touch my back pain anymore, even two tablets at a time.",
+    "An 82-year-old on cipro turned confused and restless yesterday; could the drug be the cause?",
+    "My stomach has burned every day since I started taking ibuprofen; is that normal?",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
+
+
+@pytest.mark.parametrize("question", [
+    "The cap of my Lipitor bottle was cracked when it arrived.",
+    "The amoxicillin capsules in the new box are discoloured.",
+])
+def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
+    q = question.lower()
+    known = [p for p, brands in BUNDLED.items() if any(n in q for n in [p, *brands])]
+    out = analyse(question, known)
+    assert out["adverse_event"] is None and out["product_complaint"] is not None
 
 
 def test_false_alarms_on_patient_messages_and_recall_on_every_labelled_set():
