@@ -53,14 +53,17 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
                                        "Its misclassified messages were printed by -v once, on 2026-12-03, and read; "
                                        "no rule was changed after that",
          "safety_holdout7.jsonl": "42 messages written 2026-12-03 (tenth session), labelled before the rules were "
-                                  "run on them and before that session's rule change; measured once, after it"}
-HELD_OUT = {"safety_holdout6.jsonl", "safety_holdout7.jsonl", "safety_consumer.jsonl test"}
+                                  "run on them and before that session's rule change; measured once, after it "
+                                  "(AE recall 0.875, false alarms 7/26, PC recall 3/4); one round of fixes followed",
+         "safety_holdout8.jsonl": "36 messages written 2026-12-03 after holdout7's round of fixes, labelled before "
+                                  "any rule was run on them; never tuned"}
+HELD_OUT = {"safety_holdout6.jsonl", "safety_holdout8.jsonl", "safety_consumer.jsonl test"}
 
 
 def main() -> None:
     for name in ("safety.jsonl", "safety_holdout.jsonl", "safety_holdout2.jsonl", "safety_holdout3.jsonl",
                  "safety_holdout4.jsonl", "safety_holdout5.jsonl", "safety_holdout6.jsonl",
-                 "safety_holdout7.jsonl", "safety_consumer.jsonl dev", "safety_consumer.jsonl test"):
+                 "safety_holdout7.jsonl", "safety_holdout8.jsonl", "safety_consumer.jsonl dev", "safety_consumer.jsonl test"):
         path, _, split = name.partition(" ")
         items = [json.loads(x) for x in (ROOT / "eval/golden" / path).read_text().splitlines() if x]
         items = [i for i in items if not split or i.get("split") == split]
