@@ -422,4 +422,3 @@ def _flags(question: str, scope: Scope, redaction: privacy.Redaction) -> Flags:
         details["redacted"] = redaction.kinds
     return Flags(adverse_event=bool(signals["adverse_event"]), product_complaint=bool(signals["product_complaint"]),
                  off_label=bool(scope.off_label), personal_data_redacted=redaction.redacted, details=details)
-
