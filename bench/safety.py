@@ -63,7 +63,8 @@ HELD_OUT = {"safety_holdout6.jsonl", "safety_holdout8.jsonl", "safety_consumer.j
 def main() -> None:
     for name in ("safety.jsonl", "safety_holdout.jsonl", "safety_holdout2.jsonl", "safety_holdout3.jsonl",
                  "safety_holdout4.jsonl", "safety_holdout5.jsonl", "safety_holdout6.jsonl",
-                 "safety_holdout7.jsonl", "safety_holdout8.jsonl", "safety_consumer.jsonl dev", "safety_consumer.jsonl test"):
+                 "safety_holdout7.jsonl", "safety_holdout8.jsonl", "safety_consumer.jsonl dev",
+                 "safety_consumer.jsonl test"):
         path, _, split = name.partition(" ")
         items = [json.loads(x) for x in (ROOT / "eval/golden" / path).read_text().splitlines() if x]
         items = [i for i in items if not split or i.get("split") == split]
