@@ -56,8 +56,9 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
                                   "run on them and before that session's rule change; measured once, after it "
                                   "(AE recall 0.875, false alarms 7/26, PC recall 3/4); one round of fixes followed",
          "safety_holdout8.jsonl": "36 messages written 2026-12-03 after holdout7's round of fixes, labelled before "
-                                  "any rule was run on them; never tuned"}
-HELD_OUT = {"safety_holdout6.jsonl", "safety_holdout8.jsonl", "safety_consumer.jsonl test"}
+                                  "any rule was run on them; measured once (AE recall 12/12, false alarms 1/24, "
+                                  "complaint recall 1/3); then one round of complaint-vocabulary fixes"}
+HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test"}
 
 
 def main() -> None:

@@ -91,9 +91,12 @@ DEFECT = re.compile(
     r"foreign (?:object|particle|matter|body)|particles?|specks?|mou?ld\w*|contaminat\w*|tamper\w*|seal (?:was |is )?"
     r"(?:broken|missing|open)|damaged|leak\w*|empty (?:capsule|bottle|blister)s?|missing (?:tablets?|pills?)|"
     r"wrong (?:tablets?|pills?|strength|label)|mislabel\w*|label(?:l?ed)? (?:wrong|incorrect\w*)|counterfeit|fake|"
-    r"expired|lot (?:number|no\.?|#)|batch (?:number|no\.?)|didn'?t dissolve|does(?:n'?t| not) dissolve|"
+    r"expired|lot (?:number|no\.?|#)|batch (?:number|no\.?)|(?:did|does|would|will|could)(?:n'?t| not) dissolve|"
+    r"gritty|grainy|(?:piece|bit|fragment|shard)s? of (?:plastic|glass|metal|paper|foil|wood|rubber)|"
     r"stuck together|melted|sticky|powdery|cap (?:was )?(?:broken|loose)|blister pack (?:was )?(?:empty|torn)|"
-    r"label+ed [^.?!]{0,25} but (?:it )?contain\w*|contained the wrong \w+)\b",
+    r"label+ed [^.?!]{0,25} but (?:it )?contain\w*|contained the wrong \w+|"
+    r"label+ed [^.?!]{0,25} but (?:the )?(?:tablets?|pills?|capsules?|caplets?|it|they)\b[^.?!]{0,30}"
+    r"(?:are|is|were|was|look)\b)\b",
     re.I)
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple of)"
 TIMING = re.compile(

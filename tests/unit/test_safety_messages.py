@@ -55,6 +55,10 @@ def test_something_that_happened_is_a_report_however_it_is_asked(question):
 @pytest.mark.parametrize("question", [
     "The cap of my Lipitor bottle was cracked when it arrived.",
     "The amoxicillin capsules in the new box are discoloured.",
+    # a label that does not match the contents, a foreign body, a powder that does not dissolve (2026-12-03)
+    "The lisinopril bottle is labeled 20 mg but the tablets look like the 10 mg ones.",
+    "I found a tiny shard of glass in my metformin bottle.",
+    "The amoxicillin powder wouldn't dissolve in the water.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
