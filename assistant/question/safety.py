@@ -157,6 +157,7 @@ DRUG_LINK = re.compile(r"\b(?:since|after (?:starting|taking|using|switching|the
 
 
 def _condition_spans(text: str, products: list[str]) -> list[tuple[int, int]]:
+    """The clauses before the first product named that say nothing of a drug (see DRUG_LINK)."""
     low = text.lower()
     first = min((i for i in (low.find(p.lower()) for p in products) if i >= 0), default=-1)
     if first <= 0:
@@ -170,12 +171,12 @@ def _condition_spans(text: str, products: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _events(text: str, indications: bool = True, products: list[str] | None = None) -> list[str]:
+def _events(text: str, indications: bool = True, conditions: list[tuple[int, int]] | None = None) -> list[str]:
     """Event terms that are not negated (nor, with indications=False, the reason the drug is taken: named as
-    such, or in a clause before any drug that says nothing of one)."""
+    such, or inside one of the `conditions` spans)."""
     found = []
     negated_spans = [m.span() for m in NEGATION_SCOPE.finditer(text)]
-    conditions = [] if indications else _condition_spans(text, products or [])
+    conditions = [] if indications else (conditions or [])
     for m in re.finditer(rf"\b(?:{SYMPTOMS})\b", text, re.I):
         if any(s <= m.start() < e for s, e in negated_spans):
             continue
@@ -211,7 +212,7 @@ def analyse(question: str, known_products: list[str]) -> dict:
         and not LACK_OF_EFFECT.search(text)
     conditions = _condition_spans(text, products)
     narrated = any(not any(s <= m.start() < e for s, e in conditions) for m in NARRATIVE.finditer(text))
-    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False, products=products) \
+    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False, conditions=conditions) \
         and not narrated and not LACK_OF_EFFECT.search(text)
     # A defect of the product itself ("the seal was broken", "the tablets are crumbling") with no event and no lack
     # of effect is a product complaint, not an adverse event.
