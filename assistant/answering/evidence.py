@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from assistant.answering.retrieval import Hit, Passage, Snapshot
-from assistant.question.intents import INTENTS, section_matches, vouched_stems
+from assistant.question.intents import INTENTS, POPULATIONS, section_matches, vouched_stems
 from assistant.question.terms import question_words, stem_tokens
 from assistant.question.wordlists import groups
 from assistant.settings import Thresholds
@@ -305,7 +305,7 @@ def _direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[
     return chosen if best is lead else [best] + [e for e in chosen if e is not best]
 
 
-_SPECIAL = ("pediatric", "geriatric", "renal", "hepatic", "pregnancy", "lactation")
+_SPECIAL = (*POPULATIONS, "pregnancy", "lactation")  # the populations a dose is qualified by, and pregnancy
 
 
 def _special(ev: Evidence) -> bool:
