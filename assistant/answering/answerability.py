@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answering.evidence import Selection, present
+from assistant.answering.evidence import Selection
+from assistant.answering.key_terms import present
 from assistant.answering.retrieval import Hit, Snapshot, only_intent_words
 from assistant.question.intents import section_matches
 from assistant.question.terms import stem_tokens

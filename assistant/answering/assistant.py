@@ -17,8 +17,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from assistant.answering import answerability, refusal
 from assistant.answering.claims import prune
 from assistant.answering.combine import combine
@@ -29,6 +27,7 @@ from assistant.answering.label_links import difference_notices, locate, printed_
 from assistant.answering.llm import GeneratorUnavailable, suspicious
 from assistant.answering.retrieval import Retriever, Snapshot
 from assistant.answering.scope import Scope, decide
+from assistant.answering.standard_responses import standard_responses_first
 from assistant.answering.verify import Verifier
 from assistant.contract import (
     CONVERSATION_ID,
@@ -47,7 +46,7 @@ from assistant.prompts import template
 from assistant.question import followup, language, parts, privacy
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
-from assistant.question.terms import question_words, stem_tokens
+from assistant.question.terms import stem_tokens
 from assistant.records import ServiceDB
 from assistant.settings import Settings
 from ingest.embedding import Embedder
@@ -368,25 +367,6 @@ class Assistant:
                                  f"{'; '.join(unreviewed)}. Check it before relying on it."]
         return Answer(**base, status="answered", answer=text, citations=citations, claims=kept,
                       removed_claims=removed, notices=notices + selection.notices, flags=Flags())
-
-
-def standard_responses_first(hits: list, scope: Scope, snap: Snapshot) -> list:
-    """A published standard response whose questions (the one it was written for and its variants) hold the
-    words of this question answers first: an approved answer to this very question is what MI teams send. It is
-    found by its questions, whatever the passages' own ranking, and ranks as the best hit did."""
-    asked = set(stem_tokens(scope.question)) - question_words()
-    faq = {d for d, a in snap.attributes.items() if a.get("format") == "faq"}
-    if not asked or not faq or not hits:
-        return hits
-    rows = np.flatnonzero((snap.mask(scope.filters) > 0) & snap.columns.doc.among(faq)).tolist()
-    first = [p for p in (snap.passages[i] for i in rows)
-             if len(asked & set(stem_tokens(p.section))) >= 0.8 * len(asked)]
-    if not first:
-        return hits
-    top = hits[0]
-    ids = {p.chunk_id for p in first}
-    return [type(top)(p, top.score, top.dense, top.lexical, 0, 0) for p in first] + \
-        [h for h in hits if h.passage.chunk_id not in ids]
 
 
 def _generator(s: Settings):

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from assistant.answering.key_terms import key_terms, present
 from assistant.answering.retrieval import Hit, Passage, Snapshot
 from assistant.question.intents import INTENTS, POPULATIONS, section_matches, vouched_stems
-from assistant.question.terms import question_words, stem_tokens
-from assistant.question.wordlists import groups
+from assistant.question.terms import stem_tokens
 from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
 from ingest.text import (
@@ -94,40 +94,6 @@ class Selection:
     @property
     def n_terms(self) -> int:
         return len(self.terms)
-
-
-def _synonyms() -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for group in groups("synonyms.txt"):
-        stems = {t for w in group for t in (stem_tokens(w) or [w])}
-        for t in stems:
-            out.setdefault(t, set()).update(stems)
-    return out
-
-
-_SYN: dict[str, set[str]] | None = None
-
-
-def present(term: str, tokens: set[str]) -> bool:
-    """Is the term, or a synonym of it (question/data/synonyms.txt), among the tokens?"""
-    global _SYN
-    if _SYN is None:
-        _SYN = _synonyms()
-    return term in tokens or bool(_SYN.get(term, set()) & tokens)
-
-
-def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, float]:
-    product_stems = {t for p in products for t in stem_tokens(p)}
-    for name, prod in snap.products.items():
-        if prod in products:
-            product_stems.update(stem_tokens(name))
-    terms = {}
-    asking = question_words()
-    for t in stem_tokens(question):
-        if t in asking or t in product_stems or len(t) < 2:
-            continue
-        terms[t] = snap.idf(t)
-    return terms
 
 
 def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:

@@ -25,6 +25,7 @@ from assistant.answering.passages import ChunkIndex, Passage, PassageTable, live
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
+from assistant.question.spelling import corrected
 from assistant.question.terms import stem_tokens, tokenize
 from ingest.segments import WORD, load_segments
 from ingest.store import Store
@@ -361,6 +362,10 @@ class Snapshot:
 
     def idf(self, token: str) -> float:
         return self.lexical.idf(token)
+
+    def corrected(self, text: str) -> str:
+        """text (lower case) with its misspelt words read as the stored words meant (question/spelling.py)."""
+        return corrected(text, self.vocab_words, lambda w: self.lexical.df((stem_tokens(w) or [w])[0]))
 
     def products_in(self, text: str) -> list[str]:
         """Products named in text, in order: by name or alias, or misspelt (see question.products.misspelt)."""

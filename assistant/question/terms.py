@@ -2,12 +2,12 @@
 stems. The same function tokenises questions, passages and word lists, so they always agree."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from assistant.question.wordlists import words
+from assistant.question.wordlists import lines, words
 from ingest.terms import tokenize
 
-__all__ = ["tokenize", "stem_tokens", "question_words"]
+__all__ = ["tokenize", "stem_tokens", "question_words", "echo_rate"]
 
 
 def stem_tokens(text: str) -> list[str]:
@@ -23,3 +23,20 @@ def _stems(text: str) -> tuple[str, ...]:
 def question_words() -> frozenset[str]:
     """Stems that ask rather than say what is asked about (data/question_words.txt)."""
     return words("question_words.txt")
+
+
+@cache
+def _echo_table() -> tuple[float, dict[str, float]]:
+    rates: dict[str, float] = {}
+    for line in lines("term_echo.tsv"):
+        stem, _n, _k, rate = line.split("\t")
+        rates[stem] = float(rate)
+    return rates.pop("default", 1.0), rates
+
+
+def echo_rate(stem: str) -> float:
+    """How often the answer to a question holding this stem says it too (data/term_echo.tsv, fitted on the dev
+    splits by bench/fit_term_echo.py): low for words that frame a question ("role", "mechanism", "action"), the
+    default for a stem met too seldom to tell (a drug, a gene)."""
+    default, rates = _echo_table()
+    return rates.get(stem, default)

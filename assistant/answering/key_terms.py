@@ -1,0 +1,45 @@
+"""A question's key terms and how they are found in evidence: the question's stems (typos read as the stored words
+meant, see question/spelling.py) less the words that ask and the product's own names, each weighted by its rarity
+in the store (idf) and by how often an answer says it (question/terms.echo_rate); a term is found where it or a
+synonym of it (question/data/synonyms.txt) is.
+"""
+from __future__ import annotations
+
+from assistant.answering.snapshot import Snapshot
+from assistant.question.terms import echo_rate, question_words, stem_tokens
+from assistant.question.wordlists import groups
+
+
+def _synonyms() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for group in groups("synonyms.txt"):
+        stems = {t for w in group for t in (stem_tokens(w) or [w])}
+        for t in stems:
+            out.setdefault(t, set()).update(stems)
+    return out
+
+
+_SYN: dict[str, set[str]] | None = None
+
+
+def present(term: str, tokens: set[str]) -> bool:
+    """Is the term, or a synonym of it (question/data/synonyms.txt), among the tokens?"""
+    global _SYN
+    if _SYN is None:
+        _SYN = _synonyms()
+    return term in tokens or bool(_SYN.get(term, set()) & tokens)
+
+
+def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, float]:
+    product_stems = {t for p in products for t in stem_tokens(p)}
+    for name, prod in snap.products.items():
+        if prod in products:
+            product_stems.update(stem_tokens(name))
+    terms = {}
+    asking = question_words()
+    question = snap.corrected(question)  # "sydrome" is not a term the evidence lacks
+    for t in stem_tokens(question):
+        if t in asking or t in product_stems or len(t) < 2:
+            continue
+        terms[t] = snap.idf(t) * echo_rate(t)  # a word that frames a question weighs less (terms.echo_rate)
+    return terms

@@ -1,0 +1,52 @@
+"""Misspelt words of a question, corrected against the words of the store: "williams sydrome conditon", "is optic
+atrophy ginetic". A word the store never holds weighs most among the key terms (it is the rarest), so one typo
+made the evidence look as if it missed what was asked, and the answer was refused.
+
+Only a word of at least MIN_LENGTH letters that no stored passage holds is corrected, to the stored word at one
+edit (two from LONG letters) whose stem the most passages hold; a word with no such neighbour (a drug or a gene
+the store does not know) stays as it is, so a question about something absent still reads as absent.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+MIN_LENGTH = 6
+LONG = 9
+WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=2)
+def _by_length(vocab: frozenset[str]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for w in vocab:
+        if w.isalpha() and len(w) >= MIN_LENGTH - 1:
+            out.setdefault(len(w), []).append(w)
+    return out
+
+
+def corrected(text: str, vocab: frozenset[str], frequency: Callable[[str], int]) -> str:
+    """text with its misspelt words replaced (lower case). vocab: the stored words (lower case); frequency: how
+    many passages hold a word's stem."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    low = text.lower()
+    if not vocab:
+        return low
+    by_length = _by_length(vocab)
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        if len(word) < MIN_LENGTH or word in vocab:
+            return word
+        edits = 2 if len(word) >= LONG else 1
+        pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in by_length.get(n, [])]
+        near = process.extract(word, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=20)
+        if not near:
+            return word
+        best = min(near, key=lambda c: (c[1], -frequency(c[0]), c[0]))
+        return best[0] if frequency(best[0]) > 0 else word
+
+    return WORD.sub(fix, low)

@@ -1,0 +1,35 @@
+"""What a question is about, as its key terms weigh it: a typo is read as the word meant, and words that frame a
+question ("role", "mechanism") weigh less than what it names, so an answer that names the drug and not the
+frame is not refused. Sentences written here, not taken from any golden or dev set."""
+from __future__ import annotations
+
+from assistant.question.spelling import corrected
+from assistant.question.terms import echo_rate, stem_tokens
+
+STORE_WORDS = frozenset("""hereditary syndrome condition genetic mutations bleeding coming inherited disorder
+pneumonia treatment treatments melanoma pembrolizumab""".split())
+
+
+def _frequency(word: str) -> int:
+    return 5 if word in STORE_WORDS else 0
+
+
+def test_a_misspelt_word_is_read_as_the_stored_word_one_or_two_edits_away():
+    assert corrected("Is Marfan sindrome hereditery?", STORE_WORDS, _frequency) == "is marfan syndrome hereditary?"
+    assert corrected("blood comming out", STORE_WORDS, _frequency) == "blood coming out"
+    assert corrected("pneumonai treatmnet", STORE_WORDS, _frequency) == "pneumonia treatment"
+
+
+def test_a_word_with_no_stored_neighbour_stays_so_an_absent_topic_still_reads_as_absent():
+    q = "Does tebentafusp prolong survival in uveal melanoma?"
+    assert corrected(q, STORE_WORDS, _frequency) == q.lower()
+    # short words are never changed: too many stored words are one edit from them
+    assert corrected("Can a cat get it?", STORE_WORDS, _frequency) == "can a cat get it?"
+
+
+def test_words_that_frame_a_question_weigh_less_than_what_it_names():
+    frame = [echo_rate(stem_tokens(w)[0]) for w in ("role", "mechanism", "action", "involved")]
+    named = [echo_rate(stem_tokens(w)[0]) for w in ("receptor", "mutation", "tebentafusp")]
+    assert max(frame) < min(named), (frame, named)
+    # a word met too seldom in the fitting questions takes the default, whatever it is
+    assert echo_rate("zzqxv") == echo_rate("tebentafusp")
