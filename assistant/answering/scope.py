@@ -16,6 +16,9 @@ from assistant.answering.retrieval import Filters, Snapshot, asked_terms
 from assistant.question import offlabel, small_talk
 from assistant.question import products as drug_names
 from assistant.question.intents import INTENTS, formulation_filter, intents_of
+from assistant.question.terms import question_words, stem_tokens
+
+ANAPHOR = re.compile(r"\b(?:it|its|this|these|they|them|their|he|she|him|his|her)\b", re.I)
 
 
 @dataclass
@@ -54,12 +57,17 @@ class Scope:
 
 def focus(question: str, snap: Snapshot) -> str:
     """The part of a narrative question that asks something: "My patient ... developed a rash after
-    amoxicillin. What does the label say about rash?" -> the last question, plus the products named before."""
+    amoxicillin. What does the label say about rash?" -> the last question, plus the products named before. A last
+    question that points back ("What are its causes?", "Is it hereditary?") or names nearly nothing ("What is the
+    treatment?") keeps the sentence before it, where its subject is."""
     parts = [p for p in re.split(r"(?<=[.!?])\s+", question) if p.strip()]
     asks = [p for p in parts if p.rstrip().endswith("?")]
     if len(parts) < 2 or not asks:
         return question
     last = asks[-1]
+    i = parts.index(last)
+    if i > 0 and (ANAPHOR.search(last) or len(set(stem_tokens(last)) - question_words()) < 2):
+        last = f"{parts[i - 1]} {last}"  # "What is nephrotic syndrome. What are its causes?": its subject is before
     extra = [p for p in snap.products_in(question) if p not in snap.products_in(last)]
     return last + (" " + " ".join(extra) if extra else "")
 

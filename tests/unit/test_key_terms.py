@@ -33,3 +33,23 @@ def test_words_that_frame_a_question_weigh_less_than_what_it_names():
     assert max(frame) < min(named), (frame, named)
     # a word met too seldom in the fitting questions takes the default, whatever it is
     assert echo_rate("zzqxv") == echo_rate("tebentafusp")
+
+
+class _Catalogue:
+    """What focus asks of the store: the catalogue's products named in a text."""
+
+    def products_in(self, text: str) -> list[str]:
+        return ["warfarin"] if "warfarin" in text.lower() else []
+
+
+def test_a_last_question_that_points_back_keeps_the_sentence_that_names_its_subject():
+    from assistant.answering.scope import focus
+
+    snap = _Catalogue()
+    assert focus("Tell me about Marfan syndrome. Is it inherited?", snap) == \
+        "Tell me about Marfan syndrome. Is it inherited?"
+    assert focus("My son was diagnosed with Kawasaki disease last week. What is the treatment?", snap) == \
+        "My son was diagnosed with Kawasaki disease last week. What is the treatment?"
+    # a narrative whose last question says what it asks is narrowed to it, with the product named before
+    assert focus("My patient on warfarin had a fall last month. Which foods change the INR?", snap) == \
+        "Which foods change the INR? warfarin"
