@@ -18,6 +18,7 @@ from assistant.question import products as drug_names
 from assistant.question.intents import INTENTS, formulation_filter, intents_of
 from assistant.question.terms import question_words, stem_tokens
 
+MAX_CONTEXT = 4  # sentences kept before a last question that points back
 ANAPHOR = re.compile(r"\b(?:it|its|this|these|they|them|their|he|she|him|his|her)\b", re.I)
 
 
@@ -67,7 +68,12 @@ def focus(question: str, snap: Snapshot) -> str:
     last = asks[-1]
     i = parts.index(last)
     if i > 0 and (ANAPHOR.search(last) or len(set(stem_tokens(last)) - question_words()) < 2):
-        last = f"{parts[i - 1]} {last}"  # "What is nephrotic syndrome. What are its causes?": its subject is before
+        # "What is nephrotic syndrome. What are its causes?": its subject is before, as far back as the sentences
+        # point back themselves ("My grandson has rubella. He had the vaccine. They live in Mexico. Should we worry?")
+        start = i - 1
+        while start > 0 and ANAPHOR.search(parts[start]) and i - start < MAX_CONTEXT:
+            start -= 1
+        last = " ".join(parts[start:i + 1])
     extra = [p for p in snap.products_in(question) if p not in snap.products_in(last)]
     return last + (" " + " ".join(extra) if extra else "")
 

@@ -50,6 +50,11 @@ def test_a_last_question_that_points_back_keeps_the_sentence_that_names_its_subj
         "Tell me about Marfan syndrome. Is it inherited?"
     assert focus("My son was diagnosed with Kawasaki disease last week. What is the treatment?", snap) == \
         "My son was diagnosed with Kawasaki disease last week. What is the treatment?"
+    # as far back as the sentences point back themselves
+    assert focus("My niece has scarlet fever. She had antibiotics. They live abroad. Should we worry?", snap) == \
+        "My niece has scarlet fever. She had antibiotics. They live abroad. Should we worry?"
+    assert focus("I read a lot. My niece has scarlet fever. Is it contagious?", snap) == \
+        "My niece has scarlet fever. Is it contagious?"
     # a narrative whose last question says what it asks is narrowed to it, with the product named before
     assert focus("My patient on warfarin had a fall last month. Which foods change the INR?", snap) == \
         "Which foods change the INR? warfarin"
