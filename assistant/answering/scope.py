@@ -60,7 +60,7 @@ def focus(question: str, snap: Snapshot) -> str:
     """The part of a narrative question that asks something: "My patient ... developed a rash after
     amoxicillin. What does the label say about rash?" -> the last question, plus the products named before. A last
     question that points back ("What are its causes?", "Is it hereditary?") or names nearly nothing ("What is the
-    treatment?") keeps the sentence before it, where its subject is."""
+    treatment?") keeps the sentences before it, where its subject is, as far back as they point back themselves."""
     parts = [p for p in re.split(r"(?<=[.!?])\s+", question) if p.strip()]
     asks = [p for p in parts if p.rstrip().endswith("?")]
     if len(parts) < 2 or not asks:
