@@ -1,7 +1,7 @@
-"""A question's key terms and how they are found in evidence: the question's stems (typos read as the stored words
-meant, see question/spelling.py) less the words that ask and the product's own names, each weighted by its rarity
-in the store (idf) and by how often an answer says it (question/terms.echo_rate); a term is found where it or a
-synonym of it (question/data/synonyms.txt) is.
+"""A question's key terms and how they are found in evidence: the question's stems (its typos already read as the
+stored words meant, Snapshot.respelt in scope.decide) less the words that ask and the product's own names, each
+weighted by its rarity in the store (idf) and by how often an answer says it (question/terms.echo_rate); a term is
+found where it or a synonym of it (question/data/synonyms.txt) is.
 """
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, f
             product_stems.update(stem_tokens(name))
     terms = {}
     asking = question_words()
-    question = snap.corrected(question)  # "sydrome" is not a term the evidence lacks
     for t in stem_tokens(question):
         if t in asking or t in product_stems or len(t) < 2:
             continue

@@ -70,7 +70,7 @@ class Retriever:
                 ) -> list[tuple[int, float]]:
         if not snap.passages or self.weights.bm25 <= 0:
             return []
-        tokens = [t for t in stem_tokens(snap.corrected(query)) if t in snap.lexical]
+        tokens = [t for t in stem_tokens(query) if t in snap.lexical]
         if not tokens:
             return []
         mask = snap.mask(filters, sections) if _filtering(filters) or sections else None

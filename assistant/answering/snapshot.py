@@ -25,7 +25,7 @@ from assistant.answering.passages import ChunkIndex, Passage, PassageTable, live
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
-from assistant.question.spelling import corrected
+from assistant.question.spelling import corrections
 from assistant.question.terms import stem_tokens, tokenize
 from ingest.segments import WORD, load_segments
 from ingest.store import Store
@@ -363,10 +363,6 @@ class Snapshot:
     def idf(self, token: str) -> float:
         return self.lexical.idf(token)
 
-    def corrected(self, text: str) -> str:
-        """text (lower case) with its misspelt words read as the stored words meant (question/spelling.py)."""
-        return corrected(text, self.vocab_words, lambda w: self.lexical.df((stem_tokens(w) or [w])[0]))
-
     def products_in(self, text: str) -> list[str]:
         """Products named in text, in order: by name or alias, or misspelt (see question.products.misspelt)."""
         low = text.lower()
@@ -381,12 +377,19 @@ class Snapshot:
         return [p for _, p in sorted(found)]
 
     def respelt(self, text: str) -> str:
-        """The text with misspelt product names written as the catalogue spells them ("tylenal" -> "tylenol")."""
+        """The text with misspelt product names written as the catalogue spells them ("tylenal" -> "tylenol"), then
+        any other word no passage holds read as the stored word meant ("sydrome" -> "syndrome",
+        question/spelling.py): a typo is otherwise the rarest key term, which no evidence holds."""
         low = text.lower()
         for pos, name in reversed(misspelt(low, self.products, self.vocab_words)):
             end = pos + len(re.match(r"[a-z][a-z-]*", low[pos:]).group(0))  # type: ignore[union-attr]
             text = text[:pos] + name + text[end:]
+        for start, end, word in reversed(corrections(text, self.vocab_words, self._passages_with_stem)):
+            text = text[:start] + word + text[end:]
         return text
+
+    def _passages_with_stem(self, word: str) -> int:
+        return self.lexical.df((stem_tokens(word) or [word])[0])
 
     def indications(self, product: str) -> str:
         """The text of a product's approved indications (for the off-label check)."""

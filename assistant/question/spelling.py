@@ -14,7 +14,7 @@ from functools import lru_cache
 
 MIN_LENGTH = 6
 LONG = 9
-WORD = re.compile(r"[a-z]+")
+WORD = re.compile(r"[A-Za-z]+")
 
 
 @lru_cache(maxsize=2)
@@ -26,27 +26,34 @@ def _by_length(vocab: frozenset[str]) -> dict[int, list[str]]:
     return out
 
 
-def corrected(text: str, vocab: frozenset[str], frequency: Callable[[str], int]) -> str:
-    """text with its misspelt words replaced (lower case). vocab: the stored words (lower case); frequency: how
-    many passages hold a word's stem."""
+def corrections(text: str, vocab: frozenset[str], frequency: Callable[[str], int]) -> list[tuple[int, int, str]]:
+    """(start, end, stored word) for each misspelt word of text. vocab: the stored words (lower case); frequency:
+    how many passages hold a word's stem."""
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    low = text.lower()
     if not vocab:
-        return low
+        return []
     by_length = _by_length(vocab)
-
-    def fix(m: re.Match) -> str:
-        word = m.group(0)
+    out = []
+    for m in WORD.finditer(text):
+        word = m.group(0).lower()
         if len(word) < MIN_LENGTH or word in vocab:
-            return word
+            continue
         edits = 2 if len(word) >= LONG else 1
         pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in by_length.get(n, [])]
         near = process.extract(word, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=20)
         if not near:
-            return word
+            continue
         best = min(near, key=lambda c: (c[1], -frequency(c[0]), c[0]))
-        return best[0] if frequency(best[0]) > 0 else word
+        if frequency(best[0]) > 0:
+            out.append((m.start(), m.end(), best[0]))
+    return out
 
-    return WORD.sub(fix, low)
+
+def corrected(text: str, vocab: frozenset[str], frequency: Callable[[str], int]) -> str:
+    """text in lower case with its misspelt words replaced (see corrections)."""
+    low = text.lower()
+    for start, end, word in reversed(corrections(low, vocab, frequency)):
+        low = low[:start] + word + low[end:]
+    return low
