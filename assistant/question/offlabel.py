@@ -30,8 +30,13 @@ def asked_use(question: str) -> str | None:
         return None
     use = re.split(r"\b(?:in (?:adults|children|patients|people|women|men)|with|while|during|at|who)\b",
                    m.group("use"), maxsplit=1)[0].strip()
-    kept = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", use) if w.lower() not in NOT_A_USE]
+    kept = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", use) if not _describes(w.lower())]
     return " ".join(kept) if kept else None
+
+
+def _describes(word: str) -> bool:
+    """A population, dose or time word, hyphenated ones by their parts ("month-old" in "for a 2-month-old infant")."""
+    return word in NOT_A_USE or all(part in NOT_A_USE for part in word.split("-") if part)
 
 
 def is_indication(section: str, text: str) -> bool:

@@ -184,6 +184,10 @@ def test_off_label_use_is_answered_from_literature_only_with_a_notice(assistant)
     assert not on.flags.off_label and on.citations[0].source_type == "approved"
     dose = assistant.ask("What is the dose of amoxicillin for renal impairment?")
     assert not dose.flags.off_label
+    # an age after "for" is a population, not a use ("month-old" was read as a use: literature only, refused)
+    infant = assistant.ask("How should amoxicillin be dosed for a 2-month-old baby?")
+    assert not infant.flags.off_label, infant.flags.details
+    assert infant.status == "answered" and infant.citations[0].source_type == "approved"
 
 
 def test_a_greeting_gets_a_reply_not_a_search(assistant):
