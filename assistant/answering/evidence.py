@@ -193,7 +193,9 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     for rank, hit, rows_only in pool:
         i = snap.index.get(hit.passage.chunk_id)
         damp = t.low_value_damp if i is not None and snap.low_value[i] else 1.0  # a carton, a table of contents
+        titled = _titled(hit.passage, intents)
         for start, end, text, lead, section in _sentences(hit):
+            section = section or titled
             row = TABLE_ROW.search(text) is not None
             if rows_only and not row:
                 continue
@@ -262,8 +264,15 @@ def _direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[
     question names no population, one for the general population leads before a side case (children, the elderly,
     renal or hepatic impairment, pregnancy), whether its text or its heading says so."""
     asked = {i.name for i in intents}
-    if len(chosen) < 2 or "dosing" not in asked:
+    if len(chosen) < 2 or not intents:
         return chosen
+    if "dosing" not in asked:  # any other section asked for: a sentence under it leads one from elsewhere
+        lead = chosen[0]
+        if section_matches(intents, lead.section):
+            return chosen
+        under = [e for e in chosen if e.passage.kind == lead.passage.kind and e.score >= margin * lead.score
+                 and section_matches(intents, e.section)]
+        return [under[0]] + [e for e in chosen if e is not under[0]] if under else chosen
     general = not asked & set(_SPECIAL)
     lead = chosen[0]
     near = [e for e in chosen if e is lead or (e.passage.kind == lead.passage.kind and e.score >= margin * lead.score)]
@@ -278,6 +287,13 @@ def _special(ev: Evidence) -> bool:
     """Is this sentence about a special population, by its words or its heading?"""
     return any(i.name in _SPECIAL and (i.question.search(ev.display) or i.section.search(ev.section or ""))
                for i in INTENTS)
+
+
+def _titled(p, intents: list) -> str:
+    """A record without sections (a consumer-health page, an abstract) is headed by its title alone: the title is
+    the section of its sentences when it names what is asked ("Appendicitis (What causes appendicitis?)", "How to
+    diagnose Appendicitis?"), so that page leads the answer rather than a definition from the page beside it."""
+    return p.title if intents and not p.section and section_matches(intents, p.title) else ""
 
 
 def _about_else(text: str, intents: list) -> bool:

@@ -39,3 +39,38 @@ def test_a_population_the_question_names_keeps_its_dose_first():
 def test_a_dose_leads_before_a_general_sentence_that_states_none():
     assert lead("What is the starting dose of examplostat?", PEDIATRIC, GENERAL) == PEDIATRIC[1]
     assert lead("Is examplostat safe in children?", PEDIATRIC, ADULT) == PEDIATRIC[1]  # not a dose question
+
+
+# Any other section asked for: a sentence under it leads one from elsewhere when nearly as good. Consumer-health
+# records have no sections; the title is their heading ("Gout (What causes gout?)"). Made-up records.
+def records(*titled: tuple[str, str], question: str) -> list[Evidence]:
+    from assistant.answering.evidence import _titled
+
+    out = []
+    for n, (title, text) in enumerate(titled):
+        p = Passage(f"r{n}", f"page-{n}", "r1", 1, 0, len(text), "", text, title, "approved", None, "consumer", "1",
+                    None, None)
+        out.append(Evidence(p, 0, len(text), text, 1.0 - 0.05 * n, n, 0.8, section=_titled(p, intents_of(question))))
+    return out
+
+
+def test_a_record_whose_title_names_the_asked_section_leads():
+    q = "What causes gout?"
+    defined = ("Gout", "Gout is a painful form of arthritis that comes on in attacks.")
+    cause = ("Gout (What causes gout?)", "Gout is caused by too much uric acid in the blood.")
+    ranked = _direct_first(records(defined, cause, question=q), intents_of(q), 0.8)
+    assert ranked[0].text == cause[1] and ranked[0].section == cause[0]
+    # a title that names another section vouches for nothing
+    other = ("Gout (Treatment)", "Medicines can lower the level of uric acid.")
+    assert _direct_first(records(defined, other, question=q), intents_of(q), 0.8)[0].text == defined[1]
+
+
+def test_a_label_sentence_under_the_asked_section_leads_one_from_elsewhere():
+    warn = ("5.2 Hypotension", "Examplostat can cause symptomatic hypotension in volume-depleted patients.")
+    contra = ("4 CONTRAINDICATIONS", "Examplostat is contraindicated in patients with a history of angioedema.")
+    assert lead("Who should not take examplostat?", warn, contra) == contra[1]
+    assert lead("Who should not take examplostat?", contra, warn) == contra[1]
+    # not when the sentence under the section is much weaker (outside the margin)
+    far = evidence(warn, ("3 DOSAGE FORMS", "Tablets: 10 mg."), ("3 DOSAGE FORMS", "Tablets: 20 mg."),
+                   ("3 DOSAGE FORMS", "Tablets: 40 mg."), ("3 DOSAGE FORMS", "Tablets: 80 mg."), contra)
+    assert _direct_first(far, intents_of("Who should not take examplostat?"), 0.8)[0].text == warn[1]
