@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from assistant.answering.key_terms import key_terms, present
+from assistant.answering.lead import direct_first, labelling_first
 from assistant.answering.retrieval import Hit, Passage, Snapshot
-from assistant.question.intents import INTENTS, POPULATIONS, section_matches, vouched_stems
+from assistant.question.intents import INTENTS, section_matches, vouched_stems
 from assistant.question.terms import stem_tokens
 from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
@@ -60,9 +61,7 @@ def product_line(flat: str) -> bool:
         return True
     rest = _PRODUCT_NAME.sub("", flat)
     return rest != flat and not re.search(r"[A-Za-z]{3,}", rest)
-LITERATURE_BESIDE_LABELLING = (
-    "This answer cites published literature beside the approved labelling. The approved labelling comes first "
-    "and governs; where the literature says something else, it is not part of the approved labelling.")
+
 
 
 @dataclass
@@ -239,11 +238,8 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
                     dup.also_in.append(ev.passage.doc_id)
             continue
         chosen.append(ev)
-    if {"approved", "literature"} <= {e.passage.kind for e in chosen}:
-        # Literature never silently outranks approved content: the labelling leads, and the answer says so.
-        chosen.sort(key=lambda e: e.passage.kind != "approved")
-        notices.append(LITERATURE_BESIDE_LABELLING)
-    chosen = _direct_first(chosen, intents, t.direct_answer_margin)
+    chosen = labelling_first(chosen, notices)
+    chosen = direct_first(chosen, intents, t.direct_answer_margin)
     chosen = _in_reading_order(_with_antecedents(_with_lead_ins(chosen, candidates), candidates))
     found = set()
     for ev in chosen:
@@ -256,37 +252,6 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
 
 
 _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")
-
-
-def _direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[Evidence]:
-    """A dose question is answered by a dose, and for the patients it names: among the sentences nearly as good as
-    the best (score within the margin, same kind of source), one stating a dose leads; among those, when the
-    question names no population, one for the general population leads before a side case (children, the elderly,
-    renal or hepatic impairment, pregnancy), whether its text or its heading says so."""
-    asked = {i.name for i in intents}
-    if len(chosen) < 2 or not intents:
-        return chosen
-    if "dosing" not in asked:  # any other section asked for: a sentence under it leads one from elsewhere
-        lead = chosen[0]
-        if section_matches(intents, lead.section):
-            return chosen
-        under = [e for e in chosen if e.passage.kind == lead.passage.kind and e.score >= margin * lead.score
-                 and section_matches(intents, e.section)]
-        return [under[0]] + [e for e in chosen if e is not under[0]] if under else chosen
-    general = not asked & set(_SPECIAL)
-    lead = chosen[0]
-    near = [e for e in chosen if e is lead or (e.passage.kind == lead.passage.kind and e.score >= margin * lead.score)]
-    best = min(near, key=lambda e: (not DOSE_UNIT.search(e.display), general and _special(e)))
-    return chosen if best is lead else [best] + [e for e in chosen if e is not best]
-
-
-_SPECIAL = (*POPULATIONS, "pregnancy", "lactation")  # the populations a dose is qualified by, and pregnancy
-
-
-def _special(ev: Evidence) -> bool:
-    """Is this sentence about a special population, by its words or its heading?"""
-    return any(i.name in _SPECIAL and (i.question.search(ev.display) or i.section.search(ev.section or ""))
-               for i in INTENTS)
 
 
 def _titled(p, intents: list) -> str:

@@ -2,7 +2,8 @@
 The label below is made up (no bundled or dev label was used to write it)."""
 from __future__ import annotations
 
-from assistant.answering.evidence import Evidence, _direct_first
+from assistant.answering.evidence import Evidence
+from assistant.answering.lead import direct_first as _direct_first
 from assistant.answering.passages import Passage
 from assistant.question.intents import intents_of
 
@@ -74,3 +75,20 @@ def test_a_label_sentence_under_the_asked_section_leads_one_from_elsewhere():
     far = evidence(warn, ("3 DOSAGE FORMS", "Tablets: 10 mg."), ("3 DOSAGE FORMS", "Tablets: 20 mg."),
                    ("3 DOSAGE FORMS", "Tablets: 40 mg."), ("3 DOSAGE FORMS", "Tablets: 80 mg."), contra)
     assert _direct_first(far, intents_of("Who should not take examplostat?"), 0.8)[0].text == warn[1]
+
+
+def test_labelling_leads_literature_but_a_page_about_no_product_keeps_its_rank():
+    from assistant.answering.lead import labelling_first
+
+    def ev(kind: str, product: str | None, text: str, score: float) -> Evidence:
+        p = Passage(text[:8], f"{kind}-{product}", "r1", 1, 0, len(text), "", text, "A title", kind, product, "hcp",
+                    "1", None, None)
+        return Evidence(p, 0, len(text), text, score, 0, 0.8)
+
+    paper = ev("literature", None, "STING is an adaptor protein that signals the presence of cytosolic DNA.", 0.9)
+    page = ev("approved", None, "The EVC gene provides instructions for making a protein of unclear function.", 0.6)
+    label = ev("approved", "examplostat", "Examplostat is indicated for hypertension.", 0.5)
+    notices: list[str] = []
+    assert labelling_first([paper, page], notices) == [paper, page] and notices == []
+    assert labelling_first([paper, page, label], notices)[0] is label
+    assert notices and "approved labelling comes first" in notices[0]
