@@ -3,13 +3,24 @@ answer first: a dose for a dose question, a sentence under the section asked for
 before literature about it."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
+from assistant.answering.passages import Passage
 from assistant.question.intents import INTENTS, POPULATIONS, section_matches
 from ingest.text import DOSE_UNIT
 
-if TYPE_CHECKING:
-    from assistant.answering.evidence import Evidence
+
+class Ranked(Protocol):
+    """What ordering reads of an evidence sentence (answering.evidence.Evidence)."""
+    passage: Passage
+    score: float
+    section: str
+
+    @property
+    def display(self) -> str: ...
+
+
+Evidence = TypeVar("Evidence", bound=Ranked)
 
 LITERATURE_BESIDE_LABELLING = (
     "This answer cites published literature beside the approved labelling. The approved labelling comes first "
