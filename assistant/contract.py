@@ -109,6 +109,8 @@ class Citation(BaseModel):
     section: str = Field(default="", description="label section the passage sits in, when known")
     document_status: str = Field(default="approved", description="approved, or unreviewed (ingested without an "
                                  "approving manifest entry; cited only when include_unreviewed is set)")
+    product: str | None = Field(default=None, description="approved labelling: the product it labels (approved "
+                                "content about no product, and literature: none)")
     section_path: str = Field(default="", description="sources without pages (SPL labels, Word documents): the "
                               "cited section's path; page is then 0 and start/end index into the section's text")
     section_position: int | None = Field(default=None, description="sources without pages: 1-based position of "

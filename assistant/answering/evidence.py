@@ -63,7 +63,6 @@ def product_line(flat: str) -> bool:
     return rest != flat and not re.search(r"[A-Za-z]{3,}", rest)
 
 
-
 @dataclass
 class Evidence:
     passage: Passage

@@ -25,14 +25,18 @@ def citation_for(n: int, ev: Evidence) -> Citation:
     p = ev.passage
     return Citation(n=n, chunk_id=p.chunk_id, document_id=p.doc_id, title=p.title, version=p.version,
                     source_type=p.kind, page=p.page, start=ev.start, end=ev.end, quote=ev.text,
-                    section=ev.section or p.section, document_status=p.status)
+                    section=ev.section or p.section, document_status=p.status, product=_labelled(p))
 
 
 def citation_for_passage(n: int, p) -> Citation:
     """A citation of a whole stored passage (what an LLM is given and cites)."""
     return Citation(n=n, chunk_id=p.chunk_id, document_id=p.doc_id, title=p.title, version=p.version,
                     source_type=p.kind, page=p.page, start=p.start, end=p.end, quote=p.text, section=p.section,
-                    document_status=p.status)
+                    document_status=p.status, product=_labelled(p))
+
+
+def _labelled(p) -> str | None:
+    return (p.product or None) if p.kind == "approved" else None
 
 
 def number_evidence(evidence: list[Evidence]) -> tuple[list[Citation], dict[int, str], dict[int, int]]:

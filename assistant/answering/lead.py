@@ -28,14 +28,15 @@ LITERATURE_BESIDE_LABELLING = (
 
 
 def direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[Evidence]:
-    """A dose question is answered by a dose, and for the patients it names: among the sentences nearly as good as
-    the best (score within the margin, same kind of source), one stating a dose leads; among those, when the
-    question names no population, one for the general population leads before a side case (children, the elderly,
-    renal or hepatic impairment, pregnancy), whether its text or its heading says so."""
+    """The direct answer first, among the sentences nearly as good as the best (score within the margin, same kind of
+    source). A dose question is answered by a dose, and for the patients it names: one stating a dose leads; among
+    those, when the question names no population, one for the general population leads before a side case
+    (children, the elderly, renal or hepatic impairment, pregnancy), whether its text or its heading says so. Any
+    other section asked for ("Who should not take X?"): a sentence under it leads one from elsewhere."""
     asked = {i.name for i in intents}
     if len(chosen) < 2 or not intents:
         return chosen
-    if "dosing" not in asked:  # any other section asked for: a sentence under it leads one from elsewhere
+    if "dosing" not in asked:
         lead = chosen[0]
         if section_matches(intents, lead.section):
             return chosen

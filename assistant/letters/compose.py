@@ -102,14 +102,18 @@ def build(answer: Answer, requester: str | None = None, effective_dates: dict[st
         ref.citation = ref.citation or c.reference
     by_n = {c.n: c for c in answer.citations}
     sentences: list[tuple[Sentence, str]] = []
+    labelling: tuple[Sentence, str] | None = None
     for claim in answer.claims:
         if not claim.supported:
             continue
         ns = list(dict.fromkeys(refs[by_n[n].document_id].n for n in claim.citations if n in by_n))
         kinds = {by_n[n].source_type for n in claim.citations if n in by_n}
         sentences.append((Sentence(_sentence(claim.text), ns), "approved" if "approved" in kinds else "literature"))
-    # The summary is approved labelling whenever the answer has any: literature never becomes the summary.
-    lead = next((s for s in sentences if s[1] == "approved"), sentences[0] if sentences else None)
+        if labelling is None and any(by_n[n].product for n in claim.citations if n in by_n):
+            labelling = sentences[-1]
+    # The summary is a product's approved labelling whenever the answer cites any: literature never becomes the
+    # summary over it. Otherwise the answer's own lead (answering/lead.py orders them alike).
+    lead = labelling or (sentences[0] if sentences else None)
     summary = [lead[0]] if lead else []
     rest = [s for s in sentences if s is not lead] if len(sentences) > 1 else sentences
     sections = []
