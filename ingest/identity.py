@@ -149,6 +149,16 @@ def _lexicon() -> dict[str, set[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def ingredients() -> frozenset[str]:
+    """Every ingredient the FDA/NLM lexicon names, as its base name ("amantadine hydrochloride" -> "amantadine")."""
+    out: set[str] = set()
+    with open(DATA / "drug_names.tsv", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            out.update(b for b in (ingredient(g) for g in row["generic"].split("; ")) if b)
+    return frozenset(out)
+
+
 def brands_of(product: str) -> set[str]:
     return set(_lexicon().get(product.lower(), set()))
 

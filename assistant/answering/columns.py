@@ -79,6 +79,8 @@ class Columns:
         approved = self.kind.equals("approved")
         if f.products:
             m &= ~approved | self.product.among(f.products)
+        if f.unlabelled:
+            m &= ~approved | self.product.among((None, ""))
         if f.hide_internal:
             m &= ~self.audience.equals("internal")
         if f.patient:

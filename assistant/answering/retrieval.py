@@ -129,7 +129,7 @@ def asked_terms(query: str, snap: Snapshot) -> list[str]:
 
 def _filtering(f: Filters) -> bool:
     return bool(f.product or f.audience or f.source_type or f.products or f.exclude_docs or f.hide_internal
-                or f.patient)
+                or f.patient or f.unlabelled)
 
 
 def _where(f: Filters) -> dict | None:
@@ -138,6 +138,8 @@ def _where(f: Filters) -> dict | None:
         clauses.append({"product": f.product})
     elif f.products:
         clauses.append({"$or": [{"product": {"$in": list(f.products)}}, {"kind": "literature"}]})
+    if f.unlabelled:  # the server store holds "no product" as ""
+        clauses.append({"$or": [{"product": ""}, {"kind": "literature"}]})
     if f.audience:
         clauses.append({"audience": {"$in": [f.audience, "any"]}})
     if f.source_type:

@@ -113,10 +113,11 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
             return scope
         scope.required_terms = known
         if snap.products:
-            # Not one of the catalogue's products: no approved content answers for it; literature may.
-            filters.source_type = "literature"
-            scope.notices.append(f"No approved content is held for {', '.join(known)}; the answer draws on "
-                                 "published literature only.")
+            # Not one of the catalogue's products: no product's labelling answers for it; literature, and approved
+            # content about no product (a standard response naming the drug), may.
+            filters.unlabelled = True
+            scope.notices.append(f"No approved labelling is held for {', '.join(known)}; the answer draws on "
+                                 "published literature and content about no product.")
     scope.off_label = offlabel.check(asked, scope.mentioned, snap.indications)
     if scope.off_label:
         # A use the approved labelling does not cover: literature only, said plainly.

@@ -56,6 +56,7 @@ class Filters:
     intents: list = field(default_factory=list)  # assistant.intents.Intent: boost matching label sections
     hide_internal: bool = False  # leave out internal content (data on file): the requester is not internal
     patient: bool = False  # only patient labelling (Medication Guide, Patient Information, Drug Facts)
+    unlabelled: bool = False  # approved content only when about no product (a drug the catalogue holds no label for)
 
 
 class Snapshot:
@@ -273,7 +274,7 @@ class Snapshot:
         """1.0 for passages the filters allow (and, given sections, whose label section matches); cached."""
         key = (filters.product, filters.audience, filters.source_type, tuple(filters.products),
                tuple(sorted(filters.exclude_docs)), tuple(i.name for i in sections or []), filters.hide_internal,
-               filters.patient)
+               filters.patient, filters.unlabelled)
         m = self._masks.get(key)
         if m is None:
             m = self.columns.allowed(filters).astype(np.float32)
@@ -421,6 +422,8 @@ def _allowed(p: Passage, f: Filters, snap: Snapshot) -> bool:
     if f.source_type and p.kind != f.source_type:
         return False
     if f.products and p.kind == "approved" and p.product not in f.products:
+        return False
+    if f.unlabelled and p.kind == "approved" and p.product:
         return False
     if f.hide_internal and p.audience == "internal":
         return False

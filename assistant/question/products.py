@@ -1,8 +1,9 @@
 """Recognising drug names in a question, for product awareness and honest refusal.
 
-Names come from a bundled list of common drugs (assistant/data/drug_names.txt) and from suffixes
-that mark drug classes (-pril, -sartan, -statin, -xaban, -mab...). A question about a drug the store
-holds no content for is refused rather than answered from another product's label.
+Names come from a bundled list of common drugs (assistant/question/data/drug_names.txt), the one-word
+ingredients of the FDA/NLM lexicon (ingest/data/drug_names.tsv) and suffixes that mark drug classes (-pril,
+-sartan, -statin, -xaban, -mab...). A question about a drug the store holds no content for is refused rather than
+answered from another product's label.
 """
 from __future__ import annotations
 
@@ -10,28 +11,41 @@ import re
 from functools import lru_cache
 
 from assistant.question.terms import stem_tokens
-from assistant.question.wordlists import DATA, words
+from assistant.question.wordlists import lines, words
+from ingest.identity import ingredients
 
 SUFFIXES = tuple(sorted(words("drug_suffixes.txt")))
 NOT_DRUGS = words("not_drugs.txt")
 
 
+# Lexicon ingredients shorter than this are left out: short names are often words too ("urea", "iron").
+MIN_INGREDIENT = 5
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> frozenset[str]:
-    path = DATA / "drug_names.txt"
-    names = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip().lower()
-        if line and not line.startswith("#"):
-            names.append(line)
+    """The bundled list of common drugs, and every one-word ingredient of the FDA/NLM lexicon but the substances
+    of the body, diet and chemistry (data/substances.txt)."""
+    names = {w.lower() for w in lines("drug_names.txt")}
+    skip = words("substances.txt") | NOT_DRUGS
+    names.update(n for n in ingredients() if " " not in n and len(n) >= MIN_INGREDIENT and n not in skip)
     return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _by_shape() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The lexicon's names of letters and digits only (found by a word lookup), and the rest (by a search)."""
+    simple = frozenset(n for n in lexicon() if re.fullmatch(r"[a-z0-9]+", n))
+    return simple, tuple(sorted(lexicon() - simple))
 
 
 def drugs_in(text: str) -> list[str]:
     """Drug names mentioned in text (lower case, in order of appearance)."""
     low = text.lower()
-    found: list[tuple[int, str]] = []
-    for name in lexicon():
+    simple, other = _by_shape()
+    found: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in re.finditer(r"[a-z0-9]+", low)
+                                    if m.group(0) in simple]
+    for name in other:
         m = re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", low)
         if m:
             found.append((m.start(), name))
@@ -39,7 +53,7 @@ def drugs_in(text: str) -> list[str]:
         word = m.group(0)
         if word not in NOT_DRUGS and word.endswith(SUFFIXES) and not any(word == n for _, n in found):
             found.append((m.start(), word))
-    return [n for _, n in sorted(found)]
+    return list(dict.fromkeys(n for _, n in sorted(found)))
 
 
 def stems(name: str) -> list[str]:

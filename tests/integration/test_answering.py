@@ -106,6 +106,18 @@ def test_product_filter_and_unknown_product(assistant):
     assert b.status == "insufficient_evidence" and "apixaban" in b.explanation
 
 
+def test_a_drug_known_only_to_the_lexicon_is_not_answered_from_another_label(assistant):
+    # amantadine is in no bundled document: refused for that reason, not answered from a label that holds "ER"
+    a = assistant.ask("How do the plasma concentrations of amantadine ER and IR compare?")
+    assert a.status == "insufficient_evidence" and "amantadine" in a.explanation and not a.citations
+    # meropenem has no label here but an abstract: answered from the literature, with the notice
+    b = assistant.ask("Are interstitial fluid concentrations of meropenem equivalent to plasma concentrations in "
+                      "critically ill patients receiving continuous renal replacement therapy?")
+    assert b.status == "answered" and {c.document_id for c in b.citations} == {"pmid-25336163"}
+    assert any("No approved labelling is held for meropenem" in n for n in b.notices)
+    _verbatim(assistant, b)
+
+
 def test_langchain_retriever(corpus_dir, embedder):
     from assistant.answering.langchain_retriever import MedinfoRetriever
     from assistant.answering.retrieval import Retriever

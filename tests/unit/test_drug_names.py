@@ -1,0 +1,30 @@
+"""A question names a drug the store may hold nothing about: it is recognised from the FDA/NLM lexicon's
+ingredients as well as the bundled list, but a substance of the body or the diet is not a drug named."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.question.products import drugs_in
+
+
+@pytest.mark.parametrize("question, drugs", [
+    # only the lexicon knows these (the bundled list of common drugs does not)
+    ("How do the plasma concentrations of amantadine ER and IR compare?", ["amantadine"]),
+    ("Is atropine needed with ketamine sedation?", ["atropine", "ketamine"]),
+    ("What is the dose of tocilizumab-aazg?", ["tocilizumab"]),
+    # the bundled list and the class suffixes, in order of appearance, each once
+    ("Can warfarin be given with apixaban? And warfarin with losartan?", ["warfarin", "apixaban", "losartan"]),
+])
+def test_drugs_are_recognised_from_the_lexicon(question, drugs):
+    assert drugs_in(question) == drugs
+
+
+@pytest.mark.parametrize("question", [
+    "Is the tyrosine kinase BTK implicated in autoimmunity?",
+    "Which syndrome is associated with mutations in lysine methyltransferase 2D?",
+    "Alcohol consumption and acute myocardial infarction: a benefit of alcohol consumed with meals?",
+    "How does nicotine affect the brain?",
+    "What is the impact of calcium and zinc on bone density?",
+])
+def test_substances_of_the_body_and_diet_are_not_drugs(question):
+    assert drugs_in(question) == []
