@@ -30,6 +30,8 @@ def main() -> None:
     ap.add_argument("--split", choices=("dev", "test", "both"), default="both",
                     help="dev only while tuning: the test split is read once, after")
     ap.add_argument("--misses", action="store_true", help="print the dev questions whose page is not in the top 5")
+    ap.add_argument("--languages", default="en,ja,zh,ko",
+                    help="comma-separated; zh-Hant is the Chinese questions in traditional characters (OpenCC s2t)")
     ap.add_argument("--by-origin", action="store_true",
                     help="also count the test split by origin: translated golden items, extra_split.yaml items")
     args = ap.parse_args()
@@ -44,8 +46,13 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     misses: list[str] = []
     by_origin: dict[tuple[str, str], list[int]] = {}
-    for lang in ("en", "ja", "zh", "ko"):
-        rows = [json.loads(line) for line in (SETS / f"labels_{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
+    for lang in args.languages.split(","):
+        rows = [json.loads(line) for line in
+                (SETS / f"labels_{lang.split('-')[0]}.jsonl").read_text(encoding="utf-8").splitlines()]
+        if lang == "zh-Hant":  # as written in Taiwan and Hong Kong: the same questions in traditional characters
+            import opencc
+            to_traditional = opencc.OpenCC("s2t.json").convert
+            rows = [r | {"question": to_traditional(r["question"])} for r in rows]
         for split in (("dev", "test") if args.split == "both" else (args.split,)):
             n = hit = answered = first = 0
             lat = []

@@ -39,6 +39,19 @@ def detect(text: str) -> str:
     return "en"
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc  # OpenCC's own dictionaries, inside the package
+
+    return opencc.OpenCC("t2s.json").convert
+
+
+def simplified(text: str) -> str:
+    """A Chinese question written in traditional characters (Taiwan, Hong Kong: "華法林的起始劑量") in simplified ones,
+    as the name and term tables are written ("华法林的起始剂量"). Japanese and Korean text is left as it is."""
+    return _to_simplified()(text) if detect(text) == "zh" else text
+
+
 def _table(name: str) -> list[tuple[str, str]]:
     rows = []
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
@@ -131,7 +144,7 @@ def drugs_in(text: str, names: dict[str, str] | None = None) -> list[str]:
     from rapidfuzz import fuzz, process
 
     found: list[str] = []
-    rest = text
+    rest = text = simplified(text)
     for src, eng in drug_table():
         if src in rest:
             rest = rest.replace(src, " ")
@@ -153,6 +166,7 @@ def drugs_in(text: str, names: dict[str, str] | None = None) -> list[str]:
 def pivot(text: str, names: dict[str, str] | None = None) -> str:
     """The English words to search the English sources with: the drugs named, the label words used, and any
     Latin-script words the question already has (INR, eGFR, HeFH...)."""
+    text = simplified(text)
     words = drugs_in(text, names)
     rest = text
     for src, _eng in drug_table():

@@ -68,3 +68,10 @@ def test_the_words_of_the_labels_section_headings_reach_the_english_search():
              "아목시실린에 대한 세균 내성은 어떻습니까?": "resistance"}
     for question, word in cases.items():
         assert word in pivot(question).split(), (question, pivot(question))
+
+
+def test_chinese_in_traditional_characters_reads_as_simplified():
+    # Taiwan and Hong Kong write 華法林 / 劑量 / 腎功能 / 二甲雙胍: the same search as the simplified question
+    assert pivot("華法林的起始劑量是多少？") == pivot("华法林的起始剂量是多少？")
+    assert set(pivot("腎功能不全患者可以使用二甲雙胍嗎？").split()) >= {"metformin", "renal", "impairment"}
+    assert "acetaminophen" in pivot("乙醯胺酚每天最多可以吃多少？").split()  # Taiwan's name
