@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,8 @@ def main() -> None:
                     help="dev only while tuning: the test split is read once, after")
     ap.add_argument("--misses", action="store_true", help="print the dev questions whose page is not in the top 5")
     ap.add_argument("--languages", default="en,ja,zh,ko",
-                    help="comma-separated; zh-Hant is the Chinese questions in traditional characters (OpenCC s2t)")
+                    help="comma-separated; zh-Hant: the Chinese questions in traditional characters (OpenCC s2t); "
+                         "ja-Full: the Japanese questions with full-width Latin letters and digits")
     ap.add_argument("--by-origin", action="store_true",
                     help="also count the test split by origin: translated golden items, extra_split.yaml items")
     args = ap.parse_args()
@@ -53,6 +55,9 @@ def main() -> None:
             import opencc
             to_traditional = opencc.OpenCC("s2t.json").convert
             rows = [r | {"question": to_traditional(r["question"])} for r in rows]
+        if lang == "ja-Full":  # as typed on a Japanese keyboard: Latin letters and digits in full width (ＩＮＲ, ５ｍｇ)
+            rows = [r | {"question": re.sub(r"[A-Za-z0-9]", lambda m: chr(ord(m.group(0)) + 0xFEE0), r["question"])}
+                    for r in rows]
         for split in (("dev", "test") if args.split == "both" else (args.split,)):
             n = hit = answered = first = 0
             lat = []

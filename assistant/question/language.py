@@ -11,6 +11,7 @@ answering steps (scope, evidence, answerability) read; the quotes stay verbatim 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,8 +48,11 @@ def _to_simplified():
 
 
 def simplified(text: str) -> str:
-    """A Chinese question written in traditional characters (Taiwan, Hong Kong: "華法林的起始劑量") in simplified ones,
-    as the name and term tables are written ("华法林的起始剂量"). Japanese and Korean text is left as it is."""
+    """A question in the forms the tables are written in: full-width Latin letters and digits and half-width
+    katakana as typed on Japanese keyboards ("ＩＮＲ", "ｅＧＦＲ３０", "ﾜﾙﾌｧﾘﾝ") in their usual forms (NFKC), and
+    Chinese in traditional characters (Taiwan, Hong Kong: "華法林的起始劑量") in simplified ones ("华法林的起始剂量").
+    Japanese and Korean characters are otherwise left as they are."""
+    text = unicodedata.normalize("NFKC", text)
     return _to_simplified()(text) if detect(text) == "zh" else text
 
 

@@ -75,3 +75,8 @@ def test_chinese_in_traditional_characters_reads_as_simplified():
     assert pivot("華法林的起始劑量是多少？") == pivot("华法林的起始剂量是多少？")
     assert set(pivot("腎功能不全患者可以使用二甲雙胍嗎？").split()) >= {"metformin", "renal", "impairment"}
     assert "acetaminophen" in pivot("乙醯胺酚每天最多可以吃多少？").split()  # Taiwan's name
+
+
+def test_full_width_latin_and_half_width_katakana_read_as_usual():
+    # as typed on a Japanese keyboard: the pivot was empty
+    assert set(pivot("ＩＮＲが４を超えた場合のﾜﾙﾌｧﾘﾝの対応は？").split()) >= {"warfarin", "INR"}
