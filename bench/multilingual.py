@@ -56,8 +56,9 @@ def main() -> None:
             to_traditional = opencc.OpenCC("s2t.json").convert
             rows = [r | {"question": to_traditional(r["question"])} for r in rows]
         if lang == "ja-Full":  # as typed on a Japanese keyboard: Latin letters and digits in full width (ＩＮＲ, ５ｍｇ)
-            rows = [r | {"question": re.sub(r"[A-Za-z0-9]", lambda m: chr(ord(m.group(0)) + 0xFEE0), r["question"])}
-                    for r in rows]
+            def wide(m: re.Match) -> str:
+                return chr(ord(m.group(0)) + 0xFEE0)
+            rows = [r | {"question": re.sub(r"[A-Za-z0-9]", wide, r["question"])} for r in rows]
         for split in (("dev", "test") if args.split == "both" else (args.split,)):
             n = hit = answered = first = 0
             lat = []
