@@ -55,7 +55,7 @@ def main() -> None:
             import opencc
             to_traditional = opencc.OpenCC("s2t.json").convert
             rows = [r | {"question": to_traditional(r["question"])} for r in rows]
-        if lang == "ja-Full":  # as typed on a Japanese keyboard: Latin letters and digits in full width (ＩＮＲ, ５ｍｇ)
+        if lang == "ja-Full":  # as typed on a Japanese keyboard: full-width Latin letters and digits (ＩＮＲ)
             def wide(m: re.Match) -> str:
                 return chr(ord(m.group(0)) + 0xFEE0)
             rows = [r | {"question": re.sub(r"[A-Za-z0-9]", wide, r["question"])} for r in rows]
