@@ -116,8 +116,8 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
             # Not one of the catalogue's products: no product's labelling answers for it; literature, and approved
             # content about no product (a standard response naming the drug), may.
             filters.unlabelled = True
-            scope.notices.append(f"No approved labelling is held for {', '.join(known)}; the answer draws on "
-                                 "published literature and content about no product.")
+            scope.notices.append(f"No approved labelling is held for {', '.join(known)}; only published literature "
+                                 "and content about no product were searched.")
     scope.off_label = offlabel.check(asked, scope.mentioned, snap.indications)
     if scope.off_label:
         # A use the approved labelling does not cover: literature only, said plainly.
