@@ -39,7 +39,7 @@ def main() -> None:
     args = ap.parse_args()
     os.environ["MEDINFO_MULTILINGUAL"] = "1"
     from assistant.answering.assistant import Assistant
-    from assistant.question import language
+    from assistant.question import european, language
     from assistant.settings import Settings
 
     a = Assistant(settings=Settings.load(Path(args.data_dir)))
@@ -51,6 +51,9 @@ def main() -> None:
     for lang in args.languages.split(","):
         rows = [json.loads(line) for line in
                 (SETS / f"labels_{lang.split('-')[0]}.jsonl").read_text(encoding="utf-8").splitlines()]
+        if lang == "en-eu":  # the English originals of the Spanish, French and German questions, split as they are
+            rows = [r | {"id": r["id"][:-3] + "-en", "question": r["english"]}
+                    for r in map(json.loads, (SETS / "labels_es.jsonl").read_text(encoding="utf-8").splitlines())]
         if lang == "zh-Hant":  # as written in Taiwan and Hong Kong: the same questions in traditional characters
             import opencc
             to_traditional = opencc.OpenCC("s2t.json").convert
@@ -74,7 +77,10 @@ def main() -> None:
                 found = bool({(x.document_id, x.page) for x in ans.retrieved[:5]} & exp)
                 hit += found
                 if args.misses and not found and split == "dev":  # never printed for test items
-                    pv = language.pivot(r["question"], a.retriever.snapshot().products) if lang != "en" else ""
+                    snap = a.retriever.snapshot()
+                    pv = "" if lang.startswith("en") else \
+                        european.pivot(r["question"], lang, snap.vocab_words, snap.products) \
+                        if lang in european.LANGUAGES else language.pivot(r["question"], snap.products)
                     top = ", ".join(f"{x.document_id.split('-')[0]} p{x.page}" for x in ans.retrieved[:5])
                     misses.append(f"  {r['id']}: {r['question']} | pivot: {pv!r} | expected "
                                   f"{sorted(exp)[:3]} | top 5: {top}")

@@ -43,7 +43,7 @@ from assistant.contract import (
     requester_context,
 )
 from assistant.prompts import template
-from assistant.question import followup, language, parts, privacy
+from assistant.question import european, followup, language, parts, privacy
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
 from assistant.question.terms import stem_tokens
@@ -144,8 +144,10 @@ class Assistant:
         resolution = self._resolve(question, turns, snap)
         asked = resolution.question
         lang = language.detect(question)
-        pivot = language.pivot(question, snap.products) if lang in language.CJK else ""
-        if lang != "en" and self.crosslingual is not None and self.crosslingual.available():
+        pivot = language.pivot(question, snap.products) if lang in language.CJK else \
+            european.pivot(question, lang, snap.vocab_words, snap.products) if lang in european.LANGUAGES else ""
+        if lang in european.LANGUAGES or (lang != "en" and self.crosslingual is not None
+                                          and self.crosslingual.available()):
             asked = pivot or asked  # the English words the English sources are searched and read with
         scope = decide(asked, snap, product, audience, source_type)
         scope.language, scope.original = lang, question

@@ -15,6 +15,9 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.question.european import INTERFACE as EUROPEAN_INTERFACE
+from assistant.question.european import identify as identify_european
+
 DATA = Path(__file__).parent / "data"
 CJK = ("ja", "zh", "ko")
 KANA = re.compile(r"[\u3040-\u30ff]")
@@ -27,13 +30,17 @@ ENGLISH_FUNCTION = {"the", "is", "are", "of", "what", "for", "in", "and", "can",
 
 
 def detect(text: str) -> str:
-    """ja, zh, ko (by script), en, or "other" (a Latin-script question that reads as no English)."""
+    """ja, zh, ko (by script), es, fr, de (by their words, european.py), en, or "other" (a Latin-script question
+    that reads as no English)."""
     if KANA.search(text):
         return "ja"
     if HANGUL.search(text):
         return "ko"
     if HAN.search(text):
         return "zh"
+    european = identify_european(text)
+    if european:
+        return european
     words = re.findall(r"[A-Za-z\u00C0-\u024F]+", text.lower())
     if len(words) >= 4 and not any(w in ENGLISH_FUNCTION for w in words):
         return "other"
@@ -198,5 +205,5 @@ INTERFACE = {
 
 
 def interface(language: str | None, key: str, **kwargs) -> str | None:
-    text = INTERFACE.get(language or "", {}).get(key)
+    text = (INTERFACE | EUROPEAN_INTERFACE).get(language or "", {}).get(key)
     return text.format(**kwargs) if text else None

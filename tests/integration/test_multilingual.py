@@ -60,3 +60,17 @@ def test_without_the_multilingual_index_the_question_is_refused_with_the_reason(
     a = _assistant(stores, multilingual=False).ask("アセトアミノフェンの用量は？")
     assert a.status != "answered" and "MEDINFO_MULTILINGUAL" in (a.explanation or "")
     assert a.answer == "利用可能な資料ではこの質問に回答できません。"
+
+
+def test_spanish_french_and_german_are_answered_from_the_english_label_with_or_without_the_index(stores):
+    # their medical words are cognates of the label's ("alcohol", "hemorragia estomacal" -> stomach bleeding): the
+    # English search words are enough, so the multilingual index is not required
+    for multilingual in (True, False):
+        es = _assistant(stores, multilingual).ask("¿Puedo beber alcohol mientras tomo paracetamol?")
+        assert es.status == "answered" and es.language == "es", es.explanation
+        assert es.citations[0].document_id == ACETAMINOPHEN and es.citations[0].quote.isascii()
+        assert any(n.startswith("Se buscó en las fuentes en inglés") for n in es.notices)
+        fr = _assistant(stores, multilingual).ask("L'ibuprofène peut-il provoquer un saignement de l'estomac ?")
+        assert fr.status == "answered" and fr.language == "fr" and fr.citations[0].document_id == IBUPROFEN
+        de = _assistant(stores, multilingual).ask("Darf man während der Einnahme von Ibuprofen Alkohol trinken?")
+        assert de.status == "answered" and de.language == "de" and de.citations[0].document_id == IBUPROFEN

@@ -1,7 +1,8 @@
 """The label golden questions in Japanese, Chinese and Korean (translations.yaml), each with the English item's
 expected documents and pages: eval/golden/multilingual/labels_{ja,zh,ko}.jsonl, plus labels_en.jsonl (the same
 English items) so one run compares them, split dev/test by a hash of the English id (bench/multilingual.py).
-Then the questions of extra_dev.yaml (written to enlarge the dev split; all dev) and extra_split.yaml (split by id
+european.yaml: some of extra_dev.yaml's questions in Spanish, French and German (labels_{es,fr,de}.jsonl, split by
+a hash of the id). Then the questions of extra_dev.yaml (written to enlarge the dev split; all dev) and extra_split.yaml (split by id
 like the golden items): their expected pages are every page of the product's bundled labels that holds the item's
 key phrase, or one of its phrases (pypdf text, spaces and case folded).
 
@@ -69,6 +70,17 @@ def main() -> None:
             if lang != "en":
                 item["question"] = texts[lang]
                 item["english"] = english[item_id]["question"]
+            item["tags"] = dict(item.get("tags") or {}, language=lang, set=f"labels_{lang}")
+            out.append(item)
+        path = HERE / f"labels_{lang}.jsonl"
+        path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in out), encoding="utf-8")
+        print(f"{path}: {len(out)} questions")
+    european = yaml.safe_load((HERE / "european.yaml").read_text(encoding="utf-8"))
+    for lang in ("es", "fr", "de"):  # split by a hash of the id, not "dev" as their English items of extra_dev.yaml
+        out = []
+        for item_id, texts in european.items():
+            item = dict(english[item_id], id=f"{item_id}-{lang}", question=texts[lang], split=None,
+                        english=english[item_id]["question"])
             item["tags"] = dict(item.get("tags") or {}, language=lang, set=f"labels_{lang}")
             out.append(item)
         path = HERE / f"labels_{lang}.jsonl"
