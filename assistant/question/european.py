@@ -1,5 +1,5 @@
-"""Questions in Spanish, French and German against English sources: which language, and the English words to
-search with.
+"""Questions in Spanish, French, German, Portuguese and Italian against English sources: which language, and the
+English words to search with.
 
 Medical words in these languages are mostly cognates of the English ones (insuficiencia → insufficiency,
 anaphylaxie → anaphylaxis, Hypoglykämie → hypoglycemia, claritromicina → clarithromycin), so a word is read as
@@ -18,7 +18,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 DATA = Path(__file__).parent / "data"
-LANGUAGES = ("es", "fr", "de")
+LANGUAGES = ("es", "fr", "de", "pt", "it")
 
 # Words that mark a language and are never searched (articles, pronouns, auxiliaries, prepositions).
 FUNCTION = {
@@ -32,6 +32,12 @@ FUNCTION = {
     "de": ("der die das den dem des ein eine einer eines einem und ist sind kann können darf dürfen muss "
            "sollte sollten wie was welche welcher welches wann bei mit von zu zur zum im auf für nicht ein "
            "wird werden oder nach unter über vor jemand man").split(),
+    "pt": ("o a os as um uma de do da dos das no na nos nas em que e é são pode podem deve devem qual quais "
+           "como quando há ao aos à às seu sua seus suas com por para se durante mais menos entre após "
+           "tomar usar").split(),
+    "it": ("il lo la i gli le un una uno di del della dello dei degli delle che e è sono può possono deve "
+           "devono quale quali come quando c'è al alla ai alle nel nella nei con per si su durante più meno "
+           "tra fra dopo prendere usare").split(),
 }
 WORD = re.compile(r"[^\W\d_][^\W_]*(?:-[^\W\d_]+)*")
 
@@ -46,11 +52,12 @@ _FUNCTION = {lang: {fold(w) for w in words} for lang, words in FUNCTION.items()}
 
 
 # Letters that only one of these languages writes.
-_LETTERS = {"es": "ñ¿¡áíóú", "fr": "èêàçûœ", "de": "äöüß"}
+_LETTERS = {"es": "ñ¿¡íú", "fr": "èêçûœ", "de": "äöüß", "pt": "ãõç", "it": "ìò"}
 
 
 def identify(text: str) -> str | None:
-    """es, fr or de when the question's function words (and letters) are more of that language than of English."""
+    """es, fr, de, pt or it when the question's function words (and letters) are more of that language than of
+    English."""
     words = [fold(w) for w in re.findall(r"[^\W\d_]+", text)]  # "l'atorvastatine", "augmente-t-elle" split
     low = text.lower()
     counts = {lang: sum(w in _FUNCTION[lang] for w in words) for lang in ("en", *LANGUAGES)}
@@ -156,4 +163,10 @@ INTERFACE = {
     "de": {"no_evidence": "Die verfügbaren Inhalte beantworten diese Frage nicht.", "references": "Quellen",
            "answering": "Antwort auf", "searched": "Englische Quellen durchsucht mit: {pivot}",
            "quotes": "Die Zitate sind im englischen Original wiedergegeben."},
+    "pt": {"no_evidence": "O conteúdo disponível não responde a esta pergunta.", "references": "Referências",
+           "answering": "Respondendo", "searched": "Fontes em inglês pesquisadas com: {pivot}",
+           "quotes": "As citações são mostradas no inglês original."},
+    "it": {"no_evidence": "Il contenuto disponibile non risponde a questa domanda.", "references": "Bibliografia",
+           "answering": "Risposta a", "searched": "Fonti in inglese cercate con: {pivot}",
+           "quotes": "Le citazioni sono riportate nell'inglese originale."},
 }

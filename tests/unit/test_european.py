@@ -18,6 +18,8 @@ NAMES = {"warfarin": "warfarin", "paracetamol": "acetaminophen", "lipitor": "ato
     ("Peut-on associer la metformine à un inhibiteur de l'anhydrase carbonique ?", "fr"),
     ("Verlängert Ciprofloxacin das QT-Intervall?", "de"),
     ("Ist Ciprofloxacin in der Schwangerschaft kontraindiziert?", "de"),
+    ("A varfarina pode causar necrose cutânea?", "pt"),
+    ("L'atorvastatina può essere continuata durante l'allattamento?", "it"),
     ("Was the patient given warfarin before the surgery?", "en"),
     ("Can patients who die of sepsis be given la dose?", "en"),
     ("What is the dose of de Quervain's tenosynovitis treatment?", "en"),

@@ -76,7 +76,7 @@ def main() -> None:
         path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in out), encoding="utf-8")
         print(f"{path}: {len(out)} questions")
     european = yaml.safe_load((HERE / "european.yaml").read_text(encoding="utf-8"))
-    for lang in ("es", "fr", "de"):  # split by a hash of the id, not "dev" as their English items of extra_dev.yaml
+    for lang in ("es", "fr", "de", "pt", "it"):  # split by a hash of the id, not "dev" as their English items of extra_dev.yaml
         out = []
         for item_id, texts in european.items():
             item = dict(english[item_id], id=f"{item_id}-{lang}", question=texts[lang], split=None,
