@@ -195,4 +195,5 @@ class Answer(BaseModel):
     requester_type: str | None = Field(default=None, description="hcp, consumer or internal: who the answer is for")
     profession: str | None = Field(default=None, description="hcp only: physician, pharmacist or nurse")
     language: str | None = Field(default=None, description="the question's language when it is not English (ja, zh, "
-                                 "ko, other): searched across languages; quotes stay verbatim in English")
+                                 "zh-Hant, ko, es, fr, de, pt, it, other): searched across languages; quotes stay "
+                                 "verbatim in English")

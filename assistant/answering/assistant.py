@@ -175,8 +175,8 @@ class Assistant:
             answer.resolved_question = asked
         answer.conversation_id, answer.requester_type, answer.profession = conversation_id, rtype, profession
         if lang != "en":
-            answer.language = lang
-            self._in_language(answer, lang, pivot)
+            answer.language = language.variant(question, lang)
+            self._in_language(answer, answer.language, pivot)
         if rtype == "consumer" and not scope.reply:
             answer.notices += [CONSUMER_PLAIN, CONSUMER_CONTACT]
         answer.flags = _flags(asked, scope, redaction)

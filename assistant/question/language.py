@@ -63,6 +63,22 @@ def simplified(text: str) -> str:
     return _to_simplified()(text) if detect(text) == "zh" else text
 
 
+def variant(text: str, lang: str) -> str:
+    """zh-Hant for a Chinese question written in traditional characters (its interface text is then written so);
+    otherwise the language as detected."""
+    if lang != "zh":
+        return lang
+    text = unicodedata.normalize("NFKC", text)
+    return "zh-Hant" if _to_simplified()(text) != text else lang
+
+
+@lru_cache(maxsize=1)
+def _to_traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t.json").convert
+
+
 def _table(name: str) -> list[tuple[str, str]]:
     rows = []
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
@@ -205,5 +221,8 @@ INTERFACE = {
 
 
 def interface(language: str | None, key: str, **kwargs) -> str | None:
+    if language == "zh-Hant":
+        text = interface("zh", key, **kwargs)
+        return _to_traditional()(text) if text else None
     text = (INTERFACE | EUROPEAN_INTERFACE).get(language or "", {}).get(key)
     return text.format(**kwargs) if text else None

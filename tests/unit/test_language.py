@@ -80,3 +80,12 @@ def test_chinese_in_traditional_characters_reads_as_simplified():
 def test_full_width_latin_and_half_width_katakana_read_as_usual():
     # as typed on a Japanese keyboard: the pivot was empty
     assert set(pivot("ＩＮＲが４を超えた場合のﾜﾙﾌｧﾘﾝの対応は？").split()) >= {"warfarin", "INR"}
+
+
+def test_a_question_in_traditional_characters_gets_its_interface_in_traditional_characters():
+    from assistant.question.language import interface, variant
+
+    assert variant("華法林的起始劑量是多少？", "zh") == "zh-Hant"
+    assert variant("华法林的起始剂量是多少？", "zh") == "zh" and variant("ワルファリンの用量は？", "ja") == "ja"
+    assert interface("zh-Hant", "references") == "參考文獻" and interface("zh", "references") == "参考文献"
+    assert interface("zh-Hant", "no_evidence") == "現有資料無法回答此問題。"

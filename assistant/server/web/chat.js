@@ -3,7 +3,8 @@ setupKeyField();
 const messages = document.getElementById("messages");
 const panel = document.getElementById("source");
 // The interface in the question's language (the quotes stay verbatim in English).
-const REFERENCES = {ja: "参考文献", zh: "参考文献", ko: "참고문헌"};
+const REFERENCES = {ja: "参考文献", zh: "参考文献", "zh-Hant": "參考文獻", ko: "참고문헌", es: "Referencias",
+                    fr: "Références", de: "Quellen", pt: "Referências", it: "Bibliografia"};
 // The thread: follow-up questions ("and in the elderly?") are answered from the earlier ones of this conversation.
 const THREAD = "medinfo-conversation";
 function newId() { return Array.from(crypto.getRandomValues(new Uint8Array(8)), b => b.toString(16).padStart(2, "0")).join(""); }
