@@ -33,7 +33,8 @@ def main() -> None:
     ap.add_argument("--misses", action="store_true", help="print the dev questions whose page is not in the top 5")
     ap.add_argument("--languages", default="en,ja,zh,ko",
                     help="comma-separated; zh-Hant: the Chinese questions in traditional characters (OpenCC s2t); "
-                         "ja-Full: the Japanese questions with full-width Latin letters and digits")
+                         "ja-Full: the Japanese questions with full-width Latin letters and digits; "
+                         "ja-alt, zh-alt, ko-alt: alternate_dev.yaml, a second wording of the dev label questions")
     ap.add_argument("--by-origin", action="store_true",
                     help="also count the test split by origin: translated golden items, extra_split.yaml items")
     args = ap.parse_args()
@@ -54,6 +55,13 @@ def main() -> None:
         if lang == "en-eu":  # the English originals of the Spanish, French and German questions, split as they are
             rows = [r | {"id": r["id"][:-3] + "-en", "question": r["english"]}
                     for r in map(json.loads, (SETS / "labels_es.jsonl").read_text(encoding="utf-8").splitlines())]
+        if lang.endswith("-alt"):  # a second translator's wording of the dev-split label golden questions
+            import yaml
+
+            alt = yaml.safe_load((SETS / "alternate_dev.yaml").read_text(encoding="utf-8"))
+            base = lang.split("-")[0]
+            rows = [r | {"question": alt[r["id"].rsplit("-", 1)[0]][base], "split": "dev"}
+                    for r in rows if r["id"].rsplit("-", 1)[0] in alt]
         if lang == "zh-Hant":  # as written in Taiwan and Hong Kong: the same questions in traditional characters
             import opencc
             to_traditional = opencc.OpenCC("s2t.json").convert
