@@ -43,7 +43,7 @@ from assistant.contract import (
     requester_context,
 )
 from assistant.prompts import template
-from assistant.question import european, followup, language, parts, privacy
+from assistant.question import followup, language, parts, privacy
 from assistant.question import products as drug_names
 from assistant.question.safety import analyse
 from assistant.question.terms import stem_tokens
@@ -140,15 +140,16 @@ class Assistant:
         question = redaction.text
         if self.settings.redact:
             earlier = [privacy.redact(h, names).text for h in earlier]
-        turns = followup.replay(earlier, snap.products_in, snap.products)
-        resolution = self._resolve(question, turns, snap)
-        asked = resolution.question
         lang = language.detect(question)
-        pivot = language.pivot(question, snap.products) if lang in language.CJK else \
-            european.pivot(question, lang, snap.vocab_words, snap.products) if lang in european.LANGUAGES else ""
-        if lang in european.LANGUAGES or (lang != "en" and self.crosslingual is not None
-                                          and self.crosslingual.available()):
-            asked = pivot or asked  # the English words the English sources are searched and read with
+        pivot = language.english(question, lang, snap.products, snap.vocab_words)
+        across = self.crosslingual is not None and self.crosslingual.available()
+        # The English words the English sources are searched and read with; earlier turns in another language are
+        # read by theirs too, so that "高齢者では？" after a warfarin question resolves to warfarin.
+        searched = pivot if pivot and (lang in language.EUROPEAN or across) else question
+        english = [language.english(h, language.detect(h), snap.products, snap.vocab_words) or h for h in earlier]
+        turns = followup.replay(english, snap.products_in, snap.products)
+        resolution = self._resolve(searched, turns, snap)
+        asked = resolution.question
         scope = decide(asked, snap, product, audience, source_type)
         scope.language, scope.original = lang, question
         if not (scope.refusal or resolution.changed) and followup.dangling(asked, snap.products_in, snap.products):

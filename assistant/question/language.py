@@ -16,7 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.question.european import INTERFACE as EUROPEAN_INTERFACE
+from assistant.question.european import LANGUAGES as EUROPEAN
 from assistant.question.european import identify as identify_european
+from assistant.question.european import pivot as european_pivot
 
 DATA = Path(__file__).parent / "data"
 CJK = ("ja", "zh", "ko")
@@ -204,6 +206,16 @@ def pivot(text: str, names: dict[str, str] | None = None) -> str:
             words.append(eng)
     words += re.findall(r"[A-Za-z][A-Za-z0-9-]*", rest)
     return " ".join(dict.fromkeys(" ".join(words).split()))
+
+
+def english(text: str, lang: str, names: dict[str, str], vocab: frozenset[str]) -> str:
+    """The English search words of a question in another language ("" for English or a language without them):
+    names are the store's product names and aliases, vocab the store's words (for cognates, european.py)."""
+    if lang in CJK:
+        return pivot(text, names)
+    if lang in EUROPEAN:
+        return european_pivot(text, lang, vocab, names)
+    return ""
 
 
 # --- the interface in the question's language ---------------------------------------------------------

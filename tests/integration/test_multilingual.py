@@ -74,3 +74,16 @@ def test_spanish_french_and_german_are_answered_from_the_english_label_with_or_w
         assert fr.status == "answered" and fr.language == "fr" and fr.citations[0].document_id == IBUPROFEN
         de = _assistant(stores, multilingual).ask("Darf man während der Einnahme von Ibuprofen Alkohol trinken?")
         assert de.status == "answered" and de.language == "de" and de.citations[0].document_id == IBUPROFEN
+
+
+def test_a_follow_up_in_another_language_keeps_the_product_of_the_earlier_turn(stores):
+    # Both labels warn about alcohol: only the earlier turn tells which product "and with alcohol?" is about (it was
+    # answered from whichever label ranked first: the follow-up was resolved on the raw text, in English rules).
+    for earlier, follow_up, doc in (
+            ("アセトアミノフェンの1日最大量は？", "お酒を飲んでもいいですか？", ACETAMINOPHEN),
+            ("イブプロフェンの1日最大量は？", "お酒を飲んでもいいですか？", IBUPROFEN),
+            ("¿Cuál es la dosis máxima diaria de paracetamol?", "¿Y con alcohol?", ACETAMINOPHEN),
+            ("¿Cuál es la dosis máxima diaria de ibuprofeno?", "¿Y con alcohol?", IBUPROFEN)):
+        a = _assistant(stores).ask(follow_up, history=[earlier])
+        assert a.status == "answered" and a.resolved_question, a.explanation
+        assert {c.document_id for c in a.citations} == {doc}, (follow_up, earlier, a.resolved_question)
