@@ -83,7 +83,7 @@ class Letter:
 
 def build(answer: Answer, requester: str | None = None, effective_dates: dict[str, str | None] | None = None,
           today: date | None = None) -> Letter:
-    t = template("letter_v1")
+    t = _template(answer.language)
     today = today or date.today()
     dates = effective_dates or {}
     # One reference per document, approved labelling first, in order of first citation.
@@ -126,11 +126,30 @@ def build(answer: Answer, requester: str | None = None, effective_dates: dict[st
         notices.insert(0, " ".join(x for x in (t["no_evidence"], answer.explanation or "") if x))
     salutation = t["salutation"].format(requester=requester) if requester else t["salutation_default"]
     return Letter(reference=f"MI-{today:%Y%m%d}-{answer.trace_id[:8].upper()}", date=today.isoformat(),
-                  salutation=salutation, question=answer.resolved_question or answer.question,
+                  salutation=salutation,
+                  # a question in another language is shown as asked (its resolution is in English search words)
+                  question=answer.question if answer.language else answer.resolved_question or answer.question,
                   status=answer.status, summary=summary,
                   sections=sections, references=sorted(refs.values(), key=lambda r: r.n), notices=notices,
                   template=t, trace_id=answer.trace_id, requester_type=answer.requester_type,
                   profession=answer.profession)
+
+
+def _template(language: str | None) -> dict:
+    """The framing text in the question's language where prompts/ has it (letter_v1.<language>.yaml; Chinese in
+    traditional characters from the simplified one), else in English. The evidence stays verbatim."""
+    base = (language or "").split("-")[0]
+    try:
+        t = template(f"letter_v1.{base}") if base else template("letter_v1")
+    except FileNotFoundError:
+        return template("letter_v1")
+    if language == "zh-Hant":
+        import opencc
+
+        convert = opencc.OpenCC("s2t.json").convert
+        t = {k: convert(v) if isinstance(v, str) else {a: convert(b) for a, b in v.items()} if isinstance(v, dict)
+             else v for k, v in t.items()}
+    return t
 
 
 def _sentence(text: str) -> str:

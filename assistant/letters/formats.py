@@ -95,6 +95,25 @@ def _docx(letter: Letter) -> bytes:
     return buf.getvalue()
 
 
+# reportlab's CID fonts for Japanese, Chinese and Korean: named in the PDF and drawn by the reader's own fonts (no
+# font file is shipped or downloaded), where Helvetica has no glyph for them.
+_CID_FONTS = (("[\u3040-\u30ff]", "HeiseiMin-W3"), ("[\uac00-\ud7a3]", "HYSMyeongJo-Medium"),
+              ("[\u4e00-\u9fff]", "STSong-Light"))
+
+
+def _cjk_font(letter: Letter) -> str | None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    text = " ".join(t for _, t in _raw_paragraphs(letter))
+    for pattern, font in _CID_FONTS:
+        if re.search(pattern, text):
+            if font not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(UnicodeCIDFont(font))
+            return font
+    return None
+
+
 def _pdf(letter: Letter) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -102,12 +121,16 @@ def _pdf(letter: Letter) -> bytes:
     from reportlab.platypus import HRFlowable, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=10.5, leading=14,
-                          spaceAfter=6)
+    cjk = _cjk_font(letter)
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=cjk or "Helvetica", fontSize=10.5, leading=14,
+                          spaceAfter=6, wordWrap="CJK" if cjk else None)
     meta = ParagraphStyle("meta", parent=body, textColor="#555555", fontSize=9.5, spaceAfter=2)
-    notice = ParagraphStyle("notice", parent=body, fontName="Helvetica-Oblique", backColor="#fff8e1", borderPadding=4)
-    heading = ParagraphStyle("heading", parent=styles["Heading2"], fontSize=12.5, spaceBefore=8, spaceAfter=4)
-    title = ParagraphStyle("title", parent=styles["Heading1"], fontSize=16)
+    notice = ParagraphStyle("notice", parent=body, fontName=cjk or "Helvetica-Oblique", backColor="#fff8e1",
+                            borderPadding=4)
+    heading = ParagraphStyle("heading", parent=styles["Heading2"], fontSize=12.5, spaceBefore=8, spaceAfter=4,
+                             **({"fontName": cjk, "wordWrap": "CJK"} if cjk else {}))
+    title = ParagraphStyle("title", parent=styles["Heading1"], fontSize=16,
+                           **({"fontName": cjk, "wordWrap": "CJK"} if cjk else {}))
     buf = io.BytesIO()
     story = []
     items: list = []
@@ -137,6 +160,6 @@ def _pdf(letter: Letter) -> bytes:
             story.append(Paragraph(escape(text), body))
     flush_items()
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                      bottomMargin=18 * mm, title="Medical Information Response",
+                      bottomMargin=18 * mm, title=letter.template.get("title", "Medical Information Response"),
                       author="Medical Information").build(story)
     return buf.getvalue()
