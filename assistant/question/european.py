@@ -17,6 +17,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from assistant.question.products import MISSPELLING_MIN
+
 DATA = Path(__file__).parent / "data"
 LANGUAGES = ("es", "fr", "de", "pt", "it")
 
@@ -68,12 +70,14 @@ def identify(text: str) -> str | None:
 
 
 def key(word: str) -> str:
-    """The spelling key of a word: cognates across English, Spanish, French and German share it."""
+    """The spelling key of a word: cognates across English and the languages here share it (warfarin ~ varfarina,
+    anaphylaxis ~ anaphylaxie ~ anafilaxia)."""
     w = fold(word)
     for a, b in (("ph", "f"), ("th", "t"), ("y", "i"), ("k", "c"), ("qu", "c"), ("ae", "e"), ("oe", "e"),
-                 ("z", "s"), ("x", "cs"), ("ou", "u")):
+                 ("z", "s"), ("x", "cs"), ("ou", "u"), ("w", "v")):
         w = w.replace(a, b)
     w = re.sub(r"(.)\1+", r"\1", w)
+    w = re.sub(r"(?<=\w{4})is$", "", w)  # necrosis, dialysis ~ necrose, diálisis
     return re.sub(r"[aeiou]+$", "", w)
 
 
@@ -128,7 +132,7 @@ def pivot(text: str, lang: str, vocab: frozenset[str], names: dict[str, str] | N
     for w in rest.split():
         if len(w) < 5 or w in function:
             continue
-        hit = names.get(w) or _english(w, vocab)
+        hit = names.get(w) or _name(w, names) or _english(w, vocab)
         if hit:
             words.append(hit)
         elif len(w) >= 2 * 5:  # a compound ("Myopathierisiko", "Digoxinspiegel", "digoxinemie"): its longest parts
@@ -138,6 +142,15 @@ def pivot(text: str, lang: str, vocab: frozenset[str], names: dict[str, str] | N
                 next((t for i in range(1, len(w) - 4) if (t := _english(w[i:], vocab))), None)
             words += [x for x in (head, tail) if x]
     return " ".join(dict.fromkeys(" ".join(words).split()))
+
+
+def _name(word: str, names: dict[str, str]) -> str | None:
+    """The product name a word of 7+ letters spells in its own language ("paracetamolo", "varfarina"): the closest
+    name at the misspelling cutoff of question/products.py (names are distinctive words)."""
+    if len(word) < 7:
+        return None
+    best = process.extractOne(word, list(names), scorer=fuzz.ratio, score_cutoff=MISSPELLING_MIN[7])
+    return names[best[0]] if best else None
 
 
 def _english(word: str, vocab: frozenset[str]) -> str | None:

@@ -7,7 +7,7 @@ import pytest
 from assistant.question.european import pivot
 from assistant.question.language import detect
 
-VOCAB = frozenset("warfarin metformin atorvastatin clarithromycin anaphylaxis amoxicillin insufficiency myopathy "
+VOCAB = frozenset("warfarin necrosis metformin atorvastatin clarithromycin anaphylaxis amoxicillin insufficiency myopathy "
                   "hypoglycemia insulin necrosis tablets lithium renal".split())
 NAMES = {"warfarin": "warfarin", "paracetamol": "acetaminophen", "lipitor": "atorvastatin"}
 
@@ -41,6 +41,9 @@ def test_the_language_is_told_by_its_words(question, lang):
     # a German compound by its parts; a brand as written
     ("Erhöht die Zugabe von Niacin zu Atorvastatin das Myopathierisiko?", "de", {"myopathy", "risk"}),
     ("Darf Warfarin in der Schwangerschaft gegeben werden?", "de", {"warfarin", "pregnancy"}),
+    # a drug's name as spelt in the language (v for w), a cognate in -se for -sis
+    ("A varfarina pode causar necrose cutânea?", "pt", {"warfarin", "necrosis"}),
+    ("I bambini possono prendere il paracetamolo?", "it", {"paracetamol", "pediatric"}),
     ("Sollte der Digoxinspiegel bei Patienten unter Lipitor überwacht werden?", "de", {"lipitor", "monitor"}),
 ])
 def test_the_english_search_words(question, lang, words):
