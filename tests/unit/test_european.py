@@ -7,7 +7,7 @@ import pytest
 from assistant.question.european import pivot
 from assistant.question.language import detect
 
-VOCAB = frozenset("warfarin necrosis metformin atorvastatin clarithromycin anaphylaxis amoxicillin insufficiency myopathy "
+VOCAB = frozenset("warfarin metformin atorvastatin clarithromycin anaphylaxis amoxicillin insufficiency myopathy "
                   "hypoglycemia insulin necrosis tablets lithium renal".split())
 NAMES = {"warfarin": "warfarin", "paracetamol": "acetaminophen", "lipitor": "atorvastatin"}
 
