@@ -32,8 +32,8 @@ ENGLISH_FUNCTION = {"the", "is", "are", "of", "what", "for", "in", "and", "can",
 
 
 def detect(text: str) -> str:
-    """ja, zh, ko (by script), es, fr, de (by their words, european.py), en, or "other" (a Latin-script question
-    that reads as no English)."""
+    """ja, zh, ko (by script), es, fr, de, pt, it (by their words, european.py), en, or "other" (a Latin-script
+    question that reads as no English). Chinese in traditional characters is "zh" here; `variant` tells it apart."""
     if KANA.search(text):
         return "ja"
     if HANGUL.search(text):
