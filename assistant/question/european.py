@@ -30,16 +30,16 @@ FUNCTION = {
            "tomar toma usar entre tras").split(),
     "fr": ("le la les un une des du de et en est sont peut peuvent doit faut il elle on que qu quel quelle "
            "quels quelles comment pour avec sans chez dans au aux sur ne pas plus ce cette ses son leur "
-           "est-ce faire prendre l d qu t il ils elle elles ce entre apres vers sous").split(),
+           "est-ce faire prendre il ils elle elles ce entre apres vers sous très").split(),
     "de": ("der die das den dem des ein eine einer eines einem und ist sind kann können darf dürfen muss "
            "sollte sollten wie was welche welcher welches wann bei mit von zu zur zum im auf für nicht ein "
            "wird werden oder nach unter über vor jemand man").split(),
     "pt": ("o a os as um uma de do da dos das no na nos nas em que e é são pode podem deve devem qual quais "
            "como quando há ao aos à às seu sua seus suas com por para se durante mais menos entre após "
-           "tomar usar").split(),
+           "tomar usar quem demais depois enquanto você contêm têm").split(),
     "it": ("il lo la i gli le un una uno di del della dello dei degli delle che e è sono può possono deve "
            "devono quale quali come quando c'è al alla ai alle nel nella nei con per si su durante più meno "
-           "tra fra dopo prendere usare").split(),
+           "tra fra dopo prendere usare va chi nello negli sul sulla dell").split(),
 }
 WORD = re.compile(r"[^\W\d_][^\W_]*(?:-[^\W\d_]+)*")
 
@@ -50,23 +50,34 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-_FUNCTION = {lang: {fold(w) for w in words} for lang, words in FUNCTION.items()}
-
-
+# Words of those lists that are English words too ("I", "a", "do", "no", "as", "was", "die"): they tell nothing.
+ENGLISH_TOO = set("a i e as do no so am an in on is it me he we us at by to or be man was die will also".split())
+# Function words as written (accents kept: Italian "è" is not "e") and, from three letters, without accents too
+# ("cual", "puo"); the pivot's stop words are the folded ones.
+_WRITTEN = {lang: ({w.lower() for w in words} | {fold(w) for w in words if len(fold(w)) >= 3})
+            - (ENGLISH_TOO if lang != "en" else set()) for lang, words in FUNCTION.items()}
+_FUNCTION = {lang: {fold(w) for w in words} - (ENGLISH_TOO if lang != "en" else set())
+             for lang, words in FUNCTION.items()}
 # Letters that only one of these languages writes.
 _LETTERS = {"es": "ñ¿¡íú", "fr": "èêçûœ", "de": "äöüß", "pt": "ãõç", "it": "ìò"}
+# Elisions: French and Italian "l'", "d'", "qu'", "-t-il"; Italian "dell'", "all'", "nell'".
+_ELISION = {"fr": re.compile(r"\b(?:l|d|qu|n|j|c|s)['’](?=[^\W\d_])|-t-(?:il|elle|on)\b", re.I),
+            "it": re.compile(r"\b(?:l|dell|all|nell|sull|dall|un)['’](?=[^\W\d_])", re.I)}
 
 
 def identify(text: str) -> str | None:
-    """es, fr, de, pt or it when the question's function words (and letters) are more of that language than of
-    English."""
-    words = [fold(w) for w in re.findall(r"[^\W\d_]+", text)]  # "l'atorvastatine", "augmente-t-elle" split
+    """es, fr, de, pt or it when the question's function words (and letters, and elisions) are more of that
+    language than of English."""
     low = text.lower()
-    counts = {lang: sum(w in _FUNCTION[lang] for w in words) for lang in ("en", *LANGUAGES)}
+    words = re.findall(r"[^\W\d_]+", low)
+    counts = {lang: sum(w in _WRITTEN[lang] for w in words) for lang in ("en", *LANGUAGES)}
     for lang, letters in _LETTERS.items():
         counts[lang] += min(2, sum(c in letters for c in low))
+    for lang, pattern in _ELISION.items():
+        counts[lang] += min(2, len(pattern.findall(text)))
     best = max(LANGUAGES, key=lambda lang: counts[lang])
-    return best if counts[best] >= 2 and counts[best] > counts["en"] else None
+    enough = 2 if counts["en"] else 1  # one of its words, where no English one is, is enough
+    return best if counts[best] >= enough and counts[best] > counts["en"] else None
 
 
 def key(word: str) -> str:

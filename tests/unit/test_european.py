@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question.european import pivot
+from assistant.question.european import LANGUAGES, pivot
 from assistant.question.language import detect
 
 VOCAB = frozenset("warfarin metformin atorvastatin clarithromycin anaphylaxis amoxicillin insufficiency myopathy "
@@ -23,9 +23,18 @@ NAMES = {"warfarin": "warfarin", "paracetamol": "acetaminophen", "lipitor": "ato
     ("Was the patient given warfarin before the surgery?", "en"),
     ("Can patients who die of sepsis be given la dose?", "en"),
     ("What is the dose of de Quervain's tenosynovitis treatment?", "en"),
+    # English words that are also Portuguese or Italian ones ("a", "I", "do", "no", "e") tell nothing
+    ("Do older patients need a lower dose?", "en"),
+    ("I am 40, i have a rash, i want treatment", "en"),
+    ("My cough won't go away since starting lisinopril 10 mg.", "en"),
+    ("Has a new drug been considered as a treatment for gout?", "en"),
 ])
 def test_the_language_is_told_by_its_words(question, lang):
     assert detect(question) == lang
+
+
+def test_a_single_letter_is_not_french():
+    assert detect("Vitamin D, vitamin E etc?") not in LANGUAGES  # "d" was counted as French ("d'")
 
 
 @pytest.mark.parametrize("question, lang, words", [
