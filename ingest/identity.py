@@ -134,29 +134,31 @@ _STAMP = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:AM|PM)?|h
 
 
 @lru_cache(maxsize=1)
+def _rows() -> tuple[tuple[str, str], ...]:
+    """(brand, generic) of every row of the FDA/NLM lexicon, read once."""
+    with open(DATA / "drug_names.tsv", encoding="utf-8") as f:
+        return tuple((row["brand"], row["generic"]) for row in csv.DictReader(f, delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
 def _lexicon() -> dict[str, set[str]]:
     """ingredient -> brand names (lower case) of single-ingredient products, from the FDA/NLM lexicon."""
     out: dict[str, set[str]] = {}
-    with open(DATA / "drug_names.tsv", encoding="utf-8") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            gens = row["generic"].split("; ")
-            brand = " ".join(row["brand"].lower().split())
-            if len(gens) != 1 or not 4 <= len(brand) <= 30 or len(brand.split()) > 2 or re.search(r"\d", brand):
-                continue
-            base = ingredient(gens[0])
-            if base and brand != base:
-                out.setdefault(base, set()).add(brand)
+    for raw_brand, generic in _rows():
+        gens = generic.split("; ")
+        brand = " ".join(raw_brand.lower().split())
+        if len(gens) != 1 or not 4 <= len(brand) <= 30 or len(brand.split()) > 2 or re.search(r"\d", brand):
+            continue
+        base = ingredient(gens[0])
+        if base and brand != base:
+            out.setdefault(base, set()).add(brand)
     return out
 
 
 @lru_cache(maxsize=1)
 def ingredients() -> frozenset[str]:
     """Every ingredient the FDA/NLM lexicon names, as its base name ("amantadine hydrochloride" -> "amantadine")."""
-    out: set[str] = set()
-    with open(DATA / "drug_names.tsv", encoding="utf-8") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            out.update(b for b in (ingredient(g) for g in row["generic"].split("; ")) if b)
-    return frozenset(out)
+    return frozenset(b for _, generic in _rows() for b in (ingredient(g) for g in generic.split("; ")) if b)
 
 
 def brands_of(product: str) -> set[str]:

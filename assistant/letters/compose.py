@@ -12,6 +12,7 @@ from datetime import date
 
 from assistant.contract import Answer
 from assistant.prompts import template
+from assistant.question.language import traditional
 
 
 @dataclass
@@ -144,10 +145,8 @@ def _template(language: str | None) -> dict:
     except FileNotFoundError:
         return template("letter_v1")
     if language == "zh-Hant":
-        import opencc
-
-        convert = opencc.OpenCC("s2t.json").convert
-        t = {k: convert(v) if isinstance(v, str) else {a: convert(b) for a, b in v.items()} if isinstance(v, dict)
+        t = {k: traditional(v) if isinstance(v, str) else {a: traditional(b) for a, b in v.items()}
+             if isinstance(v, dict)
              else v for k, v in t.items()}
     return t
 

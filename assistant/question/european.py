@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from assistant.question.products import MISSPELLING_MIN
+from assistant.question.products import misspelt
 
 DATA = Path(__file__).parent / "data"
 LANGUAGES = ("es", "fr", "de", "pt", "it")
@@ -98,6 +98,11 @@ def _spaced(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _terms() -> dict[str, str]:
+    return dict(table())
+
+
+@lru_cache(maxsize=1)
 def table() -> list[tuple[str, str]]:
     """(folded words in Spanish, French or German, the English words), longest first."""
     rows = []
@@ -133,7 +138,7 @@ def pivot(text: str, lang: str, vocab: frozenset[str], names: dict[str, str] | N
     word written with capitals inside or digits (INR, HbA1c, eGFR, CYP2C9)."""
     words: list[str] = re.findall(r"\b[A-Za-z]*[A-Z0-9][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*\b", text)
     rest = " " + _spaced(" ".join(WORD.findall(text))) + " "
-    terms = dict(table())
+    terms = _terms()
     for src, eng in table():
         if f" {src} " in rest:
             rest = rest.replace(f" {src} ", " ")
@@ -156,12 +161,10 @@ def pivot(text: str, lang: str, vocab: frozenset[str], names: dict[str, str] | N
 
 
 def _name(word: str, names: dict[str, str]) -> str | None:
-    """The product name a word of 7+ letters spells in its own language ("paracetamolo", "varfarina"): the closest
-    name at the misspelling cutoff of question/products.py (names are distinctive words)."""
-    if len(word) < 7:
-        return None
-    best = process.extractOne(word, list(names), scorer=fuzz.ratio, score_cutoff=MISSPELLING_MIN[7])
-    return names[best[0]] if best else None
+    """The product name a word spells in its own language ("paracetamolo", "varfarina"): the catalogue's misspelling
+    matcher (question/products.misspelt), names being distinctive words."""
+    hit = misspelt(word, names)
+    return names[hit[0][1]] if hit else None
 
 
 def _english(word: str, vocab: frozenset[str]) -> str | None:

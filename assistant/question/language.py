@@ -75,10 +75,15 @@ def variant(text: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _to_traditional():
+def _s2t():
     import opencc
 
     return opencc.OpenCC("s2t.json").convert
+
+
+def traditional(text: str) -> str:
+    """Simplified Chinese text in traditional characters (the interface and letters for a question written so)."""
+    return _s2t()(text)
 
 
 def _table(name: str) -> list[tuple[str, str]]:
@@ -235,6 +240,6 @@ INTERFACE = {
 def interface(language: str | None, key: str, **kwargs) -> str | None:
     if language == "zh-Hant":
         text = interface("zh", key, **kwargs)
-        return _to_traditional()(text) if text else None
+        return traditional(text) if text else None
     text = (INTERFACE | EUROPEAN_INTERFACE).get(language or "", {}).get(key)
     return text.format(**kwargs) if text else None
