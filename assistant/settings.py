@@ -40,6 +40,11 @@ class Thresholds(BaseModel):
         None, ge=0, le=1, description="Refuse when the fitted model's probability that the evidence answers the "
         "question is below this; None: the operating point stored with the model, chosen on dev (see "
         "bench/RESULTS.md, 'Answerability').")
+    judge_min_yes: float = Field(
+        0.7, ge=0, le=1, description="With the opt-in answerability judge (answerability_judge: llm), a question "
+        "the fitted model would refuse is answered when the judge's probability of 'yes' reaches this. Chosen on "
+        "the dev splits for Qwen2.5-Coder-1.5B-Instruct Q4_K_M (bench/judge_answerability.py); another model "
+        "needs its own cut.")
     min_coverage: float = Field(
         0.5, ge=0, le=1, description="Share of the question's key terms "
         "(IDF-weighted) the evidence must contain. Hand-set on eval/golden/labels.jsonl (the bundled set).")
@@ -128,6 +133,10 @@ class Settings(BaseSettings):
     llm_retries: int = 2
     llm_fallback: Literal["extractive", "none"] = "extractive"
     prompt: str = "answer_v1"
+    answerability_judge: Literal["off", "llm"] = Field(
+        "off", description="llm: where the fitted answerability model would refuse, the configured LLM "
+        "(MEDINFO_LLM_BASE_URL or MEDINFO_LLM_PATH) reads the evidence and may answer it (opt-in; "
+        "thresholds.judge_min_yes)")
     include_unreviewed: bool = Field(False, description="also answer from content ingested without an approving "
                                      "manifest entry (status unreviewed), with a notice")
     audit_anchor_dir: Path = Field(Path("~/.config/medinfo/anchors"), description="where the audit key and the "
@@ -154,6 +163,9 @@ class Settings(BaseSettings):
         if self.generator == "llm" and not (self.llm_base_url or self.llm_path):
             raise ValueError("the llm generator needs MEDINFO_LLM_BASE_URL (an OpenAI-compatible endpoint) "
                              "or MEDINFO_LLM_PATH (a local model directory)")
+        if self.answerability_judge == "llm" and not (self.llm_base_url or self.llm_path):
+            raise ValueError("the llm answerability judge needs MEDINFO_LLM_BASE_URL (an OpenAI-compatible "
+                             "endpoint) or MEDINFO_LLM_PATH (a local model directory)")
         return self
 
     @classmethod

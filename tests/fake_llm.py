@@ -3,10 +3,13 @@
 The only fake in the suite, standing in for a remote LLM endpoint. Modes (POST /_mode {"mode": ...}):
 faithful (copies the first sentences of passages [1] and [2], cited), fabricated_dose (the same with a
 number changed), bad_citation (cites passage [9]), follow_injection (obeys an injected instruction),
-uncited (adds a sentence without a marker), insufficient, error (HTTP 500).
+uncited (adds a sentence without a marker), insufficient, error (HTTP 500). An answerability question
+(prompts/answerability_v1.yaml) gets "yes" or "no" with the log-probabilities of P(yes) = {"judge": p} of the mode
+request (default 0.9).
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -17,7 +20,7 @@ from fastapi.responses import JSONResponse
 from helpers import free_port
 
 app = FastAPI()
-STATE = {"mode": "faithful", "requests": []}
+STATE = {"mode": "faithful", "requests": [], "judge": 0.9}
 
 
 def _passages(prompt: str) -> dict[int, str]:
@@ -62,7 +65,8 @@ def reply(prompt: str) -> str:
 
 @app.post("/_mode")
 async def set_mode(req: Request):
-    STATE["mode"] = (await req.json())["mode"]
+    body = await req.json()
+    STATE["mode"], STATE["judge"] = body["mode"], body.get("judge", 0.9)
     STATE["requests"].clear()
     return {"mode": STATE["mode"]}
 
@@ -74,9 +78,20 @@ async def completions(req: Request):
     if STATE["mode"] == "error":
         return JSONResponse({"error": {"message": "scripted failure"}}, status_code=500)
     prompt = "\n".join(str(m.get("content")) for m in body["messages"])
+    logprobs = None
+    if "Reply yes or no." in prompt:  # the answerability judge
+        p = STATE["judge"]
+        text = "yes" if p >= 0.5 else "no"
+        if body.get("logprobs"):
+            top = [{"token": "yes", "logprob": math.log(max(p, 1e-9)), "bytes": None},
+                   {"token": "no", "logprob": math.log(max(1 - p, 1e-9)), "bytes": None}]
+            logprobs = {"content": [{"token": text, "logprob": math.log(max(p, 1 - p)), "bytes": None,
+                                     "top_logprobs": top}]}
+    else:
+        text = reply(prompt)
     return {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
             "model": body.get("model", "test"),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply(prompt)},
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": logprobs,
                          "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
 
@@ -92,10 +107,10 @@ class FakeLLM:
         while not self.server.started:
             time.sleep(0.05)
 
-    def mode(self, mode: str) -> None:
+    def mode(self, mode: str, judge: float = 0.9) -> None:
         import httpx
 
-        httpx.post(self.url.rsplit("/v1", 1)[0] + "/_mode", json={"mode": mode})
+        httpx.post(self.url.rsplit("/v1", 1)[0] + "/_mode", json={"mode": mode, "judge": judge})
 
     @property
     def requests(self) -> list[dict]:

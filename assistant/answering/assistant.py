@@ -23,8 +23,9 @@ from assistant.answering.combine import combine
 from assistant.answering.crosslingual import CrossLingual
 from assistant.answering.evidence import Selection, select
 from assistant.answering.extractive import Draft, ExtractiveGenerator
+from assistant.answering.judge import Judge, second_reading
 from assistant.answering.label_links import difference_notices, locate, printed_page
-from assistant.answering.llm import GeneratorUnavailable, suspicious
+from assistant.answering.llm import GeneratorUnavailable, LLMGenerator, configured_model, suspicious
 from assistant.answering.retrieval import Retriever, Snapshot
 from assistant.answering.scope import Scope, decide
 from assistant.answering.standard_responses import standard_responses_first
@@ -71,7 +72,11 @@ class Assistant:
         # Questions in other languages (opt-in): the multilingual index built at ingest.
         self.crosslingual = CrossLingual(self.store) if s.multilingual else None
         self.fallback = ExtractiveGenerator()
-        self.generator: Any = generator or _generator(s) or self.fallback
+        model = configured_model(s) if "llm" in (s.generator, s.answerability_judge) else None
+        self.generator: Any = generator or (LLMGenerator(*model, s.prompt) if model and s.generator == "llm"
+                                            else self.fallback)
+        # Opt-in: the LLM reads what the fitted answerability model would refuse (answering/judge.py).
+        self.judge = Judge(model[0], s.thresholds.judge_min_yes) if model and s.answerability_judge == "llm" else None
         embedder = self.store.embedder if s.generator == "llm" else None  # semantic checks for free text
         self.verifier = verifier or Verifier(embedder, s.thresholds)
         self.fallback_enabled = s.llm_fallback != "none"  # an unavailable or unverifiable generator falls back
@@ -266,6 +271,9 @@ class Assistant:
                           explanation="No passage in the available content matches the question.")
         selection, feats = self.select(question, hits, scope, snap)
         weak, base["answerability"] = refusal.weak(hits, selection, self.settings.thresholds, feats)
+        if weak and self.judge is not None and base["answerability"] is not None:
+            weak, judged = second_reading(self.judge, question, selection, weak)
+            notices = notices + judged
         if weak:
             return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE, explanation=weak,
                           closest_documents=refusal.closest(hits, products=scope.mentioned), notices=notices)
@@ -370,21 +378,6 @@ class Assistant:
                                  f"{'; '.join(unreviewed)}. Check it before relying on it."]
         return Answer(**base, status="answered", answer=text, citations=citations, claims=kept,
                       removed_claims=removed, notices=notices + selection.notices, flags=Flags())
-
-
-def _generator(s: Settings):
-    """The configured LLM generator, or None for the extractive default."""
-    if s.generator != "llm":
-        return None
-    from assistant.answering.llm import LLMGenerator, LocalTransformers, OpenAICompatible
-
-    model: Any
-    if s.llm_path:
-        model, name = LocalTransformers(s.llm_path), Path(s.llm_path).name
-    else:
-        model = OpenAICompatible(s.llm_base_url or "", s.llm_model, s.llm_api_key, s.llm_timeout, s.llm_retries)
-        name = s.llm_model
-    return LLMGenerator(model, name, s.prompt)
 
 
 def local_requester(channel: str) -> Requester:

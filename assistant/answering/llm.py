@@ -9,6 +9,7 @@ given is rejected by the verifier.
 """
 from __future__ import annotations
 
+import math
 import re
 import time
 from pathlib import Path
@@ -61,6 +62,22 @@ class LLMGenerator:
         return Draft(text, citations, {c.n: h.passage.text for c, h in zip(citations, given)})
 
 
+def yes_share(candidates: list[tuple[str, float]]) -> float | None:
+    """P(yes) / (P(yes) + P(no)) over the first token's candidates (token, log-probability)."""
+    yes = sum(math.exp(lp) for tok, lp in candidates if tok.strip().lower().startswith("yes"))
+    no = sum(math.exp(lp) for tok, lp in candidates if tok.strip().lower().startswith("no"))
+    return yes / (yes + no) if yes + no > 0 else None
+
+
+def configured_model(s) -> tuple[Any, str] | None:
+    """(the configured LLM, its name) from the settings: a local model directory or an endpoint; None without."""
+    if s.llm_path:
+        return LocalTransformers(s.llm_path), Path(s.llm_path).name
+    if s.llm_base_url:
+        return OpenAICompatible(s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout, s.llm_retries), s.llm_model
+    return None
+
+
 class OpenAICompatible:
     """A chat model at an OpenAI-compatible URL, through langchain-openai, with timeouts and retries."""
 
@@ -88,6 +105,21 @@ class OpenAICompatible:
         raise GeneratorUnavailable(f"LLM endpoint {self.base_url} failed after {self.retries + 1} attempt(s): "
                                    f"{type(last).__name__}: {last}")
 
+    def yes_probability(self, system: str, user: str) -> float | None:
+        """P(yes) against P(no) of the reply's first token, from the endpoint's log-probabilities (None when it
+        gives none: the reply's word is read instead)."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        try:
+            msg = self.chat.invoke([SystemMessage(system), HumanMessage(user)], logprobs=True, top_logprobs=10,
+                                   max_tokens=1)
+        except Exception as exc:  # noqa: BLE001 - reported like complete()'s failures
+            raise GeneratorUnavailable(f"LLM endpoint {self.base_url} failed: {type(exc).__name__}: {exc}") from None
+        content = ((msg.response_metadata or {}).get("logprobs") or {}).get("content") or []
+        if not content:
+            return None
+        return yes_share([(c["token"], c["logprob"]) for c in content[0].get("top_logprobs") or []])
+
 
 class LocalTransformers:
     """A causal language model from a local directory (never downloaded), greedy decoding on the CPU."""
@@ -102,22 +134,38 @@ class LocalTransformers:
         self.model = AutoModelForCausalLM.from_pretrained(str(p), local_files_only=True).eval()
         self.max_new_tokens = max_new_tokens
 
+    def _prompt(self, system: str, user: str) -> str:
+        if getattr(self.tokenizer, "chat_template", None):
+            return str(self.tokenizer.apply_chat_template(
+                [{"role": "system", "content": system}, {"role": "user", "content": user}], tokenize=False,
+                add_generation_prompt=True))
+        return f"{system}\n\n{user}\n"
+
+    def _limit(self) -> int:
+        config: Any = self.model.config
+        return int(getattr(config, "max_position_embeddings", 0) or getattr(config, "n_positions", 2048))
+
     def complete(self, system: str, user: str) -> str:
         import torch
 
-        if getattr(self.tokenizer, "chat_template", None):
-            prompt_text = self.tokenizer.apply_chat_template(
-                [{"role": "system", "content": system}, {"role": "user", "content": user}], tokenize=False,
-                add_generation_prompt=True)
-        else:
-            prompt_text = f"{system}\n\n{user}\n"
-        config: Any = self.model.config
-        limit = int(getattr(config, "max_position_embeddings", 0) or getattr(config, "n_positions", 2048))
         self.tokenizer.truncation_side = "left"  # keep the question and the last passages
-        ids = self.tokenizer(prompt_text, return_tensors="pt", truncation=True,
-                             max_length=max(16, limit - self.max_new_tokens))
+        ids = self.tokenizer(self._prompt(system, user), return_tensors="pt", truncation=True,
+                             max_length=max(16, self._limit() - self.max_new_tokens))
         ids.pop("token_type_ids", None)
         with torch.no_grad():
             out = self.model.generate(**ids, max_new_tokens=self.max_new_tokens, do_sample=False,
                                       pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id or 0)
         return str(self.tokenizer.decode(out[0][ids["input_ids"].shape[1]:], skip_special_tokens=True))
+
+    def yes_probability(self, system: str, user: str) -> float | None:
+        """P(yes) against P(no) of the next token (the ten likeliest)."""
+        import torch
+
+        self.tokenizer.truncation_side = "left"
+        ids = self.tokenizer(self._prompt(system, user), return_tensors="pt", truncation=True,
+                             max_length=max(16, self._limit() - 1))
+        ids.pop("token_type_ids", None)
+        with torch.no_grad():
+            logits = self.model(**ids).logits[0, -1]
+        top = torch.topk(torch.log_softmax(logits.float(), dim=-1), 10)
+        return yes_share([(str(self.tokenizer.decode([int(i)])), float(v)) for v, i in zip(top.values, top.indices)])

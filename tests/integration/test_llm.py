@@ -131,3 +131,52 @@ def test_with_an_llm_the_llm_proposes_the_follow_up_and_the_rules_check_it(llm_a
     llm.mode("rewrite_wrong")
     b = llm_assistant.ask("and in the elderly?", history=history)
     assert b.resolved_question == "What is the recommended starting dose of warfarin in the elderly?"
+
+
+JUDGED = "Is warfarin removed by hemodialysis in patients with kidney failure?"
+
+
+@pytest.fixture()
+def judged_assistant(two_labels, embedder, llm, monkeypatch):
+    """The extractive generator with the LLM as answerability judge only; the fitted model's cut raised so that
+    it refuses the question and the judge is asked."""
+    from assistant.answering.assistant import Assistant
+    from ingest.store import Store
+
+    monkeypatch.setenv("MEDINFO_ANSWERABILITY_JUDGE", "llm")
+    monkeypatch.setenv("MEDINFO_LLM_BASE_URL", llm.url)
+    monkeypatch.setenv("MEDINFO_LLM_RETRIES", "0")
+    monkeypatch.setenv("MEDINFO_THRESHOLDS__MIN_ANSWERABILITY", "0.999")
+    return Assistant(store=Store(two_labels, embedder))
+
+
+def test_the_judge_answers_what_the_fitted_model_refuses_only_when_sure_enough(judged_assistant, llm):
+    llm.mode("faithful", judge=0.92)
+    a = judged_assistant.ask(JUDGED)
+    assert a.status == "answered" and a.generator == "extractive" and a.citations
+    assert any("LLM judge read the evidence as answering" in n and "0.92" in n for n in a.notices), a.notices
+    sent = llm.requests[-1]
+    assert sent["logprobs"] and "Reply yes or no." in sent["messages"][-1]["content"]
+    assert "warfarin" in sent["messages"][-1]["content"].lower()
+
+    llm.mode("faithful", judge=0.55)  # says "yes", but below the cut chosen on dev (0.70)
+    a = judged_assistant.ask(JUDGED)
+    assert a.status == "insufficient_evidence" and not a.citations
+    assert "LLM judge agreed (P(yes) 0.55" in a.explanation
+
+
+def test_an_unreachable_judge_leaves_the_refusal_standing(judged_assistant, llm):
+    llm.mode("error")
+    a = judged_assistant.ask(JUDGED)
+    assert a.status == "insufficient_evidence" and "answerability" in a.explanation and not a.citations
+
+
+def test_without_the_judge_setting_the_llm_is_never_asked(two_labels, embedder, llm, monkeypatch):
+    from assistant.answering.assistant import Assistant
+    from ingest.store import Store
+
+    monkeypatch.setenv("MEDINFO_LLM_BASE_URL", llm.url)
+    monkeypatch.setenv("MEDINFO_THRESHOLDS__MIN_ANSWERABILITY", "0.999")
+    llm.mode("faithful", judge=0.99)
+    a = Assistant(store=Store(two_labels, embedder)).ask(JUDGED)
+    assert a.status == "insufficient_evidence" and not llm.requests
