@@ -33,7 +33,7 @@ def test_reingest_of_unchanged_corpus_is_a_no_op(corpus_dir):
     assert code == 0, err
     assert summary["documents"] == {"added": 0, "updated": 0, "unchanged": 512, "skipped": 0, "withdrawn": 0}
     assert summary["passages_embedded"] == 0 and summary["pages_parsed"] == 0
-    assert summary["seconds"] < 3
+    # How fast the no-op is belongs to bench/ingest.py ("re-ingest of unchanged files"), not to a timed test.
 
 
 def test_docs_and_source_commands(corpus_dir):
