@@ -48,14 +48,13 @@ class InProcess:
 
 
 def rates(rows: list[dict], answered: np.ndarray) -> str:
+    """fit_answerability's rates (answered | evidence answers, refused out of corpus, ...) and per set."""
     y = np.array([r["y"] for r in rows])
     kinds = np.array([r["kind"] for r in rows])
-    ooc = kinds == "out_of_corpus"
+    overall = fa.rates(answered.astype(float), y, list(kinds), 0.5)
     per = " ".join(f"{k} {answered[(kinds == k) & (y == 1)].mean():.2f}" for k in sorted(set(kinds))
                    if ((kinds == k) & (y == 1)).any())
-    return (f"answered | evidence answers {answered[y == 1].mean():.3f}, refused out of corpus "
-            f"{(~answered[ooc]).mean():.3f} ({int(answered[ooc].sum())}/{int(ooc.sum())} answered), refused | "
-            f"evidence does not answer {(~answered[y == 0]).mean():.3f}, precision {y[answered].mean():.3f} | {per}")
+    return f"{json.dumps(overall)} | answered per set where the evidence answers: {per}"
 
 
 def main() -> None:

@@ -90,13 +90,14 @@ class OpenAICompatible:
         self.chat = ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "not-needed", timeout=timeout,
                                max_retries=0, temperature=0)
 
-    def complete(self, system: str, user: str) -> str:
+    def _invoke(self, system: str, user: str, **kwargs):
+        """The model's reply message, with retries; GeneratorUnavailable once they are spent."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
         delay, last = 0.5, None
         for attempt in range(self.retries + 1):
             try:
-                return str(self.chat.invoke([SystemMessage(system), HumanMessage(user)]).content)
+                return self.chat.invoke([SystemMessage(system), HumanMessage(user)], **kwargs)
             except Exception as exc:  # noqa: BLE001 - connection, timeout, HTTP errors: all retried then reported
                 last = exc
                 if attempt < self.retries:
@@ -105,16 +106,13 @@ class OpenAICompatible:
         raise GeneratorUnavailable(f"LLM endpoint {self.base_url} failed after {self.retries + 1} attempt(s): "
                                    f"{type(last).__name__}: {last}")
 
+    def complete(self, system: str, user: str) -> str:
+        return str(self._invoke(system, user).content)
+
     def yes_probability(self, system: str, user: str) -> float | None:
         """P(yes) against P(no) of the reply's first token, from the endpoint's log-probabilities (None when it
         gives none: the reply's word is read instead)."""
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        try:
-            msg = self.chat.invoke([SystemMessage(system), HumanMessage(user)], logprobs=True, top_logprobs=10,
-                                   max_tokens=1)
-        except Exception as exc:  # noqa: BLE001 - reported like complete()'s failures
-            raise GeneratorUnavailable(f"LLM endpoint {self.base_url} failed: {type(exc).__name__}: {exc}") from None
+        msg = self._invoke(system, user, logprobs=True, top_logprobs=10, max_tokens=1)
         content = ((msg.response_metadata or {}).get("logprobs") or {}).get("content") or []
         if not content:
             return None
