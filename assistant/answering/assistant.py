@@ -72,7 +72,9 @@ class Assistant:
         # Questions in other languages (opt-in): the multilingual index built at ingest.
         self.crosslingual = CrossLingual(self.store) if s.multilingual else None
         self.fallback = ExtractiveGenerator()
-        model = configured_model(s) if "llm" in (s.generator, s.answerability_judge) else None
+        # One LLM for the generator and the judge; none loaded when a generator is given and no judge is asked for.
+        wanted = (s.generator == "llm" and generator is None) or s.answerability_judge == "llm"
+        model = configured_model(s) if wanted else None
         self.generator: Any = generator or (LLMGenerator(*model, s.prompt) if model and s.generator == "llm"
                                             else self.fallback)
         # Opt-in: the LLM reads what the fitted answerability model would refuse (answering/judge.py).

@@ -18,6 +18,7 @@ from typing import Any
 from assistant.answering.extractive import Draft, citation_for_passage
 from assistant.answering.retrieval import Hit
 from assistant.prompts import template
+from assistant.settings import Settings
 
 INSUFFICIENT = "INSUFFICIENT_EVIDENCE"
 INJECTION = re.compile(
@@ -69,7 +70,7 @@ def yes_share(candidates: list[tuple[str, float]]) -> float | None:
     return yes / (yes + no) if yes + no > 0 else None
 
 
-def configured_model(s) -> tuple[Any, str] | None:
+def configured_model(s: Settings) -> tuple[Any, str] | None:
     """(the configured LLM, its name) from the settings: a local model directory or an endpoint; None without."""
     if s.llm_path:
         return LocalTransformers(s.llm_path), Path(s.llm_path).name
