@@ -61,7 +61,8 @@ SPECIFIC_PERSON = re.compile(
     r"(?:the )?(?:baby|mother|newborn|infant)|"
     r"(?:a|the) (?:man|woman|boy|girl|baby|infant|resident|teenager|toddler|patient) (?:who|on|taking|with|was|is|"
     r"had|has))\b", re.I)
-HYPOTHETICAL = re.compile(r"\b(?:what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she|i|we|you|they)\b[^.?]*?\b"
+HYPOTHETICAL = re.compile(r"\b(?:(?:will|would|could|might|can)\s+(?:\w+\s+){0,2}(?:make|give)\s+(?:me|him|her|you|"
+                          r"us|them)\b|what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she|i|we|you|they)\b[^.?]*?\b"
                           r"(?:develops?|gets?|has|experiences?|misses|forgets|takes|stops)|can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
                           r"risk of|how common|how often|is it (?:common|normal)|what are the (?:side effects|"
                           r"adverse)|does \w+ cause|do \w+ cause|likely to)", re.I)
@@ -92,7 +93,7 @@ DEFECT = re.compile(
     r"(?:broken|missing|open)|damaged|leak\w*|empty (?:capsule|bottle|blister)s?|missing (?:tablets?|pills?)|"
     r"wrong (?:tablets?|pills?|strength|label)|mislabel\w*|label(?:l?ed)? (?:wrong|incorrect\w*)|counterfeit|fake|"
     r"expired|lot (?:number|no\.?|#)|batch (?:number|no\.?)|(?:did|does|would|will|could)(?:n'?t| not) dissolve|"
-    r"gritty|grainy|(?:piece|bit|fragment|shard)s? of (?:plastic|glass|metal|paper|foil|wood|rubber)|"
+    r"gritty|grainy|(?:tiny|small|black|dark|brown|white) (?:dots|spots|marks) on|(?:piece|bit|fragment|shard)s? of (?:plastic|glass|metal|paper|foil|wood|rubber)|"
     r"stuck together|melted|sticky|powdery|cap (?:was )?(?:broken|loose)|blister pack (?:was )?(?:empty|torn)|"
     r"label+ed [^.?!]{0,25} but (?:it )?contain\w*|contained the wrong \w+|"
     r"label+ed [^.?!]{0,25} but (?:the )?(?:tablets?|pills?|capsules?|caplets?|it|they)\b[^.?!]{0,30}"
@@ -105,6 +106,15 @@ TIMING = re.compile(
     rf"(?:after|within|for|over|about|around|nearly|almost)\s+{_NUM}\s+(?:hours?|days?|weeks?|months?|years?|doses?)|"
     r"(?:yesterday|today|last night|last week|this morning)|"
     r"(?:after|since)\s+(?:starting|taking|switching|increasing|the first dose|the dose))\b", re.I)
+# How research and drug development are spoken of ("has been shown to be effective", "Which company developed
+# eptinezumab?") is not something that happened to someone: blanked before the occurrence words are looked for.
+RESEARCH = re.compile(r"\b(?:(?:has|have|had|was|were|is|are|being|been)\s+(?:been\s+)?(?:developed|reported|shown|approved|"
+                      r"studied|tested|investigated|proposed|described|licensed|marketed)|(?:company|companies|firm|"
+                      r"manufacturer|sponsor|who|which \w+)\s+(?:first\s+)?developed|developed by)\b", re.I)
+# A time in the past makes "is it normal that ..." about something that happened ("I took Advil last night, is it
+# normal that my face is swollen?"), not a hypothetical.
+PAST = re.compile(r"\b(?:yesterday|last (?:night|evening|week|month)|this morning|earlier today|ago|days? later|"
+                  r"weeks? later)\b", re.I)
 LOT = re.compile(r"\b(?:lot|batch)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{2,})", re.I)
 
 
@@ -113,12 +123,14 @@ LOT = re.compile(r"\b(?:lot|batch)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z
 # Patient messages ask "Can I take Advil for the headache?" far more often than they report (eval/golden/
 # safety_consumer.jsonl: K-QA messages naming a drug).
 ASKS = re.compile(
-    r"(?:^|[.?!;]\s+|\b(?:so|ok|okay|and|also|or|but|just|then|well)\s+|-\s+)(?:can|could|should|would|will|may|might|"
+    r"(?:^|[.?!;,]\s+|\b(?:so|ok|okay|and|also|or|but|just|then|well)\s+|-\s+)(?:can|could|should|would|will|may|might|"
     r"shall|is|are|am|do|does|how|what|which|when|where|why|who|whats)\b|"
     r"\b(?:(?:can|could|should|may|might|would|will|do|shall)\s+(?:i|we|he|she|they|my \w+)\s+(?:\w+\s+)?(?:take|"
     r"taking|use|using|give|giving|do|continue|stop|start|starting|replace|switch|get|try|have|be taking|wait|"
-    r"alternate|drink|eat)|(?:is|are)\s+(?:it|that|this|there)?\s*(?:ok|okay|safe|fine|alright|allowed|better|possible)|"
-    r"(?:be|is|are) (?:it |that |this )?(?:ok|okay|safe|fine|alright|allowed|normal)|am i (?:allowed|able|ok|okay|"
+    r"alternate|drink|eat)|(?:asked|asks|asking|wants? to know|wanted to know|wonder\w*|would like to know)\s+"
+    r"(?:whether|if|how|what|when|which|about)|(?:is|are)\s+(?:it|that|this|there)?\s*(?:ok|okay|safe|fine|alright|allowed|better|possible)|"
+    r"(?:be|is|are) (?:it |that |this )?(?:ok|okay|safe|fine|alright|allowed|normal)|(?:that|it)'?s (?:ok|okay|"
+    r"safe|fine|alright|normal)|am i (?:allowed|able|ok|okay|"
     r"supposed)|how (?:many|much|long|often|soon)|(?:would|will|does|do|can)\s+(?:the\s+)?\w+\s+help|is there "
     r"(?:anything|another|any other|other|a better|something)|(?:would|could) you recommend|tell me|what (?:should|"
     r"can) i|when (?:should|can|do) i|best time)\b", re.I)
@@ -154,6 +166,17 @@ EVENT_CUES = re.compile(
 # fall; is Advil or Tylenol better?", "I have a sinus infection; would ...") states the condition asked about.
 DRUG_LINK = re.compile(r"\b(?:since|after (?:starting|taking|using|switching|the|my|his|her|it|them|a dose|each)|start\w*|"
                        r"began|took|taking|using|pills?|tablets?|capsules?|medic\w*|doses?|drugs?|prescri\w*)\b", re.I)
+
+
+# "Would the ibuprofen help with my fever ... and the pain from my chills?": every complaint in a sentence that asks
+# whether a drug helps is what it would be taken for (a narrative in it still counts: see `narrated`).
+HELPS = re.compile(r"\b(?:would|will|does|do|can|could|might|should)\s+(?:the\s+|my\s+|a\s+)?\w+\s+(?:help|relieve|"
+                   r"ease|treat|work for|reduce)\b", re.I)
+
+
+def _help_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences that ask whether a drug helps (see HELPS)."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.?!]+[.?!]?", text) if HELPS.search(m.group(0))]
 
 
 def _condition_spans(text: str, products: list[str]) -> list[tuple[int, int]]:
@@ -197,13 +220,15 @@ def analyse(question: str, known_products: list[str]) -> dict:
     received = datetime.now(UTC).isoformat(timespec="seconds")
     out: dict = {"adverse_event": None, "product_complaint": None}
     events = _events(text)
-    occurrence = bool(OCCURRENCE.search(text) or TEMPORAL.search(text) or LACK_OF_EFFECT.search(text))
+    scan = RESEARCH.sub(lambda m: " " * len(m.group(0)), text)  # same offsets, research wording blanked
+    occurrence = bool(OCCURRENCE.search(scan) or TEMPORAL.search(scan) or LACK_OF_EFFECT.search(text))
     hypothetical = bool(HYPOTHETICAL.search(text)) and not re.search(
         r"\b(?:my|our|this|an? \d+|he|she)\b[^.?]{0,40}\b(?:developed|had|has had|experienced|was|is having|became|"
-        r"turned|began|broke out|presented|noticed)\b", text, re.I) and not LACK_OF_EFFECT.search(text)
+        r"turned|began|broke out|presented|noticed)\b", text, re.I) and not LACK_OF_EFFECT.search(text) \
+        and not (PAST.search(text) and _events(text))
     patient = bool(PATIENT.search(text))
     specific = bool(SPECIFIC_PERSON.search(text))
-    strong = bool(STRONG_OCCURRENCE.search(text))
+    strong = bool(STRONG_OCCURRENCE.search(scan))
     general = bool(re.match(r"\s*(?:what|which|how|can|could|does|do|is|are|should|when|why|where|will|would|may)\b",
                             text, re.I)) and not specific and not strong
     # Recall first: a specific person (or something that happened) with a product is reported unless the
@@ -211,8 +236,9 @@ def analyse(question: str, known_products: list[str]) -> dict:
     reassured = bool(TOLERATED.search(text) or NEGATION_SCOPE.search(text)) and not events \
         and not LACK_OF_EFFECT.search(text)
     conditions = _condition_spans(text, products)
-    narrated = any(not any(s <= m.start() < e for s, e in conditions) for m in NARRATIVE.finditer(text))
-    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False, conditions=conditions) \
+    narrated = any(not any(s <= m.start() < e for s, e in conditions) for m in NARRATIVE.finditer(scan))
+    asks_only = bool(ASKS.search(text)) and not _events(text, indications=False,
+                                                         conditions=conditions + _help_spans(text)) \
         and not narrated and not LACK_OF_EFFECT.search(text)
     # A defect of the product itself ("the seal was broken", "the tablets are crumbling") with no event and no lack
     # of effect is a product complaint, not an adverse event.

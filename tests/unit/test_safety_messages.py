@@ -33,6 +33,11 @@ def flagged(question: str) -> bool:
     # a hypothetical about oneself; a question after a semicolon
     "What do I do if I get hives while on amoxicillin?",
     "I take metformin with dinner; would breakfast be better?",
+    # a question after a comma; every complaint in "would X help ..."; a question relayed (2026-12-04)
+    "I have bad knees, is Advil safe for me to use every day?",
+    "Would Tylenol help my headache and the aches in my back that hurt all day long?",
+    "My patient asked whether metformin can be crushed.",
+    "My husband wonders if lisinopril should be taken before bed.",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -47,9 +52,25 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "Tylenol doesn't touch my back pain anymore, even two tablets at a time.",
     "An 82-year-old on cipro turned confused and restless yesterday; could the drug be the cause?",
     "My stomach has burned every day since I started taking ibuprofen; is that normal?",
+    # however it is asked, what happened after the drug is reported (2026-12-04)
+    "Would Tylenol help with the rash I developed after starting amoxicillin?",
+    "My father wonders if warfarin caused the bruises on his arms this week.",
+    "I took Advil last night, is it normal that my face is swollen?",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
+
+
+@pytest.mark.parametrize("question", [
+    # research and drug development, and what a drug might do to me (2026-12-04)
+    "Which company first developed atorvastatin?",
+    "Which firm developed the first extended-release metformin?",
+    "Has ciprofloxacin been reported to cause tendon rupture in children?",
+    "Will amoxicillin give me diarrhea?",
+    "will metformin make me tired",
+])
+def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
+    assert not flagged(question)
 
 
 @pytest.mark.parametrize("question", [
