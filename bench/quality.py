@@ -1,7 +1,8 @@
 """Side-by-side answer quality on labels and questions nobody here tuned for: medinfo against the LangChain
 quick-start retriever (PyPDFLoader -> RecursiveCharacterTextSplitter(1000, 200) -> Chroma, same MiniLM).
 
-    .venv/bin/python bench/quality.py [--split dev|test|all] [--shared ../shared/data] [--out reports/quality.json]
+    .venv/bin/python bench/quality.py [--split dev|test|all] [--sets S,S] [--shared ../shared/data]
+        [--out reports/quality.json]
 
 Data (development only, read from ../shared at bench time, never shipped):
 - unseen labels: the 17 PDFs of shared/data/fda_labels_more, ingested WITHOUT their manifest (as a user adding a
@@ -12,6 +13,8 @@ Data (development only, read from ../shared at bench time, never shipped):
   Split by document (sha1 of the file name): whole labels are unseen by dev.
 - consumer questions: the K-QA and MEDIQA questions of shared/data/dev that name one of the 12 bundled drugs (by
   generic or brand name); the right drug is the one named. Split by a hash of the question id.
+- consumer_written: eval/golden/consumer_written.jsonl (written by hand: brands, misspellings, two drugs in one
+  question; right on either drug's label), split as written there. `--sets` picks the sets to run.
 
 Measured for each: key fact in medinfo's answer + quotes vs in the baseline's top-1 / top-3 chunks, right page,
 right drug (first citation's product vs the top chunk's file), refusals.
@@ -134,6 +137,18 @@ def consumer_questions(shared: Path) -> list[dict]:
     return items
 
 
+def written_questions() -> list[dict]:
+    """eval/golden/consumer_written.jsonl: consumer questions written by hand; a two-drug question is right on
+    either drug's label."""
+    items = []
+    for line in (ROOT / "eval/golden/consumer_written.jsonl").read_text(encoding="utf-8").splitlines():
+        it = json.loads(line)
+        products = list(dict.fromkeys(e["document_id"].split("-")[0] for e in it["expected"]))
+        items.append({"id": it["id"], "set": "consumer_written", "question": it["question"], "product": products[0],
+                      "products": products, "split": it["tags"]["split"]})
+    return items
+
+
 def build_stores(shared: Path, tmp: Path):
     import shutil
 
@@ -184,15 +199,16 @@ def score(items: list[dict], medinfo, base) -> list[dict]:
     rows = []
     for it in items:
         a = medinfo.ask(it["question"], channel="bench")
+        products = it.get("products", [it["product"]])
         text = a.answer + " " + " ".join(c.quote for c in a.citations)
         first = by_doc.get(a.citations[0].document_id) if a.citations else None
         found = first or (by_doc.get(a.closest_documents[0].document_id) if a.closest_documents else None)
         row = {"id": it["id"], "set": it["set"], "split": it["split"], "status": a.status,
-               "right_drug": bool(first and first["product"] == it["product"]),
-               "right_drug_found": bool(found and found["product"] == it["product"])}
+               "right_drug": bool(first and first["product"] in products),
+               "right_drug_found": bool(found and found["product"] in products)}
         hits = base.similarity_search(it["question"], k=3)
         files = [Path(h.metadata["source"]).name for h in hits]
-        row["base_right_drug"] = bool(files) and product_of_file(files[0]) == it["product"]
+        row["base_right_drug"] = bool(files) and product_of_file(files[0]) in products
         if it["set"] == "unseen_labels":
             cited = {(Path(by_doc[c.document_id]["path"]).name, c.page) for c in a.citations}
             row["fact"] = holds(it["fact"], text)
@@ -229,9 +245,12 @@ def main() -> None:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
     ap.add_argument("--out", default="reports/quality.json")
+    ap.add_argument("--sets", default="unseen_labels,consumer,consumer_written",
+                    help="comma-separated: unseen_labels, consumer (K-QA/MEDIQA), consumer_written")
     args = ap.parse_args()
     shared = Path(args.shared)
-    items = label_questions(shared) + consumer_questions(shared)
+    items = label_questions(shared) + consumer_questions(shared) + written_questions()
+    items = [i for i in items if i["set"] in args.sets.split(",")]
     if args.split != "all":
         items = [i for i in items if i["split"] == args.split]
     t0 = time.perf_counter()

@@ -271,7 +271,7 @@ class Assistant:
         if not hits:
             return Answer(**base, status="insufficient_evidence", answer=NO_EVIDENCE,
                           explanation="No passage in the available content matches the question.")
-        selection, feats = self.select(question, hits, scope, snap)
+        selection, feats = self.select(f"{question} {scope.related}".strip(), hits, scope, snap)
         weak, base["answerability"] = refusal.weak(hits, selection, self.settings.thresholds, feats)
         if weak and self.judge is not None and base["answerability"] is not None:
             weak, judged = second_reading(self.judge, question, selection, weak)

@@ -34,13 +34,15 @@ class Scope:
     reply: str | None = None  # the plain reply to a message that is not a question (a greeting, thanks...)
     language: str = "en"  # the question's language; when not English, `original` is searched across languages
     original: str | None = None
+    related: str = ""  # with several products named, what their labels say they are (see decide)
 
     def searched(self, text: str) -> str:
         """The text to search: with the catalogue name of each product it names only by another name ("Tylenol" ->
-        "... acetaminophen"), the name its labels are indexed under (ingest.types.search_text)."""
+        "... acetaminophen"), the name its labels are indexed under (ingest.types.search_text), and what the
+        products named together are (`related`)."""
         low = text.lower()
         extra = [p for p in self.mentioned if not re.search(rf"(?<![a-z0-9]){re.escape(p.lower())}(?![a-z0-9])", low)]
-        return text + (" " + " ".join(extra) if extra else "")
+        return text + (" " + " ".join(extra) if extra else "") + (" " + self.related if self.related else "")
 
     def admit(self, evidence: list[Evidence], snap: Snapshot) -> list[Evidence]:
         """The evidence sentences this question may cite."""
@@ -118,7 +120,8 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
             filters.unlabelled = True
             scope.notices.append(f"No approved labelling is held for {', '.join(known)}; only published literature "
                                  "and content about no product were searched.")
-    scope.off_label = offlabel.check(asked, scope.mentioned, snap.indications)
+    scope.off_label = offlabel.check(asked, scope.mentioned, snap.indications,
+                                     {p: pos for pos, p in snap.product_positions(asked)})
     if scope.off_label:
         # A use the approved labelling does not cover: literature only, said plainly.
         filters.source_type, filters.products, filters.product = "literature", [], None
@@ -126,7 +129,11 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
                              f"\u201c{scope.off_label['use']}\u201d. This unsolicited request is answered from "
                              "published literature only, for scientific exchange; it is not a recommendation for "
                              "this use.")
-    filters.intents = intents_of(question) or _overview(question, scope.mentioned, snap)
+    if len(scope.mentioned) >= 2:
+        # "can I take Motrin with lisinopril?": lisinopril's label speaks of "NSAIDs"; ibuprofen's says it is one.
+        scope.related = " ".join(snap.classes.between(scope.mentioned))
+    filters.intents = intents_of(question) or _between(scope.mentioned) \
+        or _overview(question, scope.mentioned, snap)
     filters.exclude_docs = _other_formulations(question, snap, scope.mentioned)
     return scope
 
@@ -138,6 +145,12 @@ def _overview(question: str, products: list[str], snap: Snapshot) -> list:
     if not products or asked_terms(question, snap):
         return []
     return [i for i in INTENTS if i.name == "indications"]
+
+
+def _between(products: list[str]) -> list:
+    """Two products named and no other question asked ("Can I take Advil and Tylenol together?", "Is it bad to take
+    warfarin with ibuprofen?"): what the labels say of the one with the other, their interactions."""
+    return [i for i in INTENTS if i.name == "interactions"] if len(products) >= 2 else []
 
 
 def _other_formulations(question: str, snap: Snapshot, products: list[str]) -> set[str]:

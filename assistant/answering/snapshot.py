@@ -22,6 +22,7 @@ from assistant.answering.label_links import superseded_labels
 from assistant.answering.lexical import LiveIndex
 from assistant.answering.low_value import LowValue
 from assistant.answering.passages import ChunkIndex, Passage, PassageTable, live_on
+from assistant.answering.product_classes import ProductClasses
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
@@ -210,6 +211,7 @@ class Snapshot:
         # The stems of every product name and alias: never what a question asks about (retrieval.asked_terms).
         self.product_stems = frozenset(t for name in self.products for t in stem_tokens(name))
         self._indications: dict[str, str] = {}
+        self.classes = ProductClasses(self)
         # Words of the store's own text: a word spelt as the content spells it is not a misspelt product name.
         # From the segments that hold live passages (recorded at ingest), plus the words of the other passages;
         # without segments, after a catalogue change that only added passages, the previous snapshot's words and
@@ -366,6 +368,10 @@ class Snapshot:
 
     def products_in(self, text: str) -> list[str]:
         """Products named in text, in order: by name or alias, or misspelt (see question.products.misspelt)."""
+        return [p for _, p in self.product_positions(text)]
+
+    def product_positions(self, text: str) -> list[tuple[int, str]]:
+        """(offset of the first mention, product) for each product named in text, in order."""
         low = text.lower()
         found: list[tuple[int, str]] = []
         for name, product in self.products.items():
@@ -375,7 +381,7 @@ class Snapshot:
         for pos, name in misspelt(low, self.products, self.vocab_words):
             if self.products[name] not in (p for _, p in found):
                 found.append((pos, self.products[name]))
-        return [p for _, p in sorted(found)]
+        return sorted(found)
 
     def respelt(self, text: str) -> str:
         """The text with misspelt product names written as the catalogue spells them ("tylenal" -> "tylenol"), then

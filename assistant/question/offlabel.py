@@ -44,21 +44,32 @@ def is_indication(section: str, text: str) -> bool:
     return bool(INDICATION_SECTION.search(section or "") or re.search(r"\bindicated (?:for|as|in)\b", text))
 
 
-def check(question: str, products: list[str], indications: Callable[[str], str]) -> dict | None:
-    """{"product", "use"} when the question asks about a use not in the product's approved labelling;
-    indications(product) gives the text of that product's approved indications."""
+def check(question: str, products: list[str], indications: Callable[[str], str],
+          positions: dict[str, int] | None = None) -> dict | None:
+    """{"product", "use"} when the question asks about a use that no named product's approved labelling covers;
+    indications(product) gives the text of that product's approved indications. With several products, the use
+    may belong to any of them ("warfarin with ibuprofen for back pain": ibuprofen's); the product reported is the
+    one named last before the use (positions: offsets of the products in question). A product whose indications
+    are not known (no text) is given the benefit of the doubt, as a question about it alone is."""
+    m = USE.search(question)
     use = asked_use(question)
-    if not use or not products:
+    if not use or not products or m is None:
         return None
     terms = {t for t in stem_tokens(use) if len(t) > 2}
     if not terms:
         return None
+    uncovered = []
     for product in products:
         text = indications(product)
-        if not text:
-            continue
+        if not text:  # no indications read for it (an OTC label's Uses): not known to be off-label
+            return None
         have = set(stem_tokens(text))
-        covered = len(terms & have) / len(terms)
-        if covered < MIN_USE_COVERAGE:
-            return {"product": product, "use": use, "unsolicited": True}
-    return None
+        if len(terms & have) / len(terms) >= MIN_USE_COVERAGE:
+            return None
+        uncovered.append(product)
+    if not uncovered:
+        return None
+    where = positions or {}
+    before = [p for p in uncovered if where.get(p, -1) < m.start()]
+    subject = max(before, key=lambda p: where.get(p, -1)) if before else uncovered[0]
+    return {"product": subject, "use": use, "unsolicited": True}

@@ -81,3 +81,19 @@ def misspelt(text: str, names: dict[str, str], known_words: frozenset[str] = fro
         if hit:
             out.append((m.start(), hit[0]))
     return out
+
+
+# What a label says its product is: "Lisinopril tablets are an angiotensin converting enzyme (ACE) inhibitor
+# indicated for ...", "Warfarin sodium is a vitamin K antagonist indicated ...", a Drug Facts line "Ibuprofen 200 mg
+# (NSAID)*". Other labels name their interactions by class ("coadministration of NSAIDs ... with ACE inhibitors").
+CLASS_IS = re.compile(r"\b(?:is|are) an? (?P<cls>[^.;:•\n]{3,80}?)\s+indicated\b", re.I)
+CLASS_ABBR = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g)\s*\(\s*(?P<cls>[A-Z]{2,8}s?)\s*\)")
+
+
+def drug_class(texts: list[str]) -> str:
+    """The class a product's own label gives it (the first statement found in texts, in label order), or ""."""
+    for text in texts:
+        m = CLASS_IS.search(text) or CLASS_ABBR.search(text)
+        if m and len(m.group("cls").split()) <= 8:
+            return " ".join(m.group("cls").split())
+    return ""

@@ -313,3 +313,17 @@ def test_a_continuation_without_an_earlier_question_is_asked_back_and_with_one_i
     answer = assistant.ask("Or maybe ibuprofen?", history=["How much Tylenol can I take in a day?"])
     assert answer.resolved_question == "How much ibuprofen can I take in a day?"
     assert answer.status == "answered" and answer.citations
+
+
+def test_two_products_named_together_are_answered_from_what_one_label_says_of_the_other(assistant):
+    # lisinopril's label speaks of NSAIDs, ibuprofen's label says it is one (its Drug Facts "(NSAID)"): the answer
+    # leads with the interaction, not with ibuprofen's active-ingredient line
+    a = assistant.ask("Is Advil OK alongside lisinopril?")
+    assert a.status == "answered", a.explanation
+    first = a.citations[0]
+    assert first.document_id == "lisinopril-legacy-2021" and "NSAID" in first.quote, first
+    assert not a.flags.off_label
+    # a use after "for" that one of the two products is labelled for is not off-label for the other
+    b = assistant.ask("Is it risky to take warfarin with ibuprofen for a headache?")
+    assert not b.flags.off_label, b.flags.details
+    assert b.status == "answered" and b.citations[0].source_type == "approved"

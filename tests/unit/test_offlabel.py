@@ -1,0 +1,41 @@
+"""The off-label signal with more than one product named: the use belongs to whichever product's labelling covers
+it; only when none does is it off-label, reported for the product named last before the use."""
+from assistant.question.offlabel import check
+
+INDICATIONS = {
+    "warfarin": "Warfarin is indicated for the prophylaxis and treatment of venous thrombosis and pulmonary embolism.",
+    "ibuprofen": "Uses: temporarily relieves minor aches and pains due to headache, toothache, backache, "
+                 "muscular aches.",
+    "metformin": "Metformin is indicated as an adjunct to diet and exercise to improve glycemic control in type 2 "
+                 "diabetes mellitus.",
+}
+
+
+def positions(question: str, names: dict[str, str]) -> dict[str, int]:
+    low = question.lower()
+    return {p: low.find(n) for n, p in names.items() if n in low}
+
+
+def test_a_use_one_of_two_products_is_labelled_for_is_not_off_label():
+    q = "Is it bad to take warfarin with Advil for back pain?"
+    where = positions(q, {"warfarin": "warfarin", "advil": "ibuprofen"})
+    assert check(q, ["warfarin", "ibuprofen"], INDICATIONS.get, where) is None
+
+
+def test_a_use_no_named_product_covers_is_reported_for_the_product_named_last_before_it():
+    q = "My patient on ibuprofen asks whether metformin can be used for weight loss."
+    where = positions(q, {"ibuprofen": "ibuprofen", "metformin": "metformin"})
+    out = check(q, ["ibuprofen", "metformin"], INDICATIONS.get, where)
+    assert out and out["product"] == "metformin" and out["use"] == "weight loss"
+
+
+def test_one_product_as_before():
+    assert check("Can metformin be used for weight loss?", ["metformin"], INDICATIONS.get)["use"] == "weight loss"
+    assert check("Is warfarin used for venous thrombosis?", ["warfarin"], INDICATIONS.get) is None
+
+
+def test_a_product_whose_indications_are_unknown_is_not_called_off_label():
+    q = "Can I take Advil with warfarin for a sprained ankle?"
+    where = positions(q, {"advil": "ibuprofen", "warfarin": "warfarin"})
+    known = {"warfarin": INDICATIONS["warfarin"], "ibuprofen": ""}
+    assert check(q, ["ibuprofen", "warfarin"], known.get, where) is None
