@@ -4,7 +4,8 @@ made the evidence look as if it missed what was asked, and the answer was refuse
 
 Only a word of at least MIN_LENGTH letters that no stored passage holds is corrected, to the stored word at one
 edit (two from LONG letters) whose stem the most passages hold; a word with no such neighbour (a drug or a gene
-the store does not know) stays as it is, so a question about something absent still reads as absent.
+the store does not know) stays as it is, so a question about something absent still reads as absent. A compound
+written in two words is joined (see _joined).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from functools import lru_cache
 
 MIN_LENGTH = 6
 LONG = 9
+MIN_JOINED = 3  # passages that must hold a compound for two words to be read as it (not a PDF's run-together words)
 WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -35,10 +37,10 @@ def corrections(text: str, vocab: frozenset[str], frequency: Callable[[str], int
     if not vocab:
         return []
     by_length = _by_length(vocab)
-    out = []
+    out = _joined(text, vocab, frequency)
     for m in WORD.finditer(text):
         word = m.group(0).lower()
-        if len(word) < MIN_LENGTH or word in vocab:
+        if len(word) < MIN_LENGTH or word in vocab or any(s <= m.start() < e for s, e, _ in out):
             continue
         edits = 2 if len(word) >= LONG else 1
         pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in by_length.get(n, [])]
@@ -48,6 +50,23 @@ def corrections(text: str, vocab: frozenset[str], frequency: Callable[[str], int
         best = min(near, key=lambda c: (c[1], -frequency(c[0]), c[0]))
         if frequency(best[0]) > 0:
             out.append((m.start(), m.end(), best[0]))
+    return sorted(out)
+
+
+def _joined(text: str, vocab: frozenset[str], frequency: Callable[[str], int]) -> list[tuple[int, int, str]]:
+    """A compound written in two words ("head ache", "tooth ache", "heart burn"): joined when the store holds the
+    compound in more passages than the rarer of its two words, and in at least MIN_JOINED ("every day" stays:
+    "everyday" is rarer than both; a word the index does not count, "is", "to", is never joined)."""
+    out: list[tuple[int, int, str]] = []
+    words = list(WORD.finditer(text))
+    for a, b in zip(words, words[1:]):
+        joined = (a.group(0) + b.group(0)).lower()
+        if text[a.end():b.start()] != " " or len(joined) < MIN_LENGTH or joined not in vocab \
+                or (out and out[-1][1] > a.start()):
+            continue
+        rarer = min(frequency(a.group(0).lower()), frequency(b.group(0).lower()))
+        if rarer > 0 and frequency(joined) > max(rarer, MIN_JOINED - 1):  # two words of substance, the compound held
+            out.append((a.start(), b.end(), joined))
     return out
 
 

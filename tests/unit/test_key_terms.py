@@ -27,6 +27,17 @@ def test_a_word_with_no_stored_neighbour_stays_so_an_absent_topic_still_reads_as
     assert corrected("Can a cat get it?", STORE_WORDS, _frequency) == "can a cat get it?"
 
 
+def test_a_compound_written_in_two_words_is_joined_when_the_store_holds_it_more_than_its_rarer_part():
+    passages = {"toothache": 9, "tooth": 4, "ache": 6, "everyday": 1, "every": 50, "day": 80}
+
+    def frequency(word: str) -> int:
+        return passages.get(word, 0)
+
+    vocab = frozenset(passages)
+    assert corrected("Is it safe for a tooth ache?", vocab, frequency) == "is it safe for a toothache?"
+    assert corrected("take it every day", vocab, frequency) == "take it every day"
+
+
 def test_words_that_frame_a_question_weigh_less_than_what_it_names():
     frame = [echo_rate(stem_tokens(w)[0]) for w in ("role", "mechanism", "action", "involved")]
     named = [echo_rate(stem_tokens(w)[0]) for w in ("receptor", "mutation", "tebentafusp")]
