@@ -132,7 +132,7 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
     if len(scope.mentioned) >= 2:
         # "can I take Motrin with lisinopril?": lisinopril's label speaks of "NSAIDs"; ibuprofen's says it is one.
         scope.related = " ".join(snap.classes.between(scope.mentioned))
-    filters.intents = intents_of(question) or _between(scope.mentioned) \
+    filters.intents = intents_of(question) or _between(scope.mentioned + unknown) \
         or _overview(question, scope.mentioned, snap)
     filters.exclude_docs = _other_formulations(question, snap, scope.mentioned)
     return scope
@@ -148,8 +148,9 @@ def _overview(question: str, products: list[str], snap: Snapshot) -> list:
 
 
 def _between(products: list[str]) -> list:
-    """Two products named and no other question asked ("Can I take Advil and Tylenol together?", "Is it bad to take
-    warfarin with ibuprofen?"): what the labels say of the one with the other, their interactions."""
+    """Two drugs named and no other question asked ("Can I take Advil and Tylenol together?", "Is it bad to take
+    warfarin with ibuprofen?", "can I take aspirin with Jantoven": one of them need not have a label here): what the
+    labels say of the one with the other, their interactions."""
     return [i for i in INTENTS if i.name == "interactions"] if len(products) >= 2 else []
 
 

@@ -323,6 +323,10 @@ def test_two_products_named_together_are_answered_from_what_one_label_says_of_th
     first = a.citations[0]
     assert first.document_id == "lisinopril-legacy-2021" and "NSAID" in first.quote, first
     assert not a.flags.off_label
+    # a drug with no label here beside one that has: the labelled one's interactions
+    c = assistant.ask("Can I take aspirin while on Jantoven?")
+    assert c.status == "answered" and c.citations[0].document_id.startswith("warfarin"), c.explanation
+    assert c.citations[0].section.startswith("7."), c.citations[0]  # not the clinical studies' aspirin arm
     # a use after "for" that one of the two products is labelled for is not off-label for the other
     b = assistant.ask("Is it risky to take warfarin with ibuprofen for a headache?")
     assert not b.flags.off_label, b.flags.details
