@@ -143,7 +143,7 @@ def written_questions() -> list[dict]:
     items = []
     for line in (ROOT / "eval/golden/consumer_written.jsonl").read_text(encoding="utf-8").splitlines():
         it = json.loads(line)
-        products = list(dict.fromkeys(e["document_id"].split("-")[0] for e in it["expected"]))
+        products = it["tags"]["products"]
         items.append({"id": it["id"], "set": "consumer_written", "question": it["question"], "product": products[0],
                       "products": products, "split": it["tags"]["split"]})
     return items

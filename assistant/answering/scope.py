@@ -34,7 +34,7 @@ class Scope:
     reply: str | None = None  # the plain reply to a message that is not a question (a greeting, thanks...)
     language: str = "en"  # the question's language; when not English, `original` is searched across languages
     original: str | None = None
-    related: str = ""  # with several products named, what their labels say they are (see decide)
+    related: str = ""  # with several products named, the classes one label gives its product that another names
 
     def searched(self, text: str) -> str:
         """The text to search: with the catalogue name of each product it names only by another name ("Tylenol" ->

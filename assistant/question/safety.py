@@ -225,7 +225,7 @@ def analyse(question: str, known_products: list[str]) -> dict:
     hypothetical = bool(HYPOTHETICAL.search(text)) and not re.search(
         r"\b(?:my|our|this|an? \d+|he|she)\b[^.?]{0,40}\b(?:developed|had|has had|experienced|was|is having|became|"
         r"turned|began|broke out|presented|noticed)\b", text, re.I) and not LACK_OF_EFFECT.search(text) \
-        and not (PAST.search(text) and _events(text))
+        and not (PAST.search(text) and events)
     patient = bool(PATIENT.search(text))
     specific = bool(SPECIFIC_PERSON.search(text))
     strong = bool(STRONG_OCCURRENCE.search(scan))

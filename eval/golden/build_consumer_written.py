@@ -87,7 +87,8 @@ def build() -> list[dict]:
         out.append({"id": f"consumer-written:{i}", "question": q, "answerable": True,
                     "expected": [{"document_id": d, "pages": []} for p in products for d in docs[p]],
                     "reference_answer": None,
-                    "tags": {"type": "consumer_drug", "product": products[0], "split": split_of(q),
+                    "tags": {"type": "consumer_drug", "product": products[0], "products": products,
+                             "split": split_of(q),
                              "source": "written for medinfo (2026-12-04)"}})
     return out
 
