@@ -3,8 +3,6 @@ product's label speaks of: "Is Advil OK alongside lisinopril?" is answered where
 ibuprofen's Drug Facts saying "(NSAID)". Read from the labels of the snapshot, once per product."""
 from __future__ import annotations
 
-import numpy as np
-
 from assistant.question.products import drug_class
 
 
@@ -16,10 +14,7 @@ class ProductClasses:
     def of(self, product: str) -> tuple[str, str]:
         """(the class the product's approved labels give it or "", their text in lower case)."""
         if product not in self._read:
-            snap = self.snap
-            rows = np.flatnonzero(snap.columns.product.equals(product) & snap.columns.kind.equals("approved")).tolist()
-            snap.load_texts(rows)
-            texts = [snap.passages[i].text for i in rows]
+            texts = [self.snap.passages[i].text for i in self.snap.approved_rows(product)]
             self._read[product] = (drug_class(texts), " ".join(texts).lower())
         return self._read[product]
 

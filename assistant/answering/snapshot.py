@@ -398,11 +398,16 @@ class Snapshot:
     def _passages_with_stem(self, word: str) -> int:
         return self.lexical.df((stem_tokens(word) or [word])[0])
 
+    def approved_rows(self, product: str) -> list[int]:
+        """Rows of the product's approved passages, their texts loaded."""
+        rows = np.flatnonzero(self.columns.product.equals(product) & self.columns.kind.equals("approved")).tolist()
+        self.load_texts(rows)
+        return rows
+
     def indications(self, product: str) -> str:
         """The text of a product's approved indications (for the off-label check)."""
         if product not in self._indications:
-            rows = np.flatnonzero(self.columns.product.equals(product) & self.columns.kind.equals("approved")).tolist()
-            self.load_texts(rows)
+            rows = self.approved_rows(product)
             self._indications[product] = " ".join(
                 p.text for p in (self.passages[i] for i in rows) if is_indication(p.section, p.text))
         return self._indications[product]

@@ -25,13 +25,19 @@ INDICATION_SECTION = re.compile(r"indications|^1(\.\d+)?\s|^uses$|indicated", re
 
 
 def asked_use(question: str) -> str | None:
+    found = _use(question)
+    return found[0] if found else None
+
+
+def _use(question: str) -> tuple[str, int] | None:
+    """(the use asked about, where its "for ..." starts)."""
     m = USE.search(question)
     if not m:
         return None
     use = re.split(r"\b(?:in (?:adults|children|patients|people|women|men)|with|while|during|at|who)\b",
                    m.group("use"), maxsplit=1)[0].strip()
     kept = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", use) if not _describes(w.lower())]
-    return " ".join(kept) if kept else None
+    return (" ".join(kept), m.start()) if kept else None
 
 
 def _describes(word: str) -> bool:
@@ -51,10 +57,10 @@ def check(question: str, products: list[str], indications: Callable[[str], str],
     may belong to any of them ("warfarin with ibuprofen for back pain": ibuprofen's); the product reported is the
     one named last before the use (positions: offsets of the products in question). A product whose indications
     are not known (no text) is given the benefit of the doubt, as a question about it alone is."""
-    m = USE.search(question)
-    use = asked_use(question)
-    if not use or not products or m is None:
+    found = _use(question)
+    if not found or not products:
         return None
+    use, start = found
     terms = {t for t in stem_tokens(use) if len(t) > 2}
     if not terms:
         return None
@@ -70,6 +76,6 @@ def check(question: str, products: list[str], indications: Callable[[str], str],
     if not uncovered:
         return None
     where = positions or {}
-    before = [p for p in uncovered if where.get(p, -1) < m.start()]
+    before = [p for p in uncovered if where.get(p, -1) < start]
     subject = max(before, key=lambda p: where.get(p, -1)) if before else uncovered[0]
     return {"product": subject, "use": use, "unsolicited": True}
