@@ -4,8 +4,10 @@ made the evidence look as if it missed what was asked, and the answer was refuse
 
 Only a word of at least MIN_LENGTH letters that no stored passage holds is corrected, to the stored word at one
 edit (two from LONG letters) whose stem the most passages hold; a word with no such neighbour (a drug or a gene
-the store does not know) stays as it is, so a question about something absent still reads as absent. A compound
-written in two words is joined (see _joined).
+the store does not know) stays as it is, so a question about something absent still reads as absent. A stored word
+that is the asked word without its first letters is a prefix dropped, not a typo ("deprescribing" is not
+"prescribing", "nonadherence" not "adherence"): never a correction. A compound written in two words is joined (see
+_joined).
 """
 from __future__ import annotations
 
@@ -44,7 +46,8 @@ def corrections(text: str, vocab: frozenset[str], frequency: Callable[[str], int
             continue
         edits = 2 if len(word) >= LONG else 1
         pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in by_length.get(n, [])]
-        near = process.extract(word, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=20)
+        near = [c for c in process.extract(word, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=20)
+                if not word.endswith(c[0])]  # a prefix dropped changes the meaning
         if not near:
             continue
         best = min(near, key=lambda c: (c[1], -frequency(c[0]), c[0]))

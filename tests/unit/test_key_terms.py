@@ -7,7 +7,7 @@ from assistant.question.spelling import corrected
 from assistant.question.terms import echo_rate, stem_tokens
 
 STORE_WORDS = frozenset("""hereditary syndrome condition genetic mutations bleeding coming inherited disorder
-pneumonia treatment treatments melanoma pembrolizumab""".split())
+pneumonia treatment treatments melanoma pembrolizumab prescribing adherence""".split())
 
 
 def _frequency(word: str) -> int:
@@ -25,6 +25,14 @@ def test_a_word_with_no_stored_neighbour_stays_so_an_absent_topic_still_reads_as
     assert corrected(q, STORE_WORDS, _frequency) == q.lower()
     # short words are never changed: too many stored words are one edit from them
     assert corrected("Can a cat get it?", STORE_WORDS, _frequency) == "can a cat get it?"
+
+
+def test_a_prefix_the_store_lacks_is_not_read_as_a_typo_of_the_word_without_it():
+    # "deprescribing" is two edits from "prescribing" but means the opposite: the question stays about it
+    assert corrected("Does deprescribing improve falls?", STORE_WORDS, _frequency) == "does deprescribing improve falls?"
+    assert corrected("nonadherence in elderly", STORE_WORDS, _frequency) == "nonadherence in elderly"
+    # a letter missing at the start is still a typo
+    assert corrected("neumonia treatment", STORE_WORDS, _frequency) == "pneumonia treatment"
 
 
 def test_a_compound_written_in_two_words_is_joined_when_the_store_holds_it_more_than_its_rarer_part():
