@@ -32,6 +32,14 @@ def test_a_prefix_the_store_lacks_is_not_read_as_a_typo_of_the_word_without_it()
     q = "Does deprescribing improve falls?"
     assert corrected(q, STORE_WORDS, _frequency) == q.lower()
     assert corrected("nonadherence in elderly", STORE_WORDS, _frequency) == "nonadherence in elderly"
+    # a word of English the store lacks is not a typo of a stored word one edit away
+    vocab = STORE_WORDS | {"wandering", "increments"}
+    assert corrected("wondering about increments", vocab, _frequency) == "wondering about increments"
+    assert corrected("decrements of dose", vocab, _frequency) == "decrements of dose"
+    # ... except its British spelling, read as the American one the store holds
+    vocab = STORE_WORDS | {"anemia", "licensed", "esophageal"}
+    assert corrected("anaemia: when was it licenced? oesophageal", vocab, _frequency) == \
+        "anemia: when was it licensed? esophageal"
     # a letter missing at the start is still a typo
     assert corrected("neumonia treatment", STORE_WORDS, _frequency) == "pneumonia treatment"
 
