@@ -8,7 +8,8 @@ the store does not know) stays as it is, so a question about something absent st
 general English is never corrected, though the store lacks it: "wondering" is not "wandering", "decrements" not
 "increments", "coexisting" not "consisting" (the word list of pyspellchecker, built from OpenSubtitles with its
 misspellings removed; without the package only the store decides), except in its British spelling when the store
-holds the American one ("licenced", "oesophageal", "tumour": see AMERICAN). A stored word
+holds the American one ("licenced", "oesophageal", "tumour": see AMERICAN). Nor is a drug name the store lacks
+("keflex" is not "reflex"). A stored word
 that is the asked word without its first letters is a prefix dropped, not a typo ("deprescribing" is not
 "prescribing", "nonadherence" not "adherence"): never a correction. A compound written in two words is joined (see
 _joined).
@@ -18,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+
+from assistant.question.products import lexicon
 
 MIN_LENGTH = 6
 LONG = 9
@@ -63,7 +66,7 @@ def corrections(text: str, vocab: frozenset[str], frequency: Callable[[str], int
         if us:
             out.append((m.start(), m.end(), us))
             continue
-        if word in english():
+        if word in english() or word in lexicon():  # a word of English, a drug name ("keflex" is not "reflex")
             continue
         edits = 2 if len(word) >= LONG else 1
         pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in by_length.get(n, [])]

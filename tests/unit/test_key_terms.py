@@ -36,6 +36,8 @@ def test_a_prefix_the_store_lacks_is_not_read_as_a_typo_of_the_word_without_it()
     vocab = STORE_WORDS | {"wandering", "increments"}
     assert corrected("wondering about increments", vocab, _frequency) == "wondering about increments"
     assert corrected("decrements of dose", vocab, _frequency) == "decrements of dose"
+    # nor is a drug name the store lacks
+    assert corrected("is keflex safe", vocab | {"reflex"}, _frequency) == "is keflex safe"
     # ... except its British spelling, read as the American one the store holds
     vocab = STORE_WORDS | {"anemia", "licensed", "esophageal"}
     assert corrected("anaemia: when was it licenced? oesophageal", vocab, _frequency) == \
