@@ -69,15 +69,21 @@ def focus(question: str, snap: Snapshot) -> str:
         return question
     last = asks[-1]
     i = parts.index(last)
-    if i > 0 and (ANAPHOR.search(last) or len(set(stem_tokens(last)) - question_words()) < 2):
+    if i > 0 and (ANAPHOR.search(last) or _names_nearly_nothing(last)):
         # "What is nephrotic syndrome. What are its causes?": its subject is before, as far back as the sentences
         # point back themselves ("My grandson has rubella. He had the vaccine. They live in Mexico. Should we worry?")
+        # or still name nearly nothing ("... had a frozen shoulder. We are wondering why? Should we be concerned?")
         start = i - 1
-        while start > 0 and ANAPHOR.search(parts[start]) and i - start < MAX_CONTEXT:
+        while start > 0 and i - start < MAX_CONTEXT and (
+                ANAPHOR.search(parts[start]) or _names_nearly_nothing(" ".join(parts[start:i + 1]))):
             start -= 1
         last = " ".join(parts[start:i + 1])
     extra = [p for p in snap.products_in(question) if p not in snap.products_in(last)]
     return last + (" " + " ".join(extra) if extra else "")
+
+
+def _names_nearly_nothing(text: str) -> bool:
+    return len(set(stem_tokens(text)) - question_words()) < 2
 
 
 def resolve_product(snap: Snapshot, name: str | None) -> str | None:

@@ -83,6 +83,9 @@ def test_a_last_question_that_points_back_keeps_the_sentence_that_names_its_subj
     # as far back as the sentences point back themselves
     assert focus("My niece has scarlet fever. She had antibiotics. They live abroad. Should we worry?", snap) == \
         "My niece has scarlet fever. She had antibiotics. They live abroad. Should we worry?"
+    # ... or, together, still name nearly nothing
+    assert focus("Three of us had shingles. We are wondering why? Should we be concerned?", snap) == \
+        "Three of us had shingles. We are wondering why? Should we be concerned?"
     assert focus("I read a lot. My niece has scarlet fever. Is it contagious?", snap) == \
         "My niece has scarlet fever. Is it contagious?"
     # a narrative whose last question says what it asks is narrowed to it, with the product named before
