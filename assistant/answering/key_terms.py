@@ -6,6 +6,7 @@ found where it or a synonym of it (question/data/synonyms.txt) is.
 from __future__ import annotations
 
 from assistant.answering.snapshot import Snapshot
+from assistant.question.intents import without_amounts
 from assistant.question.terms import echo_rate, question_words, stem_tokens
 from assistant.question.wordlists import groups
 
@@ -37,7 +38,7 @@ def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, f
             product_stems.update(stem_tokens(name))
     terms = {}
     asking = question_words()
-    for t in stem_tokens(question):
+    for t in stem_tokens(without_amounts(question)):
         if t in asking or t in product_stems or len(t) < 2:
             continue
         terms[t] = snap.idf(t) * echo_rate(t)  # a word that frames a question weighs less (terms.echo_rate)

@@ -26,7 +26,7 @@ from assistant.answering.product_classes import ProductClasses
 from assistant.question.intents import section_matches
 from assistant.question.offlabel import is_indication
 from assistant.question.products import misspelt
-from assistant.question.spelling import corrections
+from assistant.question.spelling import corrections, unglued
 from assistant.question.terms import stem_tokens, tokenize
 from ingest.segments import WORD, load_segments
 from ingest.store import Store
@@ -387,6 +387,7 @@ class Snapshot:
         """The text with misspelt product names written as the catalogue spells them ("tylenal" -> "tylenol"), then
         any other word no passage holds read as the stored word meant ("sydrome" -> "syndrome",
         question/spelling.py): a typo is otherwise the rarest key term, which no evidence holds."""
+        text = unglued(text, self._passages_with_stem)
         low = text.lower()
         for pos, name in reversed(misspelt(low, self.products, self.vocab_words)):
             end = pos + len(re.match(r"[a-z][a-z-]*", low[pos:]).group(0))  # type: ignore[union-attr]

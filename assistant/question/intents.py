@@ -28,6 +28,19 @@ def _i(name: str, q: str, sec: str, words: str) -> Intent:
     return Intent(name, re.compile(q, re.I), re.compile(sec, re.I), tuple(words.split()))
 
 
+# An amount to take or give ("Can I take 800 mg of Advil at once?", "2 tablets"): a question about the dose, which
+# the label's dose answers whatever its number, so the amount is not a key term either (key_terms.key_terms).
+AMOUNT = r"\b\d+(?:\.\d+)? ?(?:mg|mcg|g|ml|tablets?|pills?|capsules?|caplets?)\b"
+TAKING = r"\b(?:take|taking|took|give|giving)\b"
+_AMOUNT = re.compile(AMOUNT, re.I)
+_TAKING = re.compile(TAKING, re.I)
+
+
+def without_amounts(question: str) -> str:
+    """The question without the amounts it asks about taking ("800 mg" matched "an 800 number")."""
+    return _AMOUNT.sub(" ", question) if _TAKING.search(question) else question
+
+
 # A numbered section matches by its subsections' numbers ("2.3 ...") or by its own title ("2 DOSAGE AND
 # ADMINISTRATION"): a bare leading number is as often a table row or a reference ("1 Year ...", "1 Surveillance ...").
 INTENTS = [
@@ -35,7 +48,8 @@ INTENTS = [
        "boxed box warning warnings"),
     _i("contraindications", r"contraindicat|should not (be )?(use|take|given)", r"contraindications|do not use",
        "contraindications contraindicated contraindication"),
-    _i("dosing", r"\bdos(e|es|age|ing|ed)\b|how (much|many)|regimen|how (should|do) .* (take|taken|given|dosed)",
+    _i("dosing", r"\bdos(e|es|age|ing|ed)\b|how (much|many)|regimen|how (should|do) .* (take|taken|given|dosed)|"
+       + TAKING + ".*" + AMOUNT,
        r"dosage and administration|^2\.\d+\s|directions|dosing|(?<!over)dosage(?! forms)",
        "dose doses dosage dosing dosed regimen much many"),
     _i("warnings", r"precaution|(?<!boxed )\bwarnings\b|(?:serious|main|major) risks?|what are the risks",

@@ -111,6 +111,24 @@ def _joined(text: str, vocab: frozenset[str], frequency: Callable[[str], int]) -
     return out
 
 
+GLUED_NUMBER = re.compile(r"\b(\d+(?:\.\d+)?)([A-Za-z]{2,})\b")  # "250mg", "3years"
+LIST_NUMBER = re.compile(r"\b([A-Za-z]{3,})(\d{1,2}\))")  # "is it hereditary2) does ..." (a numbered list run together)
+
+
+def unglued(text: str, held: Callable[[str], int]) -> str:
+    """A number run into a stored word written apart ("250mg" -> "250 mg", "3years" -> "3 years", "hereditary2)" ->
+    "hereditary 2)"), unless the index holds the glued token itself ("3tc", "5fu"): glued, it is a key term no
+    passage holds, so the evidence looked as if it missed what was asked. held: how many passages hold a word."""
+    def number(m: re.Match) -> str:
+        return f"{m.group(1)} {m.group(2)}" if held(m.group(2).lower()) and not held(m.group(0).lower()) \
+            else m.group(0)
+
+    def listed(m: re.Match) -> str:
+        return f"{m.group(1)} {m.group(2)}" if held(m.group(1).lower()) else m.group(0)
+
+    return LIST_NUMBER.sub(listed, GLUED_NUMBER.sub(number, text))
+
+
 def corrected(text: str, vocab: frozenset[str], frequency: Callable[[str], int]) -> str:
     """text in lower case with its misspelt words replaced (see corrections)."""
     low = text.lower()

@@ -91,3 +91,15 @@ def test_a_last_question_that_points_back_keeps_the_sentence_that_names_its_subj
     # a narrative whose last question says what it asks is narrowed to it, with the product named before
     assert focus("My patient on warfarin had a fall last month. Which foods change the INR?", snap) == \
         "Which foods change the INR? warfarin"
+
+
+def test_a_number_run_into_a_word_is_written_apart_unless_the_store_holds_the_glued_token():
+    from assistant.question.spelling import unglued
+
+    def held(word: str) -> int:
+        return 3 if word in ("mg", "years", "hereditary", "tc", "3tc") else 0
+
+    assert unglued("Is 600mg too much? I had it 3years ago", held) == "Is 600 mg too much? I had it 3 years ago"
+    assert unglued("1) is it hereditary2) what else", held) == "1) is it hereditary 2) what else"
+    # a drug or gene written with its digits stays whole
+    assert unglued("3TC with Tcf1 and PRL3", held) == "3TC with Tcf1 and PRL3"

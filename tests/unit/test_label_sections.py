@@ -21,11 +21,22 @@ from ingest.types import Document, DocumentMeta, Page
     ("What are the main warnings and precautions for Lamictal?", "warnings", None),
     ("what are the serious risks of lamotrigine", "warnings", None),
     ("Does Lamictal have a boxed warning?", "boxed_warning", "warnings"),
+    ("Can I take 800 mg of Motrin at once?", "dosing", None),
+    ("Is it ok to give my son 5 ml of Augmentin?", "dosing", None),
 ])
 def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wanted):
     names = [i.name for i in intents_of(question)]
     assert wanted in names
     assert not_wanted not in names
+
+
+def test_an_amount_asked_about_is_not_a_key_term_the_label_must_repeat():
+    from assistant.question.intents import without_amounts
+
+    # "800 mg" is answered by the label's dose, whatever its number (it matched "an 800 number" in a Drug Facts page)
+    assert "800" not in without_amounts("Can I take 800 mg of Motrin at once?")
+    # an amount that is not taken stays ("Is 81 mg aspirin enough?" names the product strength)
+    assert "81 mg" in without_amounts("Is 81 mg aspirin enough for the heart?")
 
 
 @pytest.mark.parametrize("question, section, matches", [
