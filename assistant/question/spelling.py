@@ -1,18 +1,17 @@
 """Misspelt words of a question, corrected against the words of the store: "williams sydrome conditon", "is optic
-atrophy ginetic". A word the store never holds weighs most among the key terms (it is the rarest), so one typo
-made the evidence look as if it missed what was asked, and the answer was refused.
+atrophy ginetic". A word the store never holds weighs most among the key terms (it is the rarest), so one typo made
+the evidence look as if it missed what was asked, and the answer was refused.
 
-Only a word of at least MIN_LENGTH letters that no stored passage holds is corrected, to the stored word at one
-edit (two from LONG letters) whose stem the most passages hold; a word with no such neighbour (a drug or a gene
-the store does not know) stays as it is, so a question about something absent still reads as absent. A word of
-general English is never corrected, though the store lacks it: "wondering" is not "wandering", "decrements" not
-"increments", "coexisting" not "consisting" (the word list of pyspellchecker, built from OpenSubtitles with its
-misspellings removed; without the package only the store decides), except in its British spelling when the store
-holds the American one ("licenced", "oesophageal", "tumour": see AMERICAN). Nor is a drug name the store lacks
-("keflex" is not "reflex"). A stored word
-that is the asked word without its first letters is a prefix dropped, not a typo ("deprescribing" is not
-"prescribing", "nonadherence" not "adherence"): never a correction. A compound written in two words is joined (see
-_joined).
+Only a word of at least MIN_LENGTH letters that no stored passage holds is corrected, to the stored word at one edit
+(two from LONG letters; two letters swapped are one edit: "pateint") whose stem the most passages hold; a word with
+no such neighbour (a drug or a gene the store does not know) stays as it is, so a question about something absent
+still reads as absent. A word of general English is never corrected, though the store lacks it: "wondering" is not
+"wandering", "decrements" not "increments", "coexisting" not "consisting" (the word list of pyspellchecker, built
+from OpenSubtitles with its misspellings removed; without the package only the store decides), except in its British
+spelling when the store holds the American one ("licenced", "oesophageal", "tumour": see AMERICAN). Nor is a drug
+name the store lacks ("keflex" is not "reflex"). A stored word that is the asked word without its first letters is a
+prefix dropped, not a typo ("deprescribing" is not "prescribing", "nonadherence" not "adherence"): never a
+correction. A compound written in two words is joined (see _joined).
 """
 from __future__ import annotations
 
@@ -52,7 +51,7 @@ def corrections(text: str, vocab: frozenset[str], frequency: Callable[[str], int
     """(start, end, stored word) for each misspelt word of text. vocab: the stored words (lower case); frequency:
     how many passages hold a word's stem."""
     from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
     if not vocab:
         return []
@@ -70,7 +69,7 @@ def corrections(text: str, vocab: frozenset[str], frequency: Callable[[str], int
             continue
         edits = 2 if len(word) >= LONG else 1
         pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in by_length.get(n, [])]
-        near = [c for c in process.extract(word, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=20)
+        near = [c for c in process.extract(word, pool, scorer=OSA.distance, score_cutoff=edits, limit=20)
                 if not word.endswith(c[0])]  # a prefix dropped changes the meaning
         if not near:
             continue

@@ -7,7 +7,7 @@ from assistant.question.spelling import corrected
 from assistant.question.terms import echo_rate, stem_tokens
 
 STORE_WORDS = frozenset("""hereditary syndrome condition genetic mutations bleeding coming inherited disorder
-pneumonia treatment treatments melanoma pembrolizumab prescribing adherence""".split())
+pneumonia treatment treatments melanoma pembrolizumab prescribing adherence patient""".split())
 
 
 def _frequency(word: str) -> int:
@@ -18,6 +18,8 @@ def test_a_misspelt_word_is_read_as_the_stored_word_one_or_two_edits_away():
     assert corrected("Is Marfan sindrome hereditery?", STORE_WORDS, _frequency) == "is marfan syndrome hereditary?"
     assert corrected("blood comming out", STORE_WORDS, _frequency) == "blood coming out"
     assert corrected("pneumonai treatmnet", STORE_WORDS, _frequency) == "pneumonia treatment"
+    # two letters swapped are one edit
+    assert corrected("my pateint is bleeeding", STORE_WORDS, _frequency) == "my patient is bleeding"
 
 
 def test_a_word_with_no_stored_neighbour_stays_so_an_absent_topic_still_reads_as_absent():
