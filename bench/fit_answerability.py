@@ -138,14 +138,44 @@ def balanced(kinds: list[str], y: np.ndarray) -> np.ndarray:
     return w * len(y) / w.sum()
 
 
-def cv_probabilities(model, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+SEEDS = 10  # repeated 5-fold splits of dev: the operating point is read off all of them
+
+
+def cv_fit(model, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, float]:
+    """Cross-validated probabilities of SEEDS repeated 5-fold splits, and the mean of all the fold models
+    (coefficients, intercept), which is the model shipped.
+    Why repeated: the operating point sits where the last few of ~93 out-of-corpus dev questions fall, and one split
+    is luck. Read off the split of seed 0 alone (as until 2026-12-04), a cut refused 0.978 of them there and 0.935 to
+    0.978 on nine other splits. Why the fold models' mean: the calibration and the cut are read off their
+    probabilities, so the model shipped must be fitted like them."""
     from sklearn.model_selection import StratifiedKFold
 
-    p = np.zeros(len(y))
-    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(X, y):
-        model.fit(X[tr], y[tr], sample_weight=w[tr])
-        p[te] = model.predict_proba(X[te])[:, 1]
-    return p
+    ps, coefs, intercepts = [], [], []
+    for seed in range(SEEDS):
+        p = np.zeros(len(y))
+        for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(X, y):
+            model.fit(X[tr], y[tr], sample_weight=w[tr])
+            p[te] = model.predict_proba(X[te])[:, 1]
+            coefs.append(model.coef_[0].copy())
+            intercepts.append(float(model.intercept_[0]))
+        ps.append(p)
+    return ps, np.mean(coefs, axis=0), float(np.mean(intercepts))
+
+
+def mean_rates(ps: list[np.ndarray], y: np.ndarray, kinds: list[str], cut: float) -> dict:
+    each = [rates(p, y, kinds, cut) for p in ps]
+    return {k: (round(float(np.mean([r[k] for r in each])), 3) if each[0][k] is not None else None) for k in each[0]}
+
+
+def operating_point(ps: list[np.ndarray], y: np.ndarray, kinds: list[str], cuts) -> tuple[float, float] | None:
+    """(cut, answer rate): the highest mean answer rate over the splits at a mean out-of-corpus refusal >= 95 %."""
+    best = None
+    for cut in cuts:
+        r = mean_rates(ps, y, kinds, float(cut))
+        answered = r["answered_when_evidence_answers"]
+        if (r["refused_out_of_corpus"] or 0) >= 0.95 and (best is None or answered > best[1]):
+            best = (float(cut), answered)
+    return best
 
 
 def rates(p: np.ndarray, y: np.ndarray, kinds: list[str], cut: float) -> dict:
@@ -195,52 +225,51 @@ def main() -> None:
     kinds_d = [i["kind"] for i in kd]
     wd = balanced(kinds_d, yd)
     fits = []  # the regularisation chosen on dev too: the best answer rate at >= 95 % out-of-corpus refusals
+    raw_cuts = np.arange(0.2, 0.8, 0.002)  # strong regularisation squeezes the raw probabilities towards 0.5
     for c in (0.003, 0.01, 0.03, 0.1, 0.3, 1.0):
-        m = LogisticRegression(C=c, max_iter=3000)
-        p = cv_probabilities(m, (Xd - mean) / scale, yd, wd)
-        ok = [rates(p, yd, kinds_d, float(t)) for t in np.arange(0.05, 0.95, 0.01)]
-        score = max((r["answered_when_evidence_answers"] for r in ok if (r["refused_out_of_corpus"] or 0) >= 0.95),
-                    default=0.0)
-        print(f"C={c}: best dev answer rate at >= 95 % out-of-corpus refusals {score:.3f}")
-        fits.append((score, -c, m, p))
-    _, neg_c, model, pd = max(fits, key=lambda f: (f[0], f[1]))
-    model.fit((Xd - mean) / scale, yd, sample_weight=wd)
+        ps, coef, intercept = cv_fit(LogisticRegression(C=c, max_iter=3000), (Xd - mean) / scale, yd, wd)
+        best = operating_point(ps, yd, kinds_d, raw_cuts)
+        score = best[1] if best else 0.0
+        print(f"C={c}: best dev answer rate at >= 95 % out-of-corpus refusals {score:.3f} (mean of {SEEDS} splits)")
+        fits.append((score, -c, coef, intercept, ps))
+    _, neg_c, coef, intercept, ps = max(fits, key=lambda f: (f[0], f[1]))
     # Platt scaling on the cross-validated dev probabilities (strong regularisation squeezes them towards 0.5): the
     # probability a user reads ("answerability 0.44") is then the observed rate on dev; the ranking is unchanged.
-    platt = LogisticRegression(C=1e6, max_iter=3000).fit(_logit(pd).reshape(-1, 1), yd)
+    pooled = np.concatenate(ps)
+    platt = LogisticRegression(C=1e6, max_iter=3000).fit(_logit(pooled).reshape(-1, 1), np.tile(yd, len(ps)))
     calibration = [float(platt.coef_[0][0]), float(platt.intercept_[0])]
-    pd = _calibrated(pd, calibration)
+    ps = [_calibrated(p, calibration) for p in ps]
+    pd = np.concatenate(ps)
     print(f"dev: {len(yd)} items ({int(yd.sum())} positive); test: {len(yt)} ({int(yt.sum())} positive); "
           f"collected in {time.perf_counter() - t0:.0f} s")
-    print("reliability on dev (5-fold): bin, n, mean predicted, observed positive rate")
+    print(f"reliability on dev (5-fold, {SEEDS} splits pooled): bin, n, mean predicted, observed positive rate")
+    y_pooled = np.tile(yd, len(ps))
     for lo in np.arange(0, 1, 0.1):
         m = (pd >= lo) & (pd < lo + 0.1)
         if m.any():
-            print(f"  {lo:.1f}-{lo + 0.1:.1f}  {int(m.sum()):4d}  {pd[m].mean():.2f}  {yd[m].mean():.2f}")
-    best = None
-    for cut in np.arange(0.05, 0.95, 0.01):
-        r = rates(pd, yd, kinds_d, float(cut))
-        if (r["refused_out_of_corpus"] or 0) >= 0.95 and (best is None or
-                                                           r["answered_when_evidence_answers"] > best[1]):
-            best = (round(float(cut), 2), r["answered_when_evidence_answers"])
-    cut = best[0] if best else 0.5
-    pt = _calibrated(model.predict_proba((Xt - mean) / scale)[:, 1], calibration)
+            print(f"  {lo:.1f}-{lo + 0.1:.1f}  {int(m.sum()):5d}  {pd[m].mean():.2f}  {y_pooled[m].mean():.2f}")
+    best = operating_point(ps, yd, kinds_d, np.arange(0.05, 0.95, 0.002))
+    cut = round(best[0], 3) if best else 0.5
+    pt = _calibrated(1.0 / (1.0 + np.exp(-(((Xt - mean) / scale) @ coef + intercept))), calibration)
+    in_sample = _calibrated(1.0 / (1.0 + np.exp(-(((Xd - mean) / scale) @ coef + intercept))), calibration)
     kinds_t = [i["kind"] for i in kt]
     rule_d = np.array([not i["rule_refuses"] for i in kd], dtype=float)
     rule_t = np.array([not i["rule_refuses"] for i in kt], dtype=float)
     report = {"operating_point": cut, "C": -neg_c,
-              "dev_fitted": rates(pd, yd, kinds_d, cut), "dev_rule": rates(rule_d, yd, kinds_d, 0.5),
+              "dev_fitted": mean_rates(ps, yd, kinds_d, cut),
+              "dev_shipped_model_in_sample": rates(in_sample, yd, kinds_d, cut),
+              "dev_rule": rates(rule_d, yd, kinds_d, 0.5),
               "test_fitted": rates(pt, yt, kinds_t, cut), "test_rule": rates(rule_t, yt, kinds_t, 0.5),
               "by_kind_test": {k: rates(pt[np.array(kinds_t) == k], yt[np.array(kinds_t) == k],
                                         [k] * int((np.array(kinds_t) == k).sum()), cut)
                                for k in sorted(set(kinds_t))},
-              "coefficients": dict(zip(FEATURES, np.round(model.coef_[0], 3).tolist()))}
+              "coefficients": dict(zip(FEATURES, np.round(coef, 3).tolist()))}
     print(json.dumps(report, indent=1))
     if args.write:
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(json.dumps({
             "features": list(FEATURES), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
-            "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
+            "coef": coef.round(6).tolist(), "intercept": round(intercept, 6),
             "calibration": [round(v, 6) for v in calibration],
             "threshold": cut, "meta": {"fitted": time.strftime("%Y-%m-%d"), "dev_items": len(yd),
                                        "dev_positive": int(yd.sum()), "report": report,
