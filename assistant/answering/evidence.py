@@ -20,6 +20,7 @@ from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
 from ingest.text import (
     DOSE_UNIT,
+    DRUG_FACTS_HEADINGS,
     TABLE_ROW,
     TOC_TEXT,
     classify_heading,
@@ -122,18 +123,28 @@ LIST_INTRO = re.compile(r":[ \t]*\n")  # a line ending with a colon, more lines 
 def _short_items_joined(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A list of short items stays with the line that introduces it: "temporarily relieves minor aches and pains
     due to:\nheadache\nmuscular aches\nbackache ..." is one sentence. Each short item alone is too short to be
-    evidence, so the lead-in was quoted with its first item only ("... due to: headache")."""
+    evidence, so the lead-in was quoted with its first item only ("... due to: headache"). A Drug Facts heading
+    introduces a list as a colon does."""
     out: list[tuple[int, int, str]] = []
     for s, e, section in spans:
         flat = BULLETS.sub("", text[s:e].strip())
         short = all(len(line.split()) <= 5 for line in flat.splitlines())  # items the splitter left on one
-        if out and flat[:1].islower() and short and not flat.endswith(".") \
-                and LIST_INTRO.search(text[out[-1][0]:out[-1][1]]):
+        if out and flat[:1].islower() and short and not flat.endswith(".") and _introduces(text[out[-1][0]:out[-1][1]]):
             out[-1] = (out[-1][0], e, out[-1][2])
         else:
             out.append((s, e, section))
     return out
 
+
+
+def _introduces(sentence: str) -> bool:
+    """A line ending with a colon, or a Drug Facts heading on the first line ("Ask a doctor before use if you
+    have\nulcers\nbleeding problems\nhigh blood pressure": the items, each too short to quote, stay with it)."""
+    first = BULLETS.sub("", sentence.strip().split("\n", 1)[0])
+    low = first.lower()
+    return bool(LIST_INTRO.search(sentence)) or (
+        "." not in first and len(first.split()) <= 10
+        and any(low.startswith(h) for h in DRUG_FACTS_HEADINGS if len(h.split()) >= 3))  # not "Use", "Warnings"
 
 
 def _numbered_title(flat: str) -> bool:

@@ -246,6 +246,18 @@ def test_a_drug_facts_uses_question_is_answered_with_the_whole_uses_list(assista
     assert not any(k in c.quote.lower() for c in answer.citations for k in ("affiliated", "-----", "active ingredient"))
 
 
+@pytest.mark.parametrize("question, item", [("Is ibuprofen ok with kidney disease?", "kidney disease"),
+                                            ("Does Motrin raise your blood pressure?", "high blood pressure")])
+def test_a_drug_facts_condition_is_quoted_with_the_heading_it_is_listed_under(assistant, question, item):
+    # "Ask a doctor before use if you have" is followed by one short line per condition, with no colon: the
+    # conditions were quoted alone ("heart or kidney disease"), as if the label said something of them by itself,
+    # and "high blood pressure", too short to quote, was not found at all (the question was refused).
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    first = answer.citations[0].quote
+    assert first.startswith("Ask a doctor before use if you have") and item in " ".join(first.split()), first
+
+
 @pytest.mark.parametrize("question, section", [
     ("who should not take warfarin", "CONTRAINDICATIONS"),
     ("what is lisinopril used to treat", "INDICATIONS"),
