@@ -204,7 +204,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         damp = t.low_value_damp if i is not None and snap.low_value[i] else 1.0  # a carton, a table of contents
         titled = _titled(hit.passage, intents)
         for start, end, text, lead, section in _sentences(hit):
-            section = section or titled
+            section = _panel(text, section) or section or titled
             row = TABLE_ROW.search(text) is not None
             if rows_only and not row:
                 continue
@@ -262,6 +262,19 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
 
 
 _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")
+
+
+def _panel(text: str, section: str) -> str:
+    """The Drug Facts panel a sentence opens with, when its passage is headed by another ("Ask a doctor or
+    pharmacist before use if you are taking …" inside "Drug Facts > Do not use" on a page that runs the panels
+    together): the panel is its section."""
+    if not section.startswith("Drug Facts"):
+        return ""
+    first = BULLETS.sub("", text.strip().split("\n", 1)[0]).lower()
+    heading = max((h for h in DRUG_FACTS_HEADINGS if len(h.split()) >= 3 and first.startswith(h)), key=len, default="")
+    if not heading or heading in section.lower():
+        return ""
+    return "Drug Facts > " + first[:len(heading)].capitalize()
 
 
 def _titled(p, intents: list) -> str:

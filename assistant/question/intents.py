@@ -58,7 +58,9 @@ INTENTS = [
     _i("adverse_reactions", r"side effect|adverse|common reactions?", r"adverse reactions|side effects",
        "side effects effect adverse reactions reaction common"),
     _i("interactions", r"interact|given with|taken with|together with|combined with|co-?administ",
-       r"drug interactions|^7\.\d+\s|interaction", "interactions interaction interact together combine combined mix"),
+       # the Drug Facts panel of drug interactions (21 CFR 201.66(c)(5)(iv))
+       r"drug interactions|^7\.\d+\s|interaction|ask a doctor or pharmacist before use",
+       "interactions interaction interact together combine combined mix"),
     _i("pregnancy", r"pregnan", r"pregnancy|^8\.1\s", "pregnancy pregnant"),
     _i("lactation", r"breast|lactat|nursing", r"lactation|^8\.2\s|nursing mothers|breast", "breastfeeding lactation"),
     _i("pediatric", r"child|pediatric|paediatric|infant|neonat", r"pediatric|^8\.4\s|children|neonat|infant",

@@ -258,6 +258,16 @@ def test_a_drug_facts_condition_is_quoted_with_the_heading_it_is_listed_under(as
     assert first.startswith("Ask a doctor before use if you have") and item in " ".join(first.split()), first
 
 
+def test_a_drug_facts_interactions_question_is_answered_from_the_ask_a_doctor_or_pharmacist_panel(assistant):
+    # The generic ibuprofen Drug Facts page runs its panels together under "Do not use": the sentence that opens
+    # with "Ask a doctor or pharmacist before use if you are" is that panel, the label's drug interactions.
+    answer = assistant.ask("Does Advil interact with other drugs?")
+    assert answer.status == "answered", answer.explanation
+    first = answer.citations[0]
+    assert first.section.startswith("Drug Facts > Ask a doctor or pharmacist before use"), first.section
+    assert "taking any other drug" in " ".join(first.quote.split())
+
+
 @pytest.mark.parametrize("question, section", [
     ("who should not take warfarin", "CONTRAINDICATIONS"),
     ("what is lisinopril used to treat", "INDICATIONS"),
