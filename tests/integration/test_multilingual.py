@@ -79,19 +79,12 @@ def test_spanish_french_and_german_are_answered_from_the_english_label_with_or_w
 def test_a_follow_up_in_another_language_keeps_the_product_of_the_earlier_turn(stores):
     # Both labels warn about alcohol: only the earlier turn tells which product "and with alcohol?" is about (it was
     # answered from whichever label ranked first: the follow-up was resolved on the raw text, in English rules).
+    # "お酒" (alcohol) had no English word: the acetaminophen follow-up was refused in the bundled store.
     for earlier, follow_up, doc in (
             ("アセトアミノフェンの1日最大量は？", "お酒を飲んでもいいですか？", ACETAMINOPHEN),
             ("イブプロフェンの1日最大量は？", "お酒を飲んでもいいですか？", IBUPROFEN),
             ("¿Cuál es la dosis máxima diaria de paracetamol?", "¿Y con alcohol?", ACETAMINOPHEN),
             ("¿Cuál es la dosis máxima diaria de ibuprofeno?", "¿Y con alcohol?", IBUPROFEN)):
         a = _assistant(stores).ask(follow_up, history=[earlier])
-        names = ("acetaminophen", "paracetamol") if doc == ACETAMINOPHEN else ("ibuprofen", "ibuprofeno")
-        assert a.resolved_question and any(n in a.resolved_question for n in names), (earlier, a.resolved_question)
-        if follow_up == "お酒を飲んでもいいですか？" and doc == ACETAMINOPHEN:
-            # Resolved right, but answered only near the answerability cut (0.77 against 0.79 since the refit of
-            # 2026-12-04; refused as "no sentence addresses the question" in the full bundled store before and
-            # after it): its product is checked, not its answer (bench/RESULTS.md, sixteenth session).
-            assert {c.document_id for c in a.citations} <= {doc}
-            continue
-        assert a.status == "answered", a.explanation
+        assert a.status == "answered" and a.resolved_question, a.explanation
         assert {c.document_id for c in a.citations} == {doc}, (follow_up, earlier, a.resolved_question)
