@@ -161,6 +161,18 @@ def ingredients() -> frozenset[str]:
     return frozenset(b for _, generic in _rows() for b in (ingredient(g) for g in generic.split("; ")) if b)
 
 
+@lru_cache(maxsize=1)
+def brand_names() -> dict[str, frozenset[str]]:
+    """One-word brand name (lower case, letters only) -> the ingredients of its products, every row of the FDA/NLM
+    lexicon ("fioricet" -> butalbital, acetaminophen, caffeine)."""
+    out: dict[str, set[str]] = {}
+    for raw_brand, generic in _rows():
+        brand = raw_brand.strip().lower()
+        if re.fullmatch(r"[a-z]+", brand):
+            out.setdefault(brand, set()).update(b for b in (ingredient(g) for g in generic.split("; ")) if b)
+    return {b: frozenset(i) for b, i in out.items()}
+
+
 def brands_of(product: str) -> set[str]:
     return set(_lexicon().get(product.lower(), set()))
 

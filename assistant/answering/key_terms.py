@@ -1,12 +1,13 @@
 """A question's key terms and how they are found in evidence: the question's stems (its typos already read as the
-stored words meant, Snapshot.respelt in scope.decide) less the words that ask and the product's own names, each
-weighted by its rarity in the store (idf) and by how often an answer says it (question/terms.echo_rate); a term is
-found where it or a synonym of it (question/data/synonyms.txt) is.
+stored words meant, Snapshot.respelt in scope.decide) less the words that ask, the product's own names and the other
+drugs named beside it, each weighted by its rarity in the store (idf) and by how often an answer says it
+(question/terms.echo_rate); a term is found where it or a synonym of it (question/data/synonyms.txt) is.
 """
 from __future__ import annotations
 
 from assistant.answering.snapshot import Snapshot
 from assistant.question.intents import without_amounts
+from assistant.question.products import drugs_in
 from assistant.question.terms import echo_rate, question_words, stem_tokens
 from assistant.question.wordlists import groups
 
@@ -36,6 +37,14 @@ def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, f
     for name, prod in snap.products.items():
         if prod in products:
             product_stems.update(stem_tokens(name))
+    if products:
+        # Another drug named beside a product that nothing here names ("Since I took Fioricet, can I take
+        # ibuprofen?"): the product's label answers and cannot name it. One the store names ("aspirin while on
+        # Jantoven": warfarin's label speaks of aspirin) stays a key term.
+        for drug in drugs_in(question):
+            stems = stem_tokens(drug)
+            if drug not in snap.products and not all(t in snap.lexical for t in stems):
+                product_stems.update(stems)
     terms = {}
     asking = question_words()
     for t in stem_tokens(without_amounts(question)):

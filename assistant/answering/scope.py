@@ -126,6 +126,9 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
             filters.unlabelled = True
             scope.notices.append(f"No approved labelling is held for {', '.join(known)}; only published literature "
                                  "and content about no product were searched.")
+    if unknown and scope.mentioned:
+        scope.notices.append(f"No approved labelling is held for {', '.join(unknown)}; what the labelling of "
+                             f"{', '.join(scope.mentioned)} says is shown.")
     scope.off_label = offlabel.check(asked, scope.mentioned, snap.indications,
                                      {p: pos for pos, p in snap.product_positions(asked)})
     if scope.off_label:

@@ -57,7 +57,9 @@ INTENTS = [
        "warnings warning precautions precaution risks risk main major"),
     _i("adverse_reactions", r"side effect|adverse|common reactions?", r"adverse reactions|side effects",
        "side effects effect adverse reactions reaction common"),
-    _i("interactions", r"interact|given with|taken with|together with|combined with|co-?administ",
+    # "Can I take ibuprofen with other drugs?" asks about interactions, not what ibuprofen is for
+    _i("interactions", r"interact|given with|taken with|together with|combined with|co-?administ"
+       r"|\bwith (?:any |my |the |these |those |all )?other (?:drugs|medicines|medications|meds)\b",
        # the Drug Facts panel of drug interactions (21 CFR 201.66(c)(5)(iv))
        r"drug interactions|^7\.\d+\s|interaction|ask a doctor or pharmacist before use",
        "interactions interaction interact together combine combined mix"),

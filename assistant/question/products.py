@@ -1,9 +1,9 @@
 """Recognising drug names in a question, for product awareness and honest refusal.
 
 Names come from a bundled list of common drugs (assistant/question/data/drug_names.txt), the one-word
-ingredients of the FDA/NLM lexicon (ingest/data/drug_names.tsv) and suffixes that mark drug classes (-pril,
--sartan, -statin, -xaban, -mab...). A question about a drug the store holds no content for is refused rather than
-answered from another product's label.
+ingredients and brand names of the FDA/NLM lexicon (ingest/data/drug_names.tsv) and suffixes that mark drug classes
+(-pril, -sartan, -statin, -xaban, -mab...). A question about a drug the store holds no content for is refused rather
+than answered from another product's label.
 """
 from __future__ import annotations
 
@@ -11,24 +11,30 @@ import re
 from functools import lru_cache
 
 from assistant.question.terms import stem_tokens
-from assistant.question.wordlists import lines, words
-from ingest.identity import ingredients
+from assistant.question.wordlists import english_counts, lines, words
+from ingest.identity import brand_names, ingredients
 
 SUFFIXES = tuple(sorted(words("drug_suffixes.txt")))
 NOT_DRUGS = words("not_drugs.txt")
 
 
-# Lexicon ingredients shorter than this are left out: short names are often words too ("urea", "iron").
+# Lexicon ingredients and brands shorter than this are left out: short names are often words too ("urea", "iron").
 MIN_INGREDIENT = 5
+# A lexicon brand name that is also a word of general English is a drug name only when English uses it this rarely
+# (pyspellchecker's counts: "zoloft", "cipro", "benadryl" 50, "valium" 697, "react" 14,165, "today" 294,418).
+MAX_BRAND_COUNT = 100
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> frozenset[str]:
-    """The bundled list of common drugs, and every one-word ingredient of the FDA/NLM lexicon but the substances
-    of the body, diet and chemistry (data/substances.txt)."""
+    """The bundled list of common drugs, and every one-word ingredient and brand name of the FDA/NLM lexicon but the
+    substances of the body, diet and chemistry (data/substances.txt) and brand names common in English."""
     names = {w.lower() for w in lines("drug_names.txt")}
     skip = words("substances.txt") | NOT_DRUGS
     names.update(n for n in ingredients() if " " not in n and len(n) >= MIN_INGREDIENT and n not in skip)
+    common = english_counts()
+    names.update(b for b in brand_names() if len(b) >= MIN_INGREDIENT and b not in skip
+                 and common.get(b, 0) <= MAX_BRAND_COUNT)
     return frozenset(names)
 
 

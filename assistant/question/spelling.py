@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from assistant.question.products import lexicon
+from assistant.question.wordlists import english_counts
 
 MIN_LENGTH = 6
 LONG = 9
@@ -81,16 +82,8 @@ def corrections(text: str, vocab: frozenset[str], frequency: Callable[[str], int
 
 @lru_cache(maxsize=1)
 def english() -> frozenset[str]:
-    """The words of general English (pyspellchecker's en.json.gz: 160,000 words, ~0.15 s to read, once)."""
-    import gzip
-    import json
-    from importlib.resources import files
-
-    try:
-        with files("spellchecker").joinpath("resources/en.json.gz").open("rb") as raw, gzip.open(raw) as fh:
-            return frozenset(json.load(fh))
-    except (ModuleNotFoundError, FileNotFoundError):
-        return frozenset()
+    """The words of general English (wordlists.english_counts)."""
+    return frozenset(english_counts())
 
 
 def _joined(text: str, vocab: frozenset[str], frequency: Callable[[str], int]) -> list[tuple[int, int, str]]:
