@@ -296,6 +296,8 @@ def _duplicate_of(ev: Evidence, chosen: list[Evidence], ratio: int) -> Evidence 
     for c in chosen:
         if c.passage.doc_id == ev.passage.doc_id and TABLE_ROW.search(a) and _numbers(a) != _numbers(c.display):
             continue  # two rows of one table: alike in words, apart in the figures that are the answer
+        if c.passage.product != ev.passage.product:
+            continue  # the Uses of ibuprofen and of acetaminophen read alike, and are about two drugs
         if fuzz.token_set_ratio(a, c.display.lower()) >= ratio:
             return c
     return None

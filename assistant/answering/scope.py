@@ -20,6 +20,9 @@ from assistant.question.terms import question_words, stem_tokens
 
 MAX_CONTEXT = 4  # sentences kept before a last question that points back
 ANAPHOR = re.compile(r"\b(?:it|its|this|these|they|them|their|he|she|him|his|her)\b", re.I)
+# Two drugs weighed against each other ("is doxycycline different than cipro?", "Aleve or Tylenol, which is best?")
+COMPARED = re.compile(r"\b(?:differ\w*|compar\w*|versus|vs\.?|better|best|worse|rather than|same as)\b",
+                      re.I)
 
 
 @dataclass
@@ -141,8 +144,8 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
     if len(scope.mentioned) >= 2:
         # "can I take Motrin with lisinopril?": lisinopril's label speaks of "NSAIDs"; ibuprofen's says it is one.
         scope.related = " ".join(snap.classes.between(scope.mentioned))
-    filters.intents = intents_of(question) or _between(scope.mentioned + unknown) \
-        or _overview(question, scope.mentioned, snap)
+    filters.intents = intents_of(question) or _compared(question, scope.mentioned + unknown) \
+        or _between(scope.mentioned + unknown) or _overview(question, scope.mentioned, snap)
     filters.exclude_docs = _other_formulations(question, snap, scope.mentioned)
     return scope
 
@@ -154,6 +157,13 @@ def _overview(question: str, products: list[str], snap: Snapshot) -> list:
     if not products or asked_terms(question, snap):
         return []
     return [i for i in INTENTS if i.name == "indications"]
+
+
+def _compared(question: str, products: list[str]) -> list:
+    """Two drugs weighed against each other and nothing more asked: what each label says its product is and is for
+    (its Indications or Uses); not their interactions, which the question does not ask about."""
+    return [i for i in INTENTS if i.name == "indications"] if len(products) >= 2 and COMPARED.search(question) \
+        else []
 
 
 def _between(products: list[str]) -> list:

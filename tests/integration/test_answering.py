@@ -275,6 +275,17 @@ def test_a_drug_facts_interactions_question_is_answered_from_the_ask_a_doctor_or
         assert any("No approved labelling is held for fioricet" in n for n in answer.notices), answer.notices
 
 
+def test_two_drugs_weighed_against_each_other_are_answered_with_what_each_is_for(assistant):
+    # "better than" asks neither about interactions nor about "better" (no label says it): each product's Uses. The
+    # two Uses panels read alike but are about two drugs, so both are cited (one had been folded into the other as
+    # if another manufacturer's label of the same product said the same).
+    answer = assistant.ask("Is Advil better than Tylenol for a headache?")
+    assert answer.status == "answered", answer.explanation
+    by_id = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
+    cited = {by_id[c.document_id] for c in answer.citations if c.section.endswith("Uses")}
+    assert cited == {"ibuprofen", "acetaminophen"}, [(c.document_id, c.section) for c in answer.citations]
+
+
 def test_a_lay_word_for_alcohol_finds_the_labels_alcohol_warning(assistant):
     # "wine" is not a word of the acetaminophen label; its liver warning speaks of "alcoholic drinks"
     answer = assistant.ask("Can I drink a glass of wine while taking Tylenol?")
