@@ -141,10 +141,15 @@ def _introduces(sentence: str) -> bool:
     """A line ending with a colon, or a Drug Facts heading on the first line ("Ask a doctor before use if you
     have\nulcers\nbleeding problems\nhigh blood pressure": the items, each too short to quote, stay with it)."""
     first = BULLETS.sub("", sentence.strip().split("\n", 1)[0])
-    low = first.lower()
     return bool(LIST_INTRO.search(sentence)) or (
-        "." not in first and len(first.split()) <= 10
-        and any(low.startswith(h) for h in DRUG_FACTS_HEADINGS if len(h.split()) >= 3))  # not "Use", "Warnings"
+        "." not in first and len(first.split()) <= 10 and bool(_opening_heading(sentence)))
+
+
+def _opening_heading(text: str) -> str:
+    """The Drug Facts heading of three words or more (not "Use", "Warnings") the first line of a sentence opens
+    with, in lower case; "" when none."""
+    first = BULLETS.sub("", text.strip().split("\n", 1)[0]).lower()
+    return max((h for h in DRUG_FACTS_HEADINGS if len(h.split()) >= 3 and first.startswith(h)), key=len, default="")
 
 
 def _numbered_title(flat: str) -> bool:
@@ -270,11 +275,10 @@ def _panel(text: str, section: str) -> str:
     together): the panel is its section."""
     if not section.startswith("Drug Facts"):
         return ""
-    first = BULLETS.sub("", text.strip().split("\n", 1)[0]).lower()
-    heading = max((h for h in DRUG_FACTS_HEADINGS if len(h.split()) >= 3 and first.startswith(h)), key=len, default="")
+    heading = _opening_heading(text)
     if not heading or heading in section.lower():
         return ""
-    return "Drug Facts > " + first[:len(heading)].capitalize()
+    return "Drug Facts > " + heading.capitalize()
 
 
 def _titled(p, intents: list) -> str:
