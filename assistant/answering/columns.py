@@ -50,6 +50,7 @@ class Columns:
         self.kind = Codes([p.kind for p in passages])
         self.doc = Codes([p.doc_id for p in passages])
         self.section = Codes([p.section for p in passages])
+        self.title = Codes([p.title for p in passages])
         self._patient_section = patient_section
         self.n = len(passages)
 
@@ -63,6 +64,7 @@ class Columns:
         self.kind = Codes.per_document([d[3] for d in docs], rows)
         self.doc = Codes.per_document([d[0] for d in docs], rows)
         self.section = Codes.per_document(table.sections, table.section)
+        self.title = Codes.per_document([d[2] for d in docs], rows)
         self._patient_section = patient_section
         self.n = len(table)
         return self
@@ -92,6 +94,11 @@ class Columns:
         return m
 
     def sections_match(self, test) -> np.ndarray:
-        """test(section) as floats for every passage, computed once per distinct section."""
-        return np.fromiter((float(test(s)) for s in self.section.values), dtype=np.float32,
-                           count=len(self.section.values))[self.section.codes]
+        """test(section) as floats for every passage, computed once per distinct section and title. A passage of
+        content that is not literature and has no section (a consumer-health page) is headed by its document's
+        title: "Lung cancer - small cell (Prevention)" is a prevention section, as evidence._titled reads it. An
+        article's title names what it studies, not a section of it ("… for the treatment of …" is not a Treatment
+        section): the abstracts whose titles match would crowd out the best-worded ones."""
+        by_section = self.section.by_value(lambda s: bool(s) and bool(test(s)))
+        untitled = self.section.by_value(lambda s: not s) & ~self.kind.equals("literature")
+        return (by_section | (untitled & self.title.by_value(lambda t: bool(t) and bool(test(t))))).astype(np.float32)

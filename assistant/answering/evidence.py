@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from assistant.answering.key_terms import key_terms, present
+from assistant.answering.key_terms import key_terms, present, subject
 from assistant.answering.lead import direct_first, labelling_first
 from assistant.answering.retrieval import Hit, Passage, Snapshot
 from assistant.question.intents import INTENTS, section_matches, vouched_stems
@@ -197,6 +197,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     intents = intents or []
     terms = key_terms(question, snap, products)
     vouched = vouched_stems(intents)
+    about = subject(terms, vouched)
     total = sum(terms.values()) or 1.0
     candidates: list[Evidence] = []
     ranked = list(enumerate(hits[:t.max_hits]))
@@ -207,7 +208,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     for rank, hit, rows_only in pool:
         i = snap.index.get(hit.passage.chunk_id)
         damp = t.low_value_damp if i is not None and snap.low_value[i] else 1.0  # a carton, a table of contents
-        titled = _titled(hit.passage, intents)
+        titled = _titled(hit.passage, intents, about)
         for start, end, text, lead, section in _sentences(hit):
             section = _panel(text, section) or section or titled
             row = TABLE_ROW.search(text) is not None
@@ -281,11 +282,15 @@ def _panel(text: str, section: str) -> str:
     return "Drug Facts > " + heading.capitalize()
 
 
-def _titled(p, intents: list) -> str:
+def _titled(p, intents: list, subject: str = "") -> str:
     """A record without sections (a consumer-health page, an abstract) is headed by its title alone: the title is
     the section of its sentences when it names what is asked ("Appendicitis (What causes appendicitis?)", "How to
-    diagnose Appendicitis?"), so that page leads the answer rather than a definition from the page beside it."""
-    return p.title if intents and not p.section and section_matches(intents, p.title) else ""
+    diagnose Appendicitis?"), so that page leads the answer rather than a definition from the page beside it; and
+    names the subject asked about too (key_terms.subject): "Tamsley syndrome (Symptoms)" heads no answer to "What
+    are the symptoms of Orbeck syndrome?"."""
+    if not intents or p.section or not section_matches(intents, p.title):
+        return ""
+    return p.title if not subject or subject in stem_tokens(p.title) else ""
 
 
 def _about_else(text: str, intents: list) -> bool:

@@ -52,3 +52,9 @@ def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, f
             continue
         terms[t] = snap.idf(t) * echo_rate(t)  # a word that frames a question weighs less (terms.echo_rate)
     return terms
+
+
+def subject(terms: dict[str, float], framing: set[str]) -> str:
+    """The key term that weighs most and does not name the section asked for (framing: intents.vouched_stems): what
+    the question is about ("orbeck" in "What are the symptoms of Orbeck syndrome?"); "" when none."""
+    return max((t for t in terms if t not in framing), key=terms.__getitem__, default="")

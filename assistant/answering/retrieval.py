@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+from assistant.answering.key_terms import subject
 from assistant.answering.snapshot import (  # noqa: F401  (re-exported: the names callers import from here)
     PATIENT_SECTION,
     Filters,
@@ -101,8 +102,11 @@ class Retriever:
         if filters.intents and w.bm25 > 0:
             weight = w.section * (2.0 if only_intent_words(query, filters.intents, snap) else 1.0)
             both = qualified_dose(filters.intents)
+            subject = _subject(query, filters.intents, snap)
             for sections in ([filters.intents, [both]] if both else [filters.intents]):
-                for rank, (i, _) in enumerate(self.lexical(query, 20, filters, snap, sections=sections)):
+                ranked = [i for i, _ in self.lexical(query, 20, filters, snap, sections=sections)
+                          if snap.passages[i].section or subject in stem_tokens(snap.passages[i].title)]
+                for rank, i in enumerate(ranked):
                     h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
                     h.score += weight / (w.rrf_k + rank)
         snap.load_texts(hits)  # one query for the texts evidence and the carton check will read
@@ -110,6 +114,16 @@ class Retriever:
             if snap.low_value[i]:
                 h.score *= w.low_value
         return sorted(hits.values(), key=lambda h: -h.score)[:k]
+
+
+def _subject(query: str, intents: list, snap: Snapshot) -> str:
+    """The rarest word of the query that neither asks nor names the section asked for (key_terms.subject): a page
+    headed only by its title ("Lung cancer - small cell (Prevention)") is of the section asked for when its title
+    names this too; "Menkes syndrome (Symptoms)" is not a symptoms section for "List symptoms of Allgrove
+    syndrome"."""
+    asking = question_words()
+    return subject({t: snap.idf(t) for t in stem_tokens(query) if t not in asking and t in snap.lexical},
+                   vouched_stems(intents))
 
 
 def only_intent_words(query: str, intents: list, snap: Snapshot) -> bool:

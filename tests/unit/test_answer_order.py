@@ -66,6 +66,25 @@ def test_a_record_whose_title_names_the_asked_section_leads():
     assert _direct_first(records(defined, other, question=q), intents_of(q), 0.8)[0].text == defined[1]
 
 
+def test_a_title_heads_its_page_only_when_it_names_the_subject_asked_about_too():
+    from assistant.answering.evidence import _titled
+    from assistant.answering.key_terms import subject
+    from assistant.question.intents import vouched_stems
+
+    q = "What are the symptoms of Orbeck syndrome?"
+    intents = intents_of(q)
+    about = subject({"symptom": 1.1, "orbeck": 1.0, "syndrom": 0.8}, vouched_stems(intents))
+    assert about == "orbeck"  # the section asked for is not the subject, however rare the word
+
+    def page(title: str) -> Passage:
+        return Passage("c", "d", "r1", 1, 0, 10, "", "Some text.", title, "approved", None, "consumer", "1", None,
+                       None)
+
+    assert _titled(page("Orbeck syndrome (Symptoms)"), intents, about) == "Orbeck syndrome (Symptoms)"
+    assert _titled(page("Tamsley syndrome (Symptoms)"), intents, about) == ""  # symptoms, of another syndrome
+    assert _titled(page("Orbeck syndrome (Treatment)"), intents, about) == ""  # another section
+
+
 def test_a_label_sentence_under_the_asked_section_leads_one_from_elsewhere():
     warn = ("5.2 Hypotension", "Examplostat can cause symptomatic hypotension in volume-depleted patients.")
     contra = ("4 CONTRAINDICATIONS", "Examplostat is contraindicated in patients with a history of angioedema.")
