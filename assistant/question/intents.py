@@ -78,10 +78,13 @@ INTENTS = [
        "strengths strength come forms"),
     # Patient and HCP information pages (MedQuAD-style topics): the section names the question type.
     _i("symptoms", r"symptom|signs? of", r"symptom|signs", "symptoms symptom signs"),
-    _i("diagnosis", r"diagnos|tests? (for|to)|exams?\b", r"exams and tests|diagnos", "diagnose diagnosis tests exams"),
+    # lay words: "how do you check for lupus?", "how to deal with anxiety", "how do I get rid of lice?" (MEDIQA dev)
+    _i("diagnosis", r"diagnos|tests? (for|to)|exams?\b|\bcheck(?:ed)? for\b", r"exams and tests|diagnos",
+       "diagnose diagnosis tests exams"),
     _i("outlook", r"outlook|prognosis", r"outlook|prognosis", "outlook prognosis"),
     _i("causes", r"what causes|causes? of|cause\b", r"causes|cause", "causes cause"),
-    _i("treatment", r"treatments?\b|treated|therap(y|ies) for|how (?:\w+ ){0,3}treat\b|\bmanag(?:e|ed|ing|ement)\b",
+    _i("treatment", r"treatments?\b|treated|therap(y|ies) for|how (?:\w+ ){0,3}treat\b|\bmanag(?:e|ed|ing|ement)\b"
+       r"|\b(?:deal|cope|coping|dealing) with\b|\bget rid of\b",
        r"treatment|managing|management", "treatments treatment treated treat manage management"),
     _i("prevention", r"prevent", r"prevention", "prevent prevention"),
     _i("susceptibility", r"at risk|risk factors?|who gets", r"susceptibility|risk factors", "risk"),

@@ -23,6 +23,11 @@ from ingest.types import Document, DocumentMeta, Page
     ("Does Lamictal have a boxed warning?", "boxed_warning", "warnings"),
     ("Can I take 800 mg of Motrin at once?", "dosing", None),
     ("Is it ok to give my son 5 ml of Augmentin?", "dosing", None),
+    # lay wordings of the consumer-page sections (the words themselves are not key terms: question_words.txt)
+    ("how do doctors check for gout?", "diagnosis", None),
+    ("How can I cope with shingles pain?", "treatment", None),
+    ("how do i get rid of head lice", "treatment", None),
+    ("Can I take ibuprofen with my other medications?", "interactions", "indications"),
 ])
 def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wanted):
     names = [i.name for i in intents_of(question)]
