@@ -7,9 +7,21 @@ from dataclasses import dataclass
 from assistant.contract import Citation, Claim
 from ingest.text import normalize_space
 
-# A citation marker: [1] or [1, 2], never glued to what follows, so bracketed text of a quote such as the
-# chemical name "[1,2,4]triazolo[4,3-a]pyridine" is not taken for markers.
-MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\](?![\w(-])")
+# A citation marker: [1] or [1, 2], glued neither to what follows nor to a letter or digit before it, so bracketed
+# text of a quote such as the chemical name "[1,2,4]triazolo[4,3-a]pyridine" or the rotavirus genotype "G12P[8]"
+# is not taken for markers.
+MARKER = re.compile(r"(?<![A-Za-z0-9])\[(\d+(?:\s*[,;]\s*\d+)*)\](?![\w(-])")
+GLUED = re.compile(r"(?<=[A-Za-z0-9])\[(\d+(?:\s*[,;]\s*\d+)*)\](?![\w(-])")
+
+
+def unglue_markers(text: str, given: int) -> str:
+    """A model's marker written against its word ("bleeding[1].") set apart, when every number in it is a passage
+    it was given (1..given); "G12P[8]" quoted from a passage with three given stays as it is."""
+    def apart(m: re.Match) -> str:
+        nums = [int(n) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+        return f" [{m.group(1)}]" if all(1 <= n <= given for n in nums) else m.group(0)
+
+    return GLUED.sub(apart, text)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assistant.answering.claims import unglue_markers
 from assistant.answering.extractive import Draft, citation_for_passage
 from assistant.answering.retrieval import Hit
 from assistant.prompts import template
@@ -57,7 +58,7 @@ class LLMGenerator:
                              for c, h in zip(citations, given))
         text = self.model.complete(self.template["system"],
                                    self.template["user"].format(question=question, passages=passages))
-        text = (text or "").strip()
+        text = unglue_markers((text or "").strip(), len(citations))
         if not text or text.startswith(INSUFFICIENT):
             return Draft("", citations, {}, insufficient=True)
         return Draft(text, citations, {c.n: h.passage.text for c, h in zip(citations, given)})

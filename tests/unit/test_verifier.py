@@ -58,3 +58,20 @@ def test_bracketed_text_of_a_quote_is_not_taken_for_citation_markers():
     assert "[1,2,4]triazolo[4,3-a]pyridine" in claims[0].text
     kept, removed = Verifier().verify(f"{quote} [1]", [_cite(quote=quote)])
     assert len(kept) == 1 and not removed
+
+
+def test_a_bracketed_number_glued_to_a_word_of_a_quote_is_not_a_marker():
+    # A genotype "G12P[8]" in an abstract: read as marker [8] of a passage not given, the sentence was rejected and a
+    # question answered at 0.92 was refused ("Too little of the drafted answer was supported").
+    from assistant.answering.claims import prune as _prune
+    from assistant.answering.claims import split_claims, unglue_markers
+
+    quote = "Genotype distribution varied, with G12P[8] dominant in states using one vaccine and G2P[4] in others."
+    claims = split_claims(f"{quote} [1]")
+    assert [c.citations for c in claims] == [[1]] and "G12P[8]" in claims[0].text
+    kept, removed = Verifier().verify(f"{quote} [1]", [_cite(quote=quote)])
+    assert len(kept) == 1 and not removed
+    pruned, _, _ = _prune(f"{quote} [1]", [_cite(quote=quote)], kept, [])
+    assert "G12P[8]" in pruned and "G2P[4]" in pruned  # not renumbered as markers
+    # a model that glues its marker to the word: set apart when the number is a passage it was given
+    assert unglue_markers("Bleeding may occur[1]. It is G2P[4].", given=2) == "Bleeding may occur [1]. It is G2P[4]."
