@@ -102,10 +102,10 @@ class Retriever:
         if filters.intents and w.bm25 > 0:
             weight = w.section * (2.0 if only_intent_words(query, filters.intents, snap) else 1.0)
             both = qualified_dose(filters.intents)
-            subject = _subject(query, filters.intents, snap)
+            about = _subject(query, filters.intents, snap)
             for sections in ([filters.intents, [both]] if both else [filters.intents]):
                 ranked = [i for i, _ in self.lexical(query, 20, filters, snap, sections=sections)
-                          if snap.passages[i].section or subject in stem_tokens(snap.passages[i].title)]
+                          if snap.passages[i].section or about in stem_tokens(snap.passages[i].title)]
                 for rank, i in enumerate(ranked):
                     h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
                     h.score += weight / (w.rrf_k + rank)
