@@ -36,8 +36,16 @@ _AMOUNT = re.compile(AMOUNT, re.I)
 _TAKING = re.compile(TAKING, re.I)
 
 
+# When something happened in the asker's story ("Since I took Fioricet about an hour ago", "3 days ago"): not
+# what is asked about ("hour" was the one key term of a question a label's interactions panel answers).
+_AGO = re.compile(r"\b(?:an?|one|two|three|four|five|several|few|couple of|\d+)\s+(?:minutes?|hours?|days?|weeks?|"
+                  r"months?|years?)\s+ago\b", re.I)
+
+
 def without_amounts(question: str) -> str:
-    """The question without the amounts it asks about taking ("800 mg" matched "an 800 number")."""
+    """The question without the amounts it asks about taking ("800 mg" matched "an 800 number") and the times its
+    story tells (_AGO)."""
+    question = _AGO.sub(" ", question)
     return _AMOUNT.sub(" ", question) if _TAKING.search(question) else question
 
 

@@ -260,12 +260,14 @@ def test_a_drug_facts_condition_is_quoted_with_the_heading_it_is_listed_under(as
 
 @pytest.mark.parametrize("question", ["Does Advil interact with other drugs?",
                                       "Can I take ibuprofen with other drugs?",
-                                      "Can I take ibuprofen after Fioricet?"])
+                                      "Can I take ibuprofen after Fioricet?",
+                                      "Since I took Fioricet 3 hours ago, can I take ibuprofen?"])
 def test_a_drug_facts_interactions_question_is_answered_from_the_ask_a_doctor_or_pharmacist_panel(assistant, question):
     # The generic ibuprofen Drug Facts page runs its panels together under "Do not use": the sentence that opens
     # with "Ask a doctor or pharmacist before use if you are" is that panel, the label's drug interactions.
     # "with other drugs" asks about interactions, not what ibuprofen is for (it was answered with its Uses); a drug
-    # no document here names (Fioricet, a brand of the FDA/NLM lexicon) is not a key term the label must hold.
+    # no document here names (Fioricet, a brand of the FDA/NLM lexicon) is not a key term the label must hold, nor
+    # is when the asker took it ("3 hours ago").
     answer = assistant.ask(question)
     assert answer.status == "answered", answer.explanation
     first = answer.citations[0]

@@ -42,6 +42,10 @@ def test_an_amount_asked_about_is_not_a_key_term_the_label_must_repeat():
     assert "800" not in without_amounts("Can I take 800 mg of Motrin at once?")
     # an amount that is not taken stays ("Is 81 mg aspirin enough?" names the product strength)
     assert "81 mg" in without_amounts("Is 81 mg aspirin enough for the heart?")
+    # when something happened in the asker's story is not asked about either; a duration asked about stays
+    assert "hour" not in without_amounts("Since I took Fioricet about an hour ago, can I take ibuprofen?")
+    assert "days" not in without_amounts("I started lisinopril 3 days ago. Is a cough normal?")
+    assert "10 days" in without_amounts("Can I take ibuprofen for more than 10 days?")
 
 
 @pytest.mark.parametrize("question, section, matches", [
