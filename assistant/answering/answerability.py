@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answering.evidence import Selection
+from assistant.answering.evidence import Evidence, Selection
 from assistant.answering.key_terms import present
 from assistant.answering.retrieval import Hit, Snapshot, only_intent_words
 from assistant.question.intents import section_matches
@@ -46,11 +46,12 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
     """embedder: the store's (the question's vector comes from its query cache, already computed for retrieval);
     without it the sentence features are 0."""
     ev = selection.evidence
+    lead = _lead(ev)
     f = {
         "coverage": selection.coverage,
         "best_overlap": selection.best_overlap,
         "best_dense": max((h.dense for h in hits), default=0.0),
-        "lead_score": ev[0].score if ev else 0.0,
+        "lead_score": lead.score if lead else 0.0,
         "n_terms": math.log1p(selection.n_terms),
         "has_intent": float(bool(intents)),
         "intent_section": (sum(section_matches(intents, e.section) for e in ev) / len(ev)) if ev and intents else 0.0,
@@ -69,9 +70,17 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
     f["dense_margin"] = max(0.0, f["best_dense"] - other) if best is not None else 0.0
     f["sentence_dense"] = f["lead_sentence_dense"] = 0.0
     if embedder is not None and ev and question:
-        sims = embedder.embed_cached([e.display for e in ev[:SENTENCES_EMBEDDED]]) @ embedder.embed_query(question)
-        f["sentence_dense"], f["lead_sentence_dense"] = float(sims.max()), float(sims[0])
+        shown = ev[:SENTENCES_EMBEDDED]
+        sims = embedder.embed_cached([e.display for e in shown]) @ embedder.embed_query(question)
+        f["sentence_dense"] = float(sims.max())
+        f["lead_sentence_dense"] = float(sims[shown.index(lead)]) if lead in shown else float(sims[0])
     return f
+
+
+def _lead(ev: list[Evidence]) -> Evidence | None:
+    """The answer's lead sentence: the first evidence sentence that is not the lead-in of a list ("Do not use",
+    "... contraindicated in:"), which is shown only for its items."""
+    return next((e for e in ev if not e.lead_in), ev[0] if ev else None)
 
 
 def _term_features(selection: Selection) -> dict[str, float]:
@@ -85,7 +94,7 @@ def _term_features(selection: Selection) -> dict[str, float]:
             out |= set(stem_tokens(e.text)) | set(stem_tokens(e.section))
         return out
 
-    found, lead = tokens(ev), tokens(ev[:1])
+    found, lead = tokens(ev), tokens([_lead(ev)])
     top = max(terms.values()) or 1.0
     missing = [w for t, w in terms.items() if not present(t, found)]
     ranked = sorted(terms, key=lambda t: -terms[t])[:3]

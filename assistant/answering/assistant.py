@@ -363,7 +363,7 @@ class Assistant:
                 if not suspicious(h.passage.text)]
         if not hits:
             return {"scope": scope, "hits": [], "selection": None, "features": None}
-        selection, feats = self.select(scope.question, hits, scope, snap)
+        selection, feats = self.select(f"{scope.question} {scope.related}".strip(), hits, scope, snap)
         return {"scope": scope, "hits": hits, "selection": selection, "features": feats}
 
     def _verified(self, base: dict, draft: Draft, selection: Selection, notices: list[str]) -> Answer:

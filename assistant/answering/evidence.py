@@ -35,6 +35,7 @@ BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do
                          r"\(\d+(?:\.\d+)?\)\s+\d{1,2}/\d{4}|"  # "Calciphylaxis (5.3) 9/2016": recent changes
                          r"to report suspected adverse reactions|initial u\.s\. approval|^table \d+[:.]?\s*$|"
                          r"medical subject headings|may not be the latest approved by fda|-{8,}|"
+                         r"sections or subsections omitted from the full prescribing information|"  # contents note
                          r"not (?:affiliated with|manufactured or distributed by) the (?:owner|makers?)\b)", re.I)
 # Never evidence for a claim: an entry of a reference list ("Kelly DJ, et al. Serum concentrations of ...", "Smith AB,
 # Jones CD. Title. J Med. 2001;...") or a label's References section, which cite sources rather than state findings;
@@ -104,7 +105,10 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
         text = p.text[s:e]
         flat = BULLETS.sub("", without_xrefs(text))  # bullets and cross-references aside
         lead = flat.endswith(":") or is_drug_facts_heading(flat)
-        usable = (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
+        # A Drug Facts heading of three words or more says what its items mean ("Do not use", "Stop use and ask a
+        # doctor if"): an item is never shown without it ("with any other drug containing acetaminophen").
+        heading = lead and len(flat.split()) >= 3 and is_drug_facts_heading(flat)
+        usable = heading or (len(flat) >= 20 and len(flat.split()) >= 4 and not classify_heading(flat)
                   and not _numbered_title(flat) and not BOILERPLATE.search(flat)
                   and (_alpha_ratio(flat) >= 0.55 or TABLE_ROW.search(flat))  # a row's numbers have names
                   and not TOC_TEXT.search(flat) and (in_list or not _fragment(text, flat)) and not is_stamp(flat)
@@ -256,7 +260,9 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         chosen.append(ev)
     chosen = labelling_first(chosen, notices)
     chosen = direct_first(chosen, intents, t.direct_answer_margin)
-    chosen = _in_reading_order(_with_antecedents(_with_lead_ins(chosen, candidates), candidates))
+    # an antecedent brought in may be a list item in turn ("in adults with HeFH." before "This is an inherited
+    # condition ..."): lead-ins after antecedents
+    chosen = _in_reading_order(_with_lead_ins(_with_antecedents(chosen, candidates), candidates))
     found = set()
     for ev in chosen:
         found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section))

@@ -13,24 +13,34 @@ _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIB
                            r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
 
 
+END = 1 << 60
+FPI_START = re.compile(r"^\s*FULL PRESCRIBING INFORMATION\s*$", re.M)  # not "...: CONTENTS"
+WORD = re.compile(r"[^\W\d_]{2}")  # two letters of any script
+
+
 class LowValue:
     """low_value[i]: is passage i carton or table-of-contents text? Such text runs from its marker to the end of
-    its page; what precedes the marker on that page (Highlights) is not demoted."""
+    its page or to where the full prescribing information begins on it; what precedes the marker on that page
+    (Highlights) is not demoted. A passage without a word (the
+    bullets "• • •" a PDF's list markers left alone under "1 INDICATIONS AND USAGE") is low value too."""
 
     def __init__(self, table: PassageTable, load_texts: Callable[[Iterable[int]], None]):
         self.table, self.load_texts = table, load_texts
-        self._low_from: dict[tuple[str, int], int] = {}
+        self._low_from: dict[tuple[str, int], tuple[int, int]] = {}
 
     def __getitem__(self, i: int) -> bool:
         p = self.table[i]
         key = (p.rev_id, p.page)
-        start = self._low_from.get(key)
-        if start is None:
+        span = self._low_from.get(key)
+        if span is None:
             page = self.table.page_rows(i)
             self.load_texts(page)
-            marked = [self.table[j].start for j in page if marker(self.table[j].text)]
-            start = self._low_from[key] = min(marked, default=1 << 60)
-        return p.start >= start
+            rows = [self.table[j] for j in page]
+            start = min((q.start for q in rows if marker(q.text)), default=END)
+            # the contents end where the full prescribing information begins on the same page
+            resumed = min((q.start for q in rows if q.start >= start and FPI_START.search(q.text)), default=END)
+            span = self._low_from[key] = (start, resumed)
+        return span[0] <= p.start < span[1] or not WORD.search(p.text or "")
 
     def __len__(self) -> int:
         return len(self.table)

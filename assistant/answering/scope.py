@@ -17,6 +17,7 @@ from assistant.question import offlabel, small_talk
 from assistant.question import products as drug_names
 from assistant.question.intents import INTENTS, formulation_filter, intents_of
 from assistant.question.terms import question_words, stem_tokens
+from ingest.identity import brand_names
 
 MAX_CONTEXT = 4  # sentences kept before a last question that points back
 ANAPHOR = re.compile(r"\b(?:it|its|this|these|they|them|their|he|she|him|his|her)\b", re.I)
@@ -117,7 +118,7 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
     filters.products = mentioned
     unknown = [d for d in drug_names.drugs_in(question) if d not in snap.products]
     if unknown and not mentioned and not filters.product:
-        known = [d for d in unknown if all(t in snap.lexical for t in drug_names.stems(d))]
+        known = [d for d in unknown if _named(d, snap)]
         if not known:
             scope.refusal = (f"The available content does not cover {', '.join(unknown)}: no approved content or "
                              "literature about it is held.")
@@ -129,9 +130,23 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
             filters.unlabelled = True
             scope.notices.append(f"No approved labelling is held for {', '.join(known)}; only published literature "
                                  "and content about no product were searched.")
+    held_twice: list[str] = []
     if unknown and scope.mentioned:
-        scope.notices.append(f"No approved labelling is held for {', '.join(unknown)}; what the labelling of "
+        # the ingredients the FDA/NLM lexicon gives a brand nothing here names ("percocet" -> acetaminophen,
+        # oxycodone)
+        inside = {d: sorted(brand_names().get(d, ())) for d in unknown if not _named(d, snap)}
+        named = [f"{d}, which contains {_listed(inside[d])} (FDA/NLM lexicon)" if inside.get(d) else d
+                 for d in unknown]
+        scope.notices.append(f"No approved labelling is held for {'; '.join(named)}; what the labelling of "
                              f"{', '.join(scope.mentioned)} says is shown.")
+        held_twice = sorted({i for ins in inside.values() for i in ins if i in scope.mentioned})
+        # "I took a Percocet, can I take Tylenol?": acetaminophen twice. Its label's Do-not-use or
+        # Contraindications say so ("with any other drug containing acetaminophen"). A brand the labels do not
+        # name is looked for by the ingredients the named product's labels do ("Cipro with Prilosec":
+        # ciprofloxacin's label says omeprazole).
+        scope.related = " ".join([f"other drug containing {p}" for p in held_twice] + sorted(
+            {i for ins in inside.values() for i in ins if i not in scope.mentioned
+             and any(re.search(rf"\b{re.escape(i)}\b", snap.classes.of(p)[1]) for p in scope.mentioned)}))
     scope.off_label = offlabel.check(asked, scope.mentioned, snap.indications,
                                      {p: pos for pos, p in snap.product_positions(asked)})
     if scope.off_label:
@@ -143,11 +158,22 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
                              "this use.")
     if len(scope.mentioned) >= 2:
         # "can I take Motrin with lisinopril?": lisinopril's label speaks of "NSAIDs"; ibuprofen's says it is one.
-        scope.related = " ".join(snap.classes.between(scope.mentioned))
+        scope.related = " ".join([scope.related] + snap.classes.between(scope.mentioned)).strip()
     filters.intents = intents_of(question) or _compared(question, scope.mentioned + unknown) \
         or _between(scope.mentioned + unknown) or _overview(question, scope.mentioned, snap)
+    if held_twice and not any(i.name == "contraindications" for i in filters.intents):
+        filters.intents = [i for i in INTENTS if i.name == "contraindications"] + list(filters.intents)
     filters.exclude_docs = _other_formulations(question, snap, scope.mentioned)
     return scope
+
+
+def _listed(names: list[str]) -> str:
+    return " and ".join(names) if len(names) <= 2 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _named(drug: str, snap: Snapshot) -> bool:
+    """Does some stored passage name the drug?"""
+    return all(t in snap.lexical for t in drug_names.stems(drug))
 
 
 def _overview(question: str, products: list[str], snap: Snapshot) -> list:

@@ -36,10 +36,12 @@ _AMOUNT = re.compile(AMOUNT, re.I)
 _TAKING = re.compile(TAKING, re.I)
 
 
-# When something happened in the asker's story ("Since I took Fioricet about an hour ago", "3 days ago"): not
+# When something happened in the asker's story ("Since I took Fioricet about an hour ago", "3 days ago", "last
+# night", "this morning"; "in the morning" asks when to take a dose and stays): not
 # what is asked about ("hour" was the one key term of a question a label's interactions panel answers).
 _AGO = re.compile(r"\b(?:an?|one|two|three|four|five|several|few|couple of|\d+)\s+(?:minutes?|hours?|days?|weeks?|"
-                  r"months?|years?)\s+ago\b", re.I)
+                  r"months?|years?)\s+ago\b|\b(?:last|yesterday|tomorrow|this)\s+(?:morning|afternoon|evening|night)\b"
+                  r"|\b(?:tonight|yesterday|earlier today)\b", re.I)
 
 
 def without_amounts(question: str) -> str:

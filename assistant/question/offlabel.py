@@ -45,6 +45,15 @@ def _describes(word: str) -> bool:
     return word in NOT_A_USE or all(part in NOT_A_USE for part in word.split("-") if part)
 
 
+# A use word this long is also found inside a longer word of the indications: the medical compound of its lay
+# phrase ("high cholesterol" -> "hypercholesterolemia", "blood sugar" is not shortened this way).
+MIN_ROOT = 7
+
+
+def _in_words(term: str, words_: set[str]) -> bool:
+    return term in words_ or (len(term) >= MIN_ROOT and any(term in w for w in words_ if len(w) > len(term)))
+
+
 def is_indication(section: str, text: str) -> bool:
     """Does a passage state indications (its section, or "indicated for ...")?"""
     return bool(INDICATION_SECTION.search(section or "") or re.search(r"\bindicated (?:for|as|in)\b", text))
@@ -70,7 +79,7 @@ def check(question: str, products: list[str], indications: Callable[[str], str],
         if not text:  # no indications read for it (an OTC label's Uses): not known to be off-label
             return None
         have = set(stem_tokens(text))
-        if len(terms & have) / len(terms) >= MIN_USE_COVERAGE:
+        if len({t for t in terms if _in_words(t, have)}) / len(terms) >= MIN_USE_COVERAGE:
             return None
         uncovered.append(product)
     if not uncovered:

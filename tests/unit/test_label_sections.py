@@ -46,6 +46,9 @@ def test_an_amount_asked_about_is_not_a_key_term_the_label_must_repeat():
     assert "hour" not in without_amounts("Since I took Fioricet about an hour ago, can I take ibuprofen?")
     assert "days" not in without_amounts("I started lisinopril 3 days ago. Is a cough normal?")
     assert "10 days" in without_amounts("Can I take ibuprofen for more than 10 days?")
+    told = without_amounts("I took a Percocet last night, can I take Tylenol this morning?")
+    assert "night" not in told and "morning" not in told
+    assert "morning" in without_amounts("Should I take Lipitor in the morning or at night?")
 
 
 @pytest.mark.parametrize("question, section, matches", [

@@ -39,3 +39,14 @@ def test_a_product_whose_indications_are_unknown_is_not_called_off_label():
     where = positions(q, {"advil": "ibuprofen", "warfarin": "warfarin"})
     known = {"warfarin": INDICATIONS["warfarin"], "ibuprofen": ""}
     assert check(q, ["ibuprofen", "warfarin"], known.get, where) is None
+
+
+def test_a_lay_use_is_on_label_when_the_indications_name_it_by_its_medical_compound():
+    # "high cholesterol" is what atorvastatin's label calls hypercholesterolemia: it had been called off-label and
+    # the question answered from literature only
+    statin = {"atorvastatin": "As an adjunct to diet to reduce LDL-C in adults with heterozygous familial "
+                              "hypercholesterolemia (HeFH)."}
+    assert check("Is Lipitor good for high cholesterol?", ["atorvastatin"], statin.get) is None
+    # a short word is not looked for inside longer ones: "weight" is not "overweight"
+    fat = {"metformin": INDICATIONS["metformin"] + " Overweight adults."}
+    assert check("Can metformin be used for weight loss?", ["metformin"], fat.get)["use"] == "weight loss"
