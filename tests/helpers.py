@@ -52,6 +52,17 @@ def make_corpus(tmp: Path, files: list[str], extra: dict | None = None) -> Path:
     return root
 
 
+def jsonl_corpus(root: Path, files: dict[str, tuple[list[dict], dict]]) -> Path:
+    """A corpus of JSONL files written into root: {file name: (records, its manifest entry: kind, audience...)};
+    every document approved, ids as written."""
+    entries = []
+    for name, (records, entry) in files.items():
+        (root / name).write_text("".join(json.dumps(r) + "\n" for r in records))
+        entries.append({"path": name, "id_prefix": "", "status": "approved"} | entry)
+    (root / "manifest.yaml").write_text(yaml.safe_dump({"documents": entries}, sort_keys=False))
+    return root
+
+
 def copy_store(src: Path, dst: Path) -> Path:
     """A private copy of a built store (each test owns the data directory it writes to)."""
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.log", "ingest.lock"))

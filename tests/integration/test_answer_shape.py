@@ -3,9 +3,8 @@ sentence only with its antecedent, sentences of one passage in reading order, he
 literature about another drug never cited for the drug asked about."""
 from __future__ import annotations
 
-import json
-
 import pytest
+from helpers import jsonl_corpus
 
 from assistant.answering.assistant import Assistant
 from assistant.settings import Settings
@@ -55,19 +54,14 @@ OTHER = ("Panobinostat was given to 40 patients with refractory myeloma. The max
 @pytest.fixture(scope="module")
 def shaped(tmp_path_factory, embedder):
     docs = tmp_path_factory.mktemp("shape-docs")
-    (docs / "label.jsonl").write_text(json.dumps({"id": "dravolan-pi", "title": "Dravolan tablets, prescribing "
-                                                  "information", "text": LABEL, "product": "dravolan"}) + "\n")
-    (docs / "facts.jsonl").write_text(json.dumps({"id": "zelprofen-otc", "title": "Zelprofen 200 mg tablets, Drug "
-                                                  "Facts", "text": FACTS, "product": "zelprofen"}) + "\n")
-    (docs / "papers.jsonl").write_text(json.dumps({"id": "pmid-1", "title": "Panobinostat in myeloma",
-                                                   "text": OTHER}) + "\n"
-                                        + json.dumps({"id": "pmid-2", "title": "Tervocumab", "text": CUT}) + "\n"
-                                        + json.dumps({"id": "pmid-3", "title": "Tervocumab", "text": PLAIN}) + "\n")
-    (docs / "manifest.yaml").write_text(
-        "documents:\n"
-        "  - path: label.jsonl\n    id_prefix: ''\n    kind: approved\n    status: approved\n"
-        "  - path: facts.jsonl\n    id_prefix: ''\n    kind: approved\n    status: approved\n"
-        "  - path: papers.jsonl\n    id_prefix: ''\n    kind: literature\n    status: approved\n")
+    jsonl_corpus(docs, {
+        "label.jsonl": ([{"id": "dravolan-pi", "title": "Dravolan tablets, prescribing information", "text": LABEL,
+                          "product": "dravolan"}], {"kind": "approved"}),
+        "facts.jsonl": ([{"id": "zelprofen-otc", "title": "Zelprofen 200 mg tablets, Drug Facts", "text": FACTS,
+                          "product": "zelprofen"}], {"kind": "approved"}),
+        "papers.jsonl": ([{"id": "pmid-1", "title": "Panobinostat in myeloma", "text": OTHER},
+                          {"id": "pmid-2", "title": "Tervocumab", "text": CUT},
+                          {"id": "pmid-3", "title": "Tervocumab", "text": PLAIN}], {"kind": "literature"})})
     store = Store(tmp_path_factory.mktemp("shape-store"), embedder)
     summary, code = ingest([docs], store=store)
     assert code == 0, summary["skipped"]

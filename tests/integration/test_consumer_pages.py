@@ -4,9 +4,8 @@ subject with the same kind of title is not. Pages and abstracts written for thes
 was tuned on them)."""
 from __future__ import annotations
 
-import json
-
 import pytest
+from helpers import jsonl_corpus
 
 from assistant.answering.assistant import Assistant
 from assistant.settings import Settings
@@ -35,13 +34,10 @@ def pages(tmp_path_factory, embedder):
     rows = [("varnell", "Varnell disease", GENERAL), ("varnell-outlook", "Varnell disease (Outlook)", OUTCOME),
             ("varnell-prevention", "Varnell disease (Prevention)", PREVENTION)]
     rows += [(f"{name.lower()}-symptoms", f"{name} syndrome (Symptoms)", text) for name, text in SYMPTOMS.items()]
-    (docs / "pages.jsonl").write_text("".join(json.dumps({"id": i, "title": t, "text": f"{t}: {x}"}) + "\n"
-                                              for i, t, x in rows))
-    (docs / "papers.jsonl").write_text(json.dumps({"id": "pmid-9", "title": "PubMed PMID 9", "text": ABSTRACT}) + "\n")
-    (docs / "manifest.yaml").write_text(
-        "documents:\n"
-        "  - path: pages.jsonl\n    id_prefix: ''\n    kind: approved\n    status: approved\n    audience: consumer\n"
-        "  - path: papers.jsonl\n    id_prefix: ''\n    kind: literature\n    status: approved\n")
+    jsonl_corpus(docs, {
+        "pages.jsonl": ([{"id": i, "title": t, "text": f"{t}: {x}"} for i, t, x in rows],
+                        {"kind": "approved", "audience": "consumer"}),
+        "papers.jsonl": ([{"id": "pmid-9", "title": "PubMed PMID 9", "text": ABSTRACT}], {"kind": "literature"})})
     store = Store(tmp_path_factory.mktemp("pages-store"), embedder)
     summary, code = ingest([docs], store=store)
     assert code == 0, summary["skipped"]
