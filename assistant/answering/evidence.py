@@ -102,6 +102,14 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
     out = []
     in_list = False  # after a lead-in, a lower-case sentence is a list item, not the tail of a cut sentence
     for s, e, section in _short_items_joined(p.text, p.sentence_sections()):
+        if not in_list and p.text[s:e].rstrip().endswith(",") and not p.text[e:].strip():
+            # cut by the passage's end ("Although effective in clinical trials,"): quoted up to its last full stop
+            # ("... (MDS). - Treatment is planned ... - Seven types of standard treatment are used for AML,"), if any
+            stop = max(p.text.rfind(". ", s, e), p.text.rfind(".\n", s, e))
+            if stop < 0:
+                in_list = False
+                continue
+            e = stop + 1
         text = p.text[s:e]
         flat = BULLETS.sub("", without_xrefs(text))  # bullets and cross-references aside
         lead = flat.endswith(":") or is_drug_facts_heading(flat)

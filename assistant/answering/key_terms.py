@@ -8,28 +8,9 @@ from __future__ import annotations
 from assistant.answering.snapshot import Snapshot
 from assistant.question.intents import without_amounts
 from assistant.question.products import drugs_in
-from assistant.question.terms import echo_rate, question_words, stem_tokens
-from assistant.question.wordlists import groups
+from assistant.question.terms import echo_rate, present, question_words, stem_tokens
 
-
-def _synonyms() -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for group in groups("synonyms.txt"):
-        stems = {t for w in group for t in (stem_tokens(w) or [w])}
-        for t in stems:
-            out.setdefault(t, set()).update(stems)
-    return out
-
-
-_SYN: dict[str, set[str]] | None = None
-
-
-def present(term: str, tokens: set[str]) -> bool:
-    """Is the term, or a synonym of it (question/data/synonyms.txt), among the tokens?"""
-    global _SYN
-    if _SYN is None:
-        _SYN = _synonyms()
-    return term in tokens or bool(_SYN.get(term, set()) & tokens)
+__all__ = ["key_terms", "present", "subject"]
 
 
 def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, float]:

@@ -103,8 +103,12 @@ INTENTS = [
     _i("research", r"research|clinical trials", r"research|clinical trials", "research trials"),
     _i("stages", r"stages?\b", r"stages", "stages stage"),
     # "contraindications" holds "indications": never the indications intent, nor its section.
-    _i("indications", r"(?<!contra)indicat(ed|ion)s?\b|used (?:for|to treat)|approved for|\buses\b|what does \S+ treat",
-       r"(?<!contra)indications|^1\.\d+\s|^uses$", "indications indication indicated used approved uses treat"),
+    _i("indications", r"(?<!contra)indicat(ed|ion)s?\b|used (?:for|to treat)|approved for|\buses\b|what does \S+ treat"
+       # whether it works, and for what ("Does metformin generally work pretty well?", "Would amoxicillin work for a
+       # UTI?", consumer_drugs dev; "good for"); "how does it work" asks for the mechanism
+       r"|(?<!how )\b(?:does|do|would|will|did|can) (?:\w+ ){1,3}work\b|\b(?:work(?:s|ed)?|good|effective) for\b",
+       r"(?<!contra)indications|^1\.\d+\s|^uses$",
+       "indications indication indicated used approved uses treat work good effective"),
 ]
 
 EXTENDED = re.compile(r"extended[- ]release|\bER\b|\bXR\b|\bXL\b|once[- ]daily formulation", re.I)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.question.terms import stem_tokens
+from assistant.question.terms import stem_tokens, variants
 from assistant.question.wordlists import words
 
 USE = re.compile(r"\b(?:for|to treat|treating|treatment of|in the treatment of|to prevent|prevention of|"
@@ -45,13 +45,15 @@ def _describes(word: str) -> bool:
     return word in NOT_A_USE or all(part in NOT_A_USE for part in word.split("-") if part)
 
 
-# A use word this long is also found inside a longer word of the indications: the medical compound of its lay
-# phrase ("high cholesterol" -> "hypercholesterolemia", "blood sugar" is not shortened this way).
+# A use word is found in the indications as itself, as a synonym (question/data/synonyms.txt: "uti" and "urinary")
+# or, this long, inside a longer word of the indications: the medical compound of its lay phrase ("high
+# cholesterol" -> "hypercholesterolemia", "urinary" -> "genitourinary").
 MIN_ROOT = 7
 
 
 def _in_words(term: str, words_: set[str]) -> bool:
-    return term in words_ or (len(term) >= MIN_ROOT and any(term in w for w in words_ if len(w) > len(term)))
+    return any(v in words_ or (len(v) >= MIN_ROOT and any(v in w for w in words_ if len(w) > len(v)))
+               for v in variants(term))
 
 
 def is_indication(section: str, text: str) -> bool:

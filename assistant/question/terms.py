@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from assistant.question.wordlists import lines, words
+from assistant.question.wordlists import groups, lines, words
 from ingest.terms import tokenize
 
 __all__ = ["tokenize", "stem_tokens", "question_words", "echo_rate"]
@@ -40,3 +40,23 @@ def echo_rate(stem: str) -> float:
     default for a stem met too seldom to tell (a drug, a gene)."""
     default, rates = _echo_table()
     return rates.get(stem, default)
+
+
+@cache
+def _synonyms() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for group in groups("synonyms.txt"):
+        stems = {t for w in group for t in (stem_tokens(w) or [w])}
+        for t in stems:
+            out.setdefault(t, set()).update(stems)
+    return {t: frozenset(s) for t, s in out.items()}
+
+
+def variants(term: str) -> frozenset[str]:
+    """The term and its synonyms (question/data/synonyms.txt)."""
+    return _synonyms().get(term, frozenset()) | {term}
+
+
+def present(term: str, tokens: set[str]) -> bool:
+    """Is the term, or a synonym of it (question/data/synonyms.txt), among the tokens?"""
+    return term in tokens or bool(_synonyms().get(term, frozenset()) & tokens)

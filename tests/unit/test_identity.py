@@ -65,3 +65,22 @@ def test_reference_entries_and_product_data_rows_are_never_evidence():
     assert usable(entry, "15 REFERENCES") == []
     assert usable("examplumab sodium (UNII: 5E8K9I0O4U) (examplumab - UNII:5E8K9I0O4U) 250 mg in 1 tablet") == []
     assert usable("The dose of examplumab was lowered to 2 mg in all patients of the trial.", "15 REFERENCES") == []
+
+
+def test_a_sentence_cut_by_the_end_of_its_passage_is_quoted_up_to_its_last_full_stop_or_not_at_all():
+    from assistant.answering.evidence import _sentences
+    from assistant.answering.passages import Passage
+    from assistant.answering.snapshot import Hit
+
+    def usable(text: str) -> list[str]:
+        p = Passage("c1", "d", "r", 1, 0, len(text), "8.4 Pediatric Use", text, "t", "approved", "examplumab", "hcp",
+                    "1", None, None)
+        return [t.strip() for _, _, t, _, _ in _sentences(Hit(p, 1.0))]
+
+    # "Although effective in clinical trials," was quoted as the lead of an answer
+    assert usable("Examplumab is indicated in children aged 2 years and older. Although effective in clinical "
+                  "trials,") == ["Examplumab is indicated in children aged 2 years and older."]
+    # a consumer page's sentences run together with " - ": the full ones are kept
+    kept = usable("There are different types of treatment for children with AML or CML. - Treatment is planned by "
+                  "a team. - Seven types of standard treatment are used for AML,")
+    assert kept and kept[-1].endswith("Treatment is planned by a team.") and "Seven types" not in " ".join(kept)

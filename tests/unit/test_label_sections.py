@@ -28,6 +28,11 @@ from ingest.types import Document, DocumentMeta, Page
     ("How can I cope with shingles pain?", "treatment", None),
     ("how do i get rid of head lice", "treatment", None),
     ("Can I take ibuprofen with my other medications?", "interactions", "indications"),
+    # whether it works asks what it is for; how it works asks for the mechanism
+    ("Does Jardiance generally work pretty well?", "indications", None),
+    ("Would Keflex work for a UTI?", "indications", None),
+    ("Is Bactrim good for a bladder infection?", "indications", None),
+    ("How does Eliquis work?", "mechanism", "indications"),
 ])
 def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wanted):
     names = [i.name for i in intents_of(question)]

@@ -50,3 +50,9 @@ def test_a_lay_use_is_on_label_when_the_indications_name_it_by_its_medical_compo
     # a short word is not looked for inside longer ones: "weight" is not "overweight"
     fat = {"metformin": INDICATIONS["metformin"] + " Overweight adults."}
     assert check("Can metformin be used for weight loss?", ["metformin"], fat.get)["use"] == "weight loss"
+
+
+def test_a_use_is_on_label_when_the_indications_say_it_in_other_words():
+    # "UTI" is what the label calls infections of the (genito)urinary tract (question/data/synonyms.txt)
+    keflex = {"cephalexin": "Cephalexin is indicated for genitourinary tract infections caused by E. coli."}
+    assert check("Would Keflex work for a UTI?", ["cephalexin"], keflex.get) is None
