@@ -22,8 +22,9 @@ from ingest.identity import brand_names
 MAX_CONTEXT = 4  # sentences kept before a last question that points back
 ANAPHOR = re.compile(r"\b(?:it|its|this|these|they|them|their|he|she|him|his|her)\b", re.I)
 # Two drugs weighed against each other ("is doxycycline different than cipro?", "Aleve or Tylenol, which is best?")
-COMPARED = re.compile(r"\b(?:differ\w*|compar\w*|versus|vs\.?|better|best|worse|rather than|same as)\b",
+COMPARED = re.compile(r"\b(?:differ\w*|compar\w*|versus|vs\.?|better|best|worse|rather than|same as|safer|safest)\b",
                       re.I)
+SAFER = re.compile(r"\b(?:safer|safest|riskier|less risky)\b", re.I)  # weighed for safety: each one's warnings
 
 
 @dataclass
@@ -159,7 +160,11 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
     if len(scope.mentioned) >= 2:
         # "can I take Motrin with lisinopril?": lisinopril's label speaks of "NSAIDs"; ibuprofen's says it is one.
         scope.related = " ".join([scope.related] + snap.classes.between(scope.mentioned)).strip()
-    filters.intents = intents_of(question) or _compared(question, scope.mentioned + unknown) \
+    compared = [] if intents_of(question) else _compared(question, scope.mentioned + unknown)
+    if compared:
+        scope.notices.append("A label does not weigh its product against others: what the labelling says of each "
+                             "product held is shown, not which is better or safer.")
+    filters.intents = intents_of(question) or compared \
         or _between(scope.mentioned + unknown) or _overview(question, scope.mentioned, snap)
     if held_twice and not any(i.name == "contraindications" for i in filters.intents):
         filters.intents = [i for i in INTENTS if i.name == "contraindications"] + list(filters.intents)
@@ -187,9 +192,12 @@ def _overview(question: str, products: list[str], snap: Snapshot) -> list:
 
 def _compared(question: str, products: list[str]) -> list:
     """Two drugs weighed against each other and nothing more asked: what each label says its product is and is for
-    (its Indications or Uses); not their interactions, which the question does not ask about."""
-    return [i for i in INTENTS if i.name == "indications"] if len(products) >= 2 and COMPARED.search(question) \
-        else []
+    (its Indications or Uses), or, weighed for safety ("which one is safer"), its boxed warning and warnings; not
+    their interactions, which the question does not ask about."""
+    if len(products) < 2 or not COMPARED.search(question):
+        return []
+    wanted = ("boxed_warning", "warnings") if SAFER.search(question) else ("indications",)
+    return [i for i in INTENTS if i.name in wanted]
 
 
 def _between(products: list[str]) -> list:

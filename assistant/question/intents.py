@@ -44,10 +44,13 @@ _AGO = re.compile(r"\b(?:an?|one|two|three|four|five|several|few|couple of|\d+)\
                   r"|\b(?:tonight|yesterday|earlier today)\b", re.I)
 
 
+_WHICH_ONE = re.compile(r"\b(which|what) ones?\b", re.I)  # "which one is safer": "one" counts nothing
+
+
 def without_amounts(question: str) -> str:
-    """The question without the amounts it asks about taking ("800 mg" matched "an 800 number") and the times its
-    story tells (_AGO)."""
-    question = _AGO.sub(" ", question)
+    """The question without the amounts it asks about taking ("800 mg" matched "an 800 number"), the times its
+    story tells (_AGO) and the "one" of "which one"."""
+    question = _WHICH_ONE.sub(r"\1", _AGO.sub(" ", question))
     return _AMOUNT.sub(" ", question) if _TAKING.search(question) else question
 
 

@@ -325,6 +325,16 @@ def test_two_drugs_weighed_against_each_other_are_answered_with_what_each_is_for
     by_id = {d["doc_id"]: d["product"] for d in assistant.store.catalog.documents()}
     cited = {by_id[c.document_id] for c in answer.citations if c.section.endswith("Uses")}
     assert cited == {"ibuprofen", "acetaminophen"}, [(c.document_id, c.section) for c in answer.citations]
+    assert any(n.startswith("A label does not weigh its product against others") for n in answer.notices)
+
+
+@pytest.mark.parametrize("question", ["coumadin vs eliquis which one is safer", "Is Advil safer than Tylenol?"])
+def test_two_drugs_weighed_for_safety_are_answered_with_the_warnings(assistant, question):
+    # "safer" and the "one" of "which one" are not what a label says: each held product's warnings are
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    assert "warning" in answer.citations[0].section.lower() or answer.citations[0].section.startswith("5."), \
+        answer.citations[0].section
 
 
 def test_a_lay_word_for_alcohol_finds_the_labels_alcohol_warning(assistant):

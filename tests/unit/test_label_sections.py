@@ -54,6 +54,7 @@ def test_an_amount_asked_about_is_not_a_key_term_the_label_must_repeat():
     told = without_amounts("I took a Percocet last night, can I take Tylenol this morning?")
     assert "night" not in told and "morning" not in told
     assert "morning" in without_amounts("Should I take Lipitor in the morning or at night?")
+    assert "one" not in without_amounts("coumadin vs eliquis which one is safer").split()
 
 
 @pytest.mark.parametrize("question, section, matches", [
