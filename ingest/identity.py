@@ -20,7 +20,8 @@ DATA = Path(__file__).parent / "data"
 SALTS = {"sodium", "hydrochloride", "hcl", "calcium", "potassium", "citrate", "maleate", "besylate", "mesylate",
          "succinate", "tartrate", "sulfate", "phosphate", "acetate", "bromide", "chloride", "magnesium", "fumarate",
          "dihydrate", "monohydrate", "trihydrate", "hemihydrate", "anhydrous", "disodium", "hyclate", "usp",
-         "tromethamine", "hydrobromide", "dipropionate", "propionate", "valerate"}
+         "tromethamine", "hydrobromide", "dipropionate", "propionate", "valerate", "bitartrate", "bisulfate",
+         "napsylate"}
 # Words of a printed generic name that describe the product's form, not its ingredient.
 NOT_INGREDIENT = {"transdermal", "system", "extended-release", "delayed-release", "immediate-release", "oral",
                   "tablet", "tablets", "capsule", "capsules", "injection", "solution", "suspension", "for", "film",

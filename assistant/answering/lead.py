@@ -38,10 +38,18 @@ def direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[E
         return chosen
     if "dosing" not in asked:
         lead = chosen[0]
-        if section_matches(intents, lead.section):
+        # what must not be done leads whatever else matched ("Do not use with any other drug containing
+        # acetaminophen" before the Uses that "for my headache" matched)
+        first = [i for i in intents if i.name == "contraindications"] or intents
+        if section_matches(first, lead.section):
             return chosen
-        under = [e for e in chosen if e.passage.kind == lead.passage.kind and e.score >= margin * lead.score
-                 and section_matches(intents, e.section)]
+        under = [e for e in chosen if e.passage.kind == lead.passage.kind and section_matches(first, e.section)
+                 and (first is not intents or e.score >= margin * lead.score)]
+        if not under and first is not intents:
+            if section_matches(intents, lead.section):
+                return chosen
+            under = [e for e in chosen if e.passage.kind == lead.passage.kind and e.score >= margin * lead.score
+                     and section_matches(intents, e.section)]
         return [under[0]] + [e for e in chosen if e is not under[0]] if under else chosen
     general = not asked & set(SPECIAL)
     lead = chosen[0]

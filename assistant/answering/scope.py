@@ -15,7 +15,7 @@ from assistant.answering.evidence import Evidence
 from assistant.answering.retrieval import Filters, Snapshot, asked_terms
 from assistant.question import offlabel, small_talk
 from assistant.question import products as drug_names
-from assistant.question.intents import INTENTS, formulation_filter, intents_of
+from assistant.question.intents import INTENTS, formulation_filter, intents_of, without_story
 from assistant.question.terms import question_words, stem_tokens
 from ingest.identity import brand_names
 
@@ -42,9 +42,10 @@ class Scope:
     related: str = ""  # with several products named, the classes one label gives its product that another names
 
     def searched(self, text: str) -> str:
-        """The text to search: with the catalogue name of each product it names only by another name ("Tylenol" ->
-        "... acetaminophen"), the name its labels are indexed under (ingest.types.search_text), and what the
-        products named together are (`related`)."""
+        """The text to search: without the times its story tells (intents.without_story), with the catalogue name of
+        each product it names only by another name ("Tylenol" -> "... acetaminophen"), the name its labels are
+        indexed under (ingest.types.search_text), and what the products named together are (`related`)."""
+        text = without_story(text) or text
         low = text.lower()
         extra = [p for p in self.mentioned if not re.search(rf"(?<![a-z0-9]){re.escape(p.lower())}(?![a-z0-9])", low)]
         return text + (" " + " ".join(extra) if extra else "") + (" " + self.related if self.related else "")

@@ -37,20 +37,27 @@ _TAKING = re.compile(TAKING, re.I)
 
 
 # When something happened in the asker's story ("Since I took Fioricet about an hour ago", "3 days ago", "last
-# night", "this morning"; "in the morning" asks when to take a dose and stays): not
+# night", "this morning", "today", "at 10 pm", the PM of a night-time brand; "in the morning" asks when to take a
+# dose and stays): not
 # what is asked about ("hour" was the one key term of a question a label's interactions panel answers).
 _AGO = re.compile(r"\b(?:an?|one|two|three|four|five|several|few|couple of|\d+)\s+(?:minutes?|hours?|days?|weeks?|"
                   r"months?|years?)\s+ago\b|\b(?:last|yesterday|tomorrow|this)\s+(?:morning|afternoon|evening|night)\b"
-                  r"|\b(?:tonight|yesterday|earlier today)\b", re.I)
+                  r"|\b(?:tonight|yesterday|today|earlier today|(?:\d{1,2}(?::\d{2})?\s*)?pm)\b", re.I)
 
 
 _WHICH_ONE = re.compile(r"\b(which|what) ones?\b", re.I)  # "which one is safer": "one" counts nothing
 
 
+def without_story(question: str) -> str:
+    """The question without the times its story tells (_AGO): "a Tylenol PM last night ... Motrin today" had been
+    searched for "pm" (a helpline's "8:30 am - 4:30 pm" ranked first) and "today"."""
+    return " ".join(_AGO.sub(" ", question).split())
+
+
 def without_amounts(question: str) -> str:
     """The question without the amounts it asks about taking ("800 mg" matched "an 800 number"), the times its
-    story tells (_AGO) and the "one" of "which one"."""
-    question = _WHICH_ONE.sub(r"\1", _AGO.sub(" ", question))
+    story tells (without_story) and the "one" of "which one"."""
+    question = _WHICH_ONE.sub(r"\1", without_story(question))
     return _AMOUNT.sub(" ", question) if _TAKING.search(question) else question
 
 

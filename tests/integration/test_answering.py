@@ -261,13 +261,14 @@ def test_a_drug_facts_condition_is_quoted_with_the_heading_it_is_listed_under(as
 @pytest.mark.parametrize("question", ["Does Advil interact with other drugs?",
                                       "Can I take ibuprofen with other drugs?",
                                       "Can I take ibuprofen after Fioricet?",
-                                      "Since I took Fioricet 3 hours ago, can I take ibuprofen?"])
+                                      "Since I took Fioricet 3 hours ago, can I take ibuprofen?",
+                                      "my son took a Tylenol PM last night, can he have Motrin today?"])
 def test_a_drug_facts_interactions_question_is_answered_from_the_ask_a_doctor_or_pharmacist_panel(assistant, question):
     # The generic ibuprofen Drug Facts page runs its panels together under "Do not use": the sentence that opens
     # with "Ask a doctor or pharmacist before use if you are" is that panel, the label's drug interactions.
     # "with other drugs" asks about interactions, not what ibuprofen is for (it was answered with its Uses); a drug
     # no document here names (Fioricet, a brand of the FDA/NLM lexicon) is not a key term the label must hold, nor
-    # is when the asker took it ("3 hours ago").
+    # is when the asker took it ("3 hours ago", "last night", "today": "pm" had found a helpline's "4:30 pm").
     answer = assistant.ask(question)
     assert answer.status == "answered", answer.explanation
     first = answer.citations[0]
@@ -278,12 +279,14 @@ def test_a_drug_facts_interactions_question_is_answered_from_the_ask_a_doctor_or
 
 
 @pytest.mark.parametrize("question", ["I took a Percocet last night, is it ok to take Tylenol this morning?",
-                                      "Can I take Vicodin and Tylenol together?"])
+                                      "Can I take Vicodin and Tylenol together?",
+                                      "I had a Norco earlier today, can I take Tylenol for my headache?"])
 def test_a_combination_product_that_holds_the_named_drug_is_answered_with_what_its_label_says_of_taking_it_twice(
         assistant, question):
     # Percocet and Vicodin have no label here, but the FDA/NLM lexicon says they hold acetaminophen: Tylenol's
     # Drug Facts answer ("Do not use with any other drug containing acetaminophen"). "last night" and "this
-    # morning" tell the story; they are not what the label must say ("last", "night" had been the key terms).
+    # morning" tell the story; they are not what the label must say ("last", "night" had been the key terms). What
+    # must not be done leads what "for my headache" matched (the Uses).
     answer = assistant.ask(question)
     assert answer.status == "answered", answer.explanation
     quotes = [" ".join(c.quote.split()) for c in answer.citations]
