@@ -91,9 +91,14 @@ def test_a_label_sentence_under_the_asked_section_leads_one_from_elsewhere():
     assert lead("Who should not take examplostat?", warn, contra) == contra[1]
     assert lead("Who should not take examplostat?", contra, warn) == contra[1]
     # not when the sentence under the section is much weaker (outside the margin)
-    far = evidence(warn, ("3 DOSAGE FORMS", "Tablets: 10 mg."), ("3 DOSAGE FORMS", "Tablets: 20 mg."),
-                   ("3 DOSAGE FORMS", "Tablets: 40 mg."), ("3 DOSAGE FORMS", "Tablets: 80 mg."), contra)
-    assert _direct_first(far, intents_of("Who should not take examplostat?"), 0.8)[0].text == warn[1]
+    side = ("6 ADVERSE REACTIONS", "The most common adverse reactions were cough and dizziness.")
+    doses = [("3 DOSAGE FORMS", f"Tablets: {n} mg.") for n in (10, 20, 40, 80)]
+    far = evidence(warn, *doses, side)
+    assert _direct_first(far, intents_of("What are the side effects of examplostat?"), 0.8)[0].text == warn[1]
+    # but what must not be done leads, however it scored among the sentences chosen ("Do not use with any other
+    # drug containing acetaminophen" before the Uses a "for my headache" matched)
+    far = evidence(warn, *doses, contra)
+    assert _direct_first(far, intents_of("Who should not take examplostat?"), 0.8)[0].text == contra[1]
 
 
 def test_labelling_leads_literature_but_a_page_about_no_product_keeps_its_rank():
