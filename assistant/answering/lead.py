@@ -40,12 +40,10 @@ def direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[E
         lead = chosen[0]
         # what must not be done leads whatever else matched ("Do not use with any other drug containing
         # acetaminophen" before the Uses that "for my headache" matched)
-        first = [i for i in intents if i.name == "contraindications"] or intents
-        if section_matches(first, lead.section):
-            return chosen
-        under = [e for e in chosen if e.passage.kind == lead.passage.kind and section_matches(first, e.section)
-                 and (first is not intents or e.score >= margin * lead.score)]
-        if not under and first is not intents:
+        contra = [i for i in intents if i.name == "contraindications"]
+        under = [e for e in chosen if contra and e.passage.kind == lead.passage.kind
+                 and section_matches(contra, e.section)]
+        if not under:
             if section_matches(intents, lead.section):
                 return chosen
             under = [e for e in chosen if e.passage.kind == lead.passage.kind and e.score >= margin * lead.score

@@ -161,7 +161,7 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
     if len(scope.mentioned) >= 2:
         # "can I take Motrin with lisinopril?": lisinopril's label speaks of "NSAIDs"; ibuprofen's says it is one.
         scope.related = " ".join([scope.related] + snap.classes.between(scope.mentioned)).strip()
-    compared = [] if intents_of(question) else _compared(question, scope.mentioned + unknown)
+    compared = _compared(question, scope.mentioned + unknown)
     if compared:
         scope.notices.append("A label does not weigh its product against others: what the labelling says of each "
                              "product held is shown, not which is better or safer.")
