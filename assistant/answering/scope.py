@@ -118,7 +118,8 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
             return scope
     scope.mentioned = mentioned or ([filters.product] if filters.product else [])
     filters.products = mentioned
-    unknown = [d for d in drug_names.drugs_in(question) if d not in snap.products]
+    allergens = _allergens(question, drug_names.drugs_in(question))
+    unknown = [d for d in drug_names.drugs_in(question) if d not in snap.products and d not in allergens]
     if unknown and not mentioned and not filters.product:
         known = [d for d in unknown if _named(d, snap)]
         if not known:
@@ -167,10 +168,18 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
                              "product held is shown, not which is better or safer.")
     filters.intents = intents_of(question) or compared \
         or _between(scope.mentioned + unknown) or _overview(question, scope.mentioned, snap)
-    if held_twice and not any(i.name == "contraindications" for i in filters.intents):
+    if (held_twice or allergens) and not any(i.name == "contraindications" for i in filters.intents):
         filters.intents = [i for i in INTENTS if i.name == "contraindications"] + list(filters.intents)
     filters.exclude_docs = _other_formulations(question, snap, scope.mentioned)
     return scope
+
+
+def _allergens(question: str, drugs: list[str]) -> list[str]:
+    """The drugs a question names as what someone is allergic to ("with a penicillin allergy", "allergic to
+    sulfa drugs"): not a second drug taken, but what the labelling's contraindications and warnings weigh."""
+    low = question.lower()
+    return [d for d in drugs if re.search(rf"\ballerg\w*\s+(?:to\s+)?(?:\w+\s+){{0,2}}{re.escape(d)}|"
+                                          rf"\b{re.escape(d)}\w*\s+(?:allerg|hypersensitiv|sensitiv)\w*", low)]
 
 
 def _listed(names: list[str]) -> str:

@@ -319,6 +319,20 @@ def test_a_statin_compared_with_one_not_held_is_answered_with_what_the_held_one_
     assert "Trial 1" not in answer.answer and "Sections or subsections omitted" not in answer.answer
 
 
+@pytest.mark.parametrize("question", ["Can someone with a penicillin allergy use amoxicillin?",
+                                      "I am allergic to penicillin, can I take amoxicillin?"])
+def test_a_drug_someone_is_allergic_to_is_answered_from_the_contraindications(assistant, question):
+    # "penicillin allergy" names what the patient reacts to, not a second drug taken: the answer had been
+    # amoxicillin's interactions ("Chloramphenicol, macrolides ... may interfere with ... penicillin"), and
+    # "someone" its rarest key term
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.explanation
+    first = answer.citations[0]
+    assert "CONTRAINDICATIONS" in first.section.upper(), first.section
+    assert "hypersensitivity" in first.quote.lower()
+    assert not any("penicillin" in n for n in answer.notices), answer.notices
+
+
 def test_two_drugs_weighed_against_each_other_are_answered_with_what_each_is_for(assistant):
     # "better than" asks neither about interactions nor about "better" (no label says it): each product's Uses. The
     # two Uses panels read alike but are about two drugs, so both are cited (one had been folded into the other as
