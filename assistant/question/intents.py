@@ -85,8 +85,10 @@ INTENTS = [
        "interactions interaction interact together combine combined mix"),
     _i("pregnancy", r"pregnan", r"pregnancy|^8\.1\s", "pregnancy pregnant"),
     _i("lactation", r"breast|lactat|nursing", r"lactation|^8\.2\s|nursing mothers|breast", "breastfeeding lactation"),
-    _i("pediatric", r"child|pediatric|paediatric|infant|neonat", r"pediatric|^8\.4\s|children|neonat|infant",
-       "children pediatric"),
+    # a child's age as a parent says it ("my 2 year old", "a 6-month-old"): under 18 years, or months and weeks
+    _i("pediatric", r"child|pediatric|paediatric|infant|neonat|toddler|\bbab(?:y|ies)\b|\bkids?\b"
+       r"|\b(?:[1-9]|1[0-7])[- ]?(?:years?|yrs?)[- ]old\b|\b\d{1,2}[- ]?(?:months?|weeks?)[- ]old\b",
+       r"pediatric|^8\.4\s|children|neonat|infant", "children pediatric"),
     _i("geriatric", r"elderly|geriatric|older adults", r"geriatric|^8\.5\s", "elderly geriatric"),
     _i("renal", r"renal|kidney|egfr|creatinine clearance", r"renal", "renal kidney"),
     _i("hepatic", r"hepatic|liver (disease|impairment|problems)", r"hepatic|liver", "hepatic"),

@@ -84,3 +84,16 @@ def test_a_sentence_cut_by_the_end_of_its_passage_is_quoted_up_to_its_last_full_
     kept = usable("There are different types of treatment for children with AML or CML. - Treatment is planned by "
                   "a team. - Seven types of standard treatment are used for AML,")
     assert kept and kept[-1].endswith("Treatment is planned by a team.") and "Seven types" not in " ".join(kept)
+
+
+def test_the_keep_out_of_reach_line_of_every_drug_facts_panel_is_never_evidence():
+    # "Can I give my 2 year old Motrin?" had been answered with it: it names children and says nothing of them
+    from assistant.answering.evidence import _sentences
+    from assistant.answering.passages import Passage
+    from assistant.answering.snapshot import Hit
+
+    text = "Keep out of reach of children. In case of overdose, get medical help or contact a Poison Control Center."
+    p = Passage("c1", "d", "r", 1, 0, len(text), "Drug Facts > Warnings", text, "t", "approved", "examplofen",
+                "consumer", "1", None, None)
+    assert [t.strip() for _, _, t, _, _ in _sentences(Hit(p, 1.0))] == [
+        "In case of overdose, get medical help or contact a Poison Control Center."]

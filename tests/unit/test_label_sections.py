@@ -33,6 +33,10 @@ from ingest.types import Document, DocumentMeta, Page
     ("Would Keflex work for a UTI?", "indications", None),
     ("Is Bactrim good for a bladder infection?", "indications", None),
     ("How does Eliquis work?", "mechanism", "indications"),
+    # a child's age as a parent writes it; an adult's is no child
+    ("Can I give my 2 year old Motrin?", "pediatric", None),
+    ("Is Zyrtec ok for a 6-month-old?", "pediatric", None),
+    ("What is the dose of Zyrtec for my 40 year old husband?", "dosing", "pediatric"),
 ])
 def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wanted):
     names = [i.name for i in intents_of(question)]
