@@ -102,6 +102,7 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
     p = hit.passage
     out = []
     in_list = False  # after a lead-in, a lower-case sentence is a list item, not the tail of a cut sentence
+    asked = ""  # the question heading of patient labelling the sentences come under
     for s, e, section in _short_items_joined(p.text, p.sentence_sections()):
         if not in_list and p.text[s:e].rstrip().endswith(",") and not p.text[e:].strip():
             # cut by the passage's end ("Although effective in clinical trials,"): quoted up to its last full stop
@@ -113,6 +114,15 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
             e = stop + 1
         text = p.text[s:e]
         flat = BULLETS.sub("", without_xrefs(text))  # bullets and cross-references aside
+        if PATIENT_LABELLING.search(section or ""):
+            # A Medication Guide is headed by questions ("What should I avoid while taking warfarin sodium
+            # tablets?"): the question heads the sentences after it, and is shown only with them.
+            if QUESTION_HEADING.match(flat.strip()):
+                asked, in_list = flat.strip(), False
+                out.append((p.start + s, p.start + e, text, True, section))
+                continue
+            if asked:
+                section = f"{section} > {asked}"
         lead = flat.endswith(":") or is_drug_facts_heading(flat)
         # A Drug Facts heading of three words or more says what its items mean ("Do not use", "Stop use and ask a
         # doctor if"): an item is never shown without it ("with any other drug containing acetaminophen").
@@ -130,6 +140,8 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
 
 
 BULLETS = re.compile(r"^(?:[•·▪◦*–-]\s*)+")
+PATIENT_LABELLING = re.compile(r"medication guide|patient information|patient counseling", re.I)
+QUESTION_HEADING = re.compile(r"^(?:What|How|Who|Where|When|Can|Should|Do|Does|Is|Are)\b[^?]{10,150}\?$")
 LIST_INTRO = re.compile(r":[ \t]*\n")  # a line ending with a colon, more lines after it
 
 
@@ -344,6 +356,12 @@ def _with_lead_ins(chosen: list[Evidence], candidates: list[Evidence]) -> list[E
         by_chunk.setdefault(c.passage.chunk_id, []).append(c)
     out: list[Evidence] = []
     for ev in chosen:
+        heading = ev.section.rsplit(" > ", 1)[-1] if ev.section.endswith("?") else ""
+        if heading:  # under a Medication Guide's question: the question first
+            asked = [s for s in by_chunk.get(ev.passage.chunk_id, []) if s.lead_in and s.start < ev.start
+                     and " ".join(s.display.split()) == " ".join(heading.split())]
+            if asked and asked[-1] not in out:
+                out.append(asked[-1])
         if _is_item(ev):
             intro = None
             for s in sorted(by_chunk.get(ev.passage.chunk_id, []), key=lambda e: -e.start):

@@ -90,7 +90,7 @@ INTENTS = [
        r"|\b(?:[1-9]|1[0-7])[- ]?(?:years?|yrs?)[- ]old\b|\b\d{1,2}[- ]?(?:months?|weeks?)[- ]old\b",
        r"pediatric|^8\.4\s|children|neonat|infant", "children pediatric"),
     _i("geriatric", r"elderly|geriatric|older adults", r"geriatric|^8\.5\s", "elderly geriatric"),
-    _i("renal", r"renal|kidney|egfr|creatinine clearance", r"renal", "renal kidney"),
+    _i("renal", r"renal|kidney|e?gfr\b|creatinine clearance|\bcr ?cl\b", r"renal", "renal kidney"),
     _i("hepatic", r"hepatic|liver (disease|impairment|problems)", r"hepatic|liver", "hepatic"),
     _i("mechanism", r"how does .* work|mechanism|how .* works", r"mechanism of action|^12\.1\s",
        "work works mechanism action"),

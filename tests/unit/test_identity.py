@@ -97,3 +97,20 @@ def test_the_keep_out_of_reach_line_of_every_drug_facts_panel_is_never_evidence(
                 "consumer", "1", None, None)
     assert [t.strip() for _, _, t, _, _ in _sentences(Hit(p, 1.0))] == [
         "In case of overdose, get medical help or contact a Poison Control Center."]
+
+
+def test_a_medication_guide_question_heads_the_sentences_after_it_and_is_shown_only_with_them():
+    # "What should patients avoid while taking warfarin?" had been answered with the guide's question alone
+    from assistant.answering.evidence import _sentences
+    from assistant.answering.passages import Passage
+    from assistant.answering.snapshot import Hit
+
+    text = ("If you miss a dose of examplofen, call your healthcare provider.\n"
+            "What should I avoid while taking examplofen tablets?\n"
+            "Do not do any activity or sport that may cause a serious injury.")
+    p = Passage("c1", "d", "r", 30, 0, len(text), "MEDICATION GUIDE", text, "t", "approved", "examplofen",
+                "consumer", "1", None, None)
+    rows = [(t.strip(), lead, section) for _, _, t, lead, section in _sentences(Hit(p, 1.0))]
+    assert rows[0] == ("If you miss a dose of examplofen, call your healthcare provider.", False, "MEDICATION GUIDE")
+    assert rows[1] == ("What should I avoid while taking examplofen tablets?", True, "MEDICATION GUIDE")
+    assert rows[2][2] == "MEDICATION GUIDE > What should I avoid while taking examplofen tablets?"

@@ -37,6 +37,7 @@ from ingest.types import Document, DocumentMeta, Page
     ("Can I give my 2 year old Motrin?", "pediatric", None),
     ("Is Zyrtec ok for a 6-month-old?", "pediatric", None),
     ("What is the dose of Zyrtec for my 40 year old husband?", "dosing", "pediatric"),
+    ("How should amoxicillin be dosed in patients with CrCl below 30?", "renal", None),
 ])
 def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wanted):
     names = [i.name for i in intents_of(question)]
