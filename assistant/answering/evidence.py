@@ -114,11 +114,11 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
             e = stop + 1
         text = p.text[s:e]
         flat = BULLETS.sub("", without_xrefs(text))  # bullets and cross-references aside
-        if PATIENT_LABELLING.search(section or ""):
+        if p.kind == "approved":
             # A Medication Guide is headed by questions ("What should I avoid while taking warfarin sodium
             # tablets?"): the question heads the sentences after it, and is shown only with them.
-            if QUESTION_HEADING.match(flat.strip()):
-                asked, in_list = flat.strip(), False
+            if flat.rstrip().endswith("?") and len(flat.split()) >= 3:
+                asked, in_list = " ".join(flat.split()), False
                 out.append((p.start + s, p.start + e, text, True, section))
                 continue
             if asked:
@@ -140,8 +140,6 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
 
 
 BULLETS = re.compile(r"^(?:[•·▪◦*–-]\s*)+")
-PATIENT_LABELLING = re.compile(r"medication guide|patient information|patient counseling", re.I)
-QUESTION_HEADING = re.compile(r"^(?:What|How|Who|Where|When|Can|Should|Do|Does|Is|Are)\b[^?]{10,150}\?$")
 LIST_INTRO = re.compile(r":[ \t]*\n")  # a line ending with a colon, more lines after it
 
 
