@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT / "eval" / "golden"))
 
 from build_dev_sets import bioasq, mediqa, read_jsonl, split_of  # noqa: E402
 
-from assistant.answering.key_terms import present  # noqa: E402
-from assistant.question.terms import question_words, stem_tokens  # noqa: E402
+from assistant.question.terms import present, question_words, stem_tokens  # noqa: E402
 
 OUT = ROOT / "assistant" / "question" / "data" / "term_echo.tsv"
 MIN_QUESTIONS = 5

@@ -14,10 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.answering.evidence import Evidence, Selection
-from assistant.answering.key_terms import present
 from assistant.answering.retrieval import Hit, Snapshot, only_intent_words
 from assistant.question.intents import section_matches
-from assistant.question.terms import stem_tokens
+from assistant.question.terms import present, stem_tokens
 from ingest.embedding import Embedder
 
 SENTENCES_EMBEDDED = 4  # the first evidence sentences compared with the question (one batch, ~30 ms on 2 cores)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from assistant.answering.key_terms import key_terms, present, subject
+from assistant.answering.key_terms import key_terms, subject
 from assistant.answering.lead import direct_first, labelling_first
 from assistant.answering.retrieval import Hit, Passage, Snapshot
 from assistant.question.intents import INTENTS, section_matches, vouched_stems
-from assistant.question.terms import stem_tokens
+from assistant.question.terms import present, stem_tokens
 from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
 from ingest.text import (

@@ -8,9 +8,7 @@ from __future__ import annotations
 from assistant.answering.snapshot import Snapshot
 from assistant.question.intents import without_amounts
 from assistant.question.products import drugs_in
-from assistant.question.terms import echo_rate, present, question_words, stem_tokens
-
-__all__ = ["key_terms", "present", "subject"]
+from assistant.question.terms import echo_rate, question_words, stem_tokens
 
 
 def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, float]:

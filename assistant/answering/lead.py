@@ -41,8 +41,8 @@ def direct_first(chosen: list[Evidence], intents: list, margin: float) -> list[E
         # what must not be done leads whatever else matched ("Do not use with any other drug containing
         # acetaminophen" before the Uses that "for my headache" matched)
         contra = [i for i in intents if i.name == "contraindications"]
-        under = [e for e in chosen if contra and e.passage.kind == lead.passage.kind
-                 and section_matches(contra, e.section)]
+        under = [e for e in chosen if e.passage.kind == lead.passage.kind
+                 and section_matches(contra, e.section)] if contra else []
         if not under:
             if section_matches(intents, lead.section):
                 return chosen

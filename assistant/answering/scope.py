@@ -118,8 +118,9 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
             return scope
     scope.mentioned = mentioned or ([filters.product] if filters.product else [])
     filters.products = mentioned
-    allergens = _allergens(question, drug_names.drugs_in(question))
-    unknown = [d for d in drug_names.drugs_in(question) if d not in snap.products and d not in allergens]
+    drugs = drug_names.drugs_in(question)
+    allergens = _allergens(question, drugs)
+    unknown = [d for d in drugs if d not in snap.products and d not in allergens]
     if unknown and not mentioned and not filters.product:
         known = [d for d in unknown if _named(d, snap)]
         if not known:

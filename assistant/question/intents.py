@@ -38,8 +38,8 @@ _TAKING = re.compile(TAKING, re.I)
 
 # When something happened in the asker's story ("Since I took Fioricet about an hour ago", "3 days ago", "last
 # night", "this morning", "today", "at 10 pm", the PM of a night-time brand; "in the morning" asks when to take a
-# dose and stays): not
-# what is asked about ("hour" was the one key term of a question a label's interactions panel answers).
+# dose and stays): not what is asked about ("hour" was the one key term of a question a label's interactions panel
+# answers).
 _AGO = re.compile(r"\b(?:an?|one|two|three|four|five|several|few|couple of|\d+)\s+(?:minutes?|hours?|days?|weeks?|"
                   r"months?|years?)\s+ago\b|\b(?:last|yesterday|tomorrow|this)\s+(?:morning|afternoon|evening|night)\b"
                   r"|\b(?:tonight|yesterday|today|earlier today|(?:\d{1,2}(?::\d{2})?\s*)?pm)\b", re.I)

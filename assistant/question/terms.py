@@ -59,4 +59,4 @@ def variants(term: str) -> frozenset[str]:
 
 def present(term: str, tokens: set[str]) -> bool:
     """Is the term, or a synonym of it (question/data/synonyms.txt), among the tokens?"""
-    return term in tokens or bool(_synonyms().get(term, frozenset()) & tokens)
+    return term in tokens or not _synonyms().get(term, frozenset()).isdisjoint(tokens)  # no set built: a hot path
