@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answering.evidence import Evidence, Selection
+from assistant.answering.evidence import Evidence, Selection, answered
 from assistant.answering.retrieval import Hit, Snapshot, only_intent_words
 from assistant.question.intents import section_matches
 from assistant.question.terms import present, stem_tokens
@@ -63,7 +63,7 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
     f["unnamed_x_dense"] = (1.0 - f["product_named"]) * f["best_dense"]
     f["intent_only"] = float(bool(intents) and bool(products) and only_intent_words(question, intents, snap))
     f["intent_only_x_section"] = f["intent_only"] * f["intent_section"]
-    f.update(_term_features(selection))
+    f.update(_term_features(selection, intents))
     best = max(hits, key=lambda h: h.dense, default=None)
     other = max((h.dense for h in hits if best is not None and h.passage.doc_id != best.passage.doc_id), default=0.0)
     f["dense_margin"] = max(0.0, f["best_dense"] - other) if best is not None else 0.0
@@ -82,7 +82,7 @@ def _lead(ev: list[Evidence]) -> Evidence | None:
     return next((e for e in ev if not e.lead_in), ev[0] if ev else None)
 
 
-def _term_features(selection: Selection) -> dict[str, float]:
+def _term_features(selection: Selection, intents: list) -> dict[str, float]:
     terms, ev = selection.terms, selection.evidence
     if not terms or not ev:
         return {"rare_missing": 0.0, "top_terms_found": 1.0 if ev else 0.0, "lead_coverage": 0.0}
@@ -90,7 +90,7 @@ def _term_features(selection: Selection) -> dict[str, float]:
     def tokens(items) -> set[str]:
         out: set[str] = set()
         for e in items:
-            out |= set(stem_tokens(e.text)) | set(stem_tokens(e.section))
+            out |= set(stem_tokens(e.text)) | set(stem_tokens(e.section)) | answered(intents, e)
         return out
 
     found, lead = tokens(ev), tokens([_lead(ev)])

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from assistant.answering.key_terms import key_terms, subject
 from assistant.answering.lead import direct_first, labelling_first
 from assistant.answering.retrieval import Hit, Passage, Snapshot
-from assistant.question.intents import INTENTS, section_matches, vouched_stems
+from assistant.question.intents import INTENTS, answered_stems, section_matches, vouched_stems
 from assistant.question.terms import present, stem_tokens
 from assistant.settings import Thresholds
 from ingest.identity import FORMS, is_stamp
@@ -243,7 +243,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             in_section = bool(intents and section_tokens and section_matches(intents, section))
             if in_section:
                 section_tokens |= vouched
-            toks = set(stem_tokens(text))
+            toks = set(stem_tokens(text)) | (set() if section else answered_stems(intents, text))
             hit_w = sum(w for term, w in terms.items() if present(term, toks))
             sec_w = sum(w for term, w in terms.items() if present(term, section_tokens) and not present(term, toks))
             overlap = (hit_w + 0.5 * sec_w) / total
@@ -284,12 +284,18 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     chosen = _in_reading_order(_with_lead_ins(_with_antecedents(chosen, candidates), candidates))
     found = set()
     for ev in chosen:
-        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section))
+        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section)) | answered(intents, ev)
         if intents and section_matches(intents, ev.section):
             found |= vouched
     coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
     best = max((e.overlap for e in chosen), default=0.0)
     return Selection(chosen, coverage, best, notices, terms)
+
+
+def answered(intents: list, ev: Evidence) -> set[str]:
+    """The question words a sentence without a heading accounts for by what it says (intents.answered_stems); under a
+    heading, the heading decides (a "CYP3A4 inhibitors" row does not state a mechanism)."""
+    return set() if ev.section else answered_stems(intents, ev.text)
 
 
 _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")

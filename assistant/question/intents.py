@@ -22,10 +22,15 @@ class Intent:
     question: re.Pattern
     section: re.Pattern
     words: tuple[str, ...]  # question words the section heading accounts for
+    # what a sentence says when it answers the intent in running text, without a heading (literature): "X is a
+    # selective adenosine A2A receptor antagonist" answers "What is the mechanism of action of X?", and accounts
+    # for the intent's words as a heading would
+    answers: re.Pattern | None = None
 
 
-def _i(name: str, q: str, sec: str, words: str) -> Intent:
-    return Intent(name, re.compile(q, re.I), re.compile(sec, re.I), tuple(words.split()))
+def _i(name: str, q: str, sec: str, words: str, answers: str = "") -> Intent:
+    return Intent(name, re.compile(q, re.I), re.compile(sec, re.I), tuple(words.split()),
+                  re.compile(answers, re.I) if answers else None)
 
 
 # An amount to take or give ("Can I take 800 mg of Advil at once?", "2 tablets"): a question about the dose, which
@@ -92,8 +97,11 @@ INTENTS = [
     _i("geriatric", r"elderly|geriatric|older adults", r"geriatric|^8\.5\s", "elderly geriatric"),
     _i("renal", r"renal|kidney|e?gfr\b|creatinine clearance|\bcr ?cl\b", r"renal", "renal kidney"),
     _i("hepatic", r"hepatic|liver (disease|impairment|problems)", r"hepatic|liver", "hepatic"),
-    _i("mechanism", r"how does .* work|mechanism|how .* works", r"mechanism of action|^12\.1\s",
-       "work works mechanism action"),
+    _i("mechanism", r"how does .* work|mechanism|how .* works|mode of action|\bthe action of\b",
+       r"mechanism of action|^12\.1\s", "work works mechanism action mode",
+       # a class that names its target: inhibitor, antagonist, agonist, antibody, blocker, binds, targets ...
+       r"\b(?:inhibit(?:s|or|ors|ion)?|antagonis(?:t|ts|m)|agonists?|antibod(?:y|ies)|block(?:s|er|ers|ade)?"
+       r"|binds?|targets?|targeting|modulators?|degraders?)\b"),
     _i("overdose", r"overdos", r"overdosage|overdose", "overdose overdosage"),
     _i("storage", r"\bstor(e|age|ed)\b|shelf life", r"storage|how supplied|^16", "store storage stored"),
     _i("strengths", r"strengths?|dosage forms?|come in|tablet sizes", r"dosage forms and strengths|^3\s",
@@ -154,6 +162,12 @@ def _qualified(names: tuple[str, ...]) -> Intent:
 def vouched_stems(intents: list[Intent]) -> set[str]:
     """Stems of the question words a matching section heading accounts for."""
     return {t for i in intents for w in i.words for t in stem_tokens(w)}
+
+
+def answered_stems(intents: list[Intent], text: str) -> set[str]:
+    """Stems of the question words a sentence accounts for by saying what the intent asks (Intent.answers)."""
+    return {t for i in intents if i.answers is not None and i.answers.search(text)
+            for w in i.words for t in stem_tokens(w)}
 
 
 def section_matches(intents: list[Intent], section: str) -> bool:

@@ -125,3 +125,23 @@ def test_unpunctuated_drug_facts_items_are_quoted_one_by_one(shaped):
     assert b.status == "answered", b.explanation
     # the item alone, not glued to the panel heading that follows it
     assert b.citations[0].quote == "long term continuous use may increase the risk of kidney damage", b.answer
+
+
+def test_a_sentence_that_names_the_target_answers_a_mechanism_question(shaped):
+    # "mode of action" is said by no sentence; "a human monoclonal antibody that binds and inhibits KLR9" states it.
+    seen = shaped.inspect("What is the mode of action of tervocumab?")
+    assert seen["selection"].coverage == 1.0, seen["selection"].terms
+    assert seen["features"]["top_terms_found"] == 1.0, seen["features"]
+
+
+def test_a_heading_not_a_word_decides_what_a_label_sentence_answers():
+    from types import SimpleNamespace
+
+    from assistant.answering.evidence import answered
+    from assistant.question.intents import intents_of
+
+    asked = intents_of("What is the mechanism of action of dravolan?")
+    row = "Strong CYP3A4 inhibitors increase dravolan exposure."
+    assert answered(asked, SimpleNamespace(text=row, section="7 DRUG INTERACTIONS")) == set()
+    assert {"mechan", "action"} <= answered(asked, SimpleNamespace(text=row, section=""))
+    assert answered(asked, SimpleNamespace(text="Dravolan was given to 40 patients.", section="")) == set()
