@@ -278,7 +278,10 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             continue
         chosen.append(ev)
     chosen = labelling_first(chosen, notices)
-    chosen = direct_first(chosen, intents, t.direct_answer_margin)
+    # a question that names nothing but the section it asks for ("How does metformin work?") is answered by that
+    # section, however well a sentence elsewhere matched its words ("the insulin ... does not work as well")
+    only_section = bool(terms) and all(term in vouched for term in terms)
+    chosen = direct_first(chosen, intents, 0.0 if only_section else t.direct_answer_margin)
     # an antecedent brought in may be a list item in turn ("in adults with HeFH." before "This is an inherited
     # condition ..."): lead-ins after antecedents
     chosen = _in_reading_order(_with_lead_ins(_with_antecedents(chosen, candidates), candidates))

@@ -26,6 +26,16 @@ LABEL = (
     "In patients with a creatinine clearance of 15 to 50 mL/min, the recommended dosage of dravolan is 15 mg once "
     "daily. Dravolan tablets may be crushed and mixed with applesauce for patients unable to swallow tablets.\n"
 )
+# A label whose patient information says "work" in passing, and whose mechanism section never says it.
+KELVADINE = (
+    "PATIENT INFORMATION\n"
+    "Your doctor should check how well your kidneys work before you start kelvadine and while you take it. "
+    "Tell your doctor if you feel that kelvadine does not work as well as it did.\n"
+    "CLINICAL PHARMACOLOGY\n"
+    "12.1 Mechanism of Action\n"
+    "Kelvadine is a selective inhibitor of the sodium-glucose cotransporter 4 in the proximal renal tubule. "
+    "By blocking glucose reabsorption, kelvadine increases urinary glucose excretion.\n"
+)
 # An OTC Drug Facts panel as PDF text extraction leaves it: bullets lost, items without punctuation, long
 # statements wrapped at the column width.
 FACTS = (
@@ -57,6 +67,8 @@ def shaped(tmp_path_factory, embedder):
     jsonl_corpus(docs, {
         "label.jsonl": ([{"id": "dravolan-pi", "title": "Dravolan tablets, prescribing information", "text": LABEL,
                           "product": "dravolan"}], {"kind": "approved"}),
+        "kelvadine.jsonl": ([{"id": "kelvadine-pi", "title": "Kelvadine tablets, prescribing information",
+                              "text": KELVADINE, "product": "kelvadine"}], {"kind": "approved"}),
         "facts.jsonl": ([{"id": "zelprofen-otc", "title": "Zelprofen 200 mg tablets, Drug Facts", "text": FACTS,
                           "product": "zelprofen"}], {"kind": "approved"}),
         "papers.jsonl": ([{"id": "pmid-1", "title": "Panobinostat in myeloma", "text": OTHER},
@@ -145,3 +157,11 @@ def test_a_heading_not_a_word_decides_what_a_label_sentence_answers():
     assert answered(asked, SimpleNamespace(text=row, section="7 DRUG INTERACTIONS")) == set()
     assert {"mechan", "action"} <= answered(asked, SimpleNamespace(text=row, section=""))
     assert answered(asked, SimpleNamespace(text="Dravolan was given to 40 patients.", section="")) == set()
+
+
+def test_a_question_that_names_only_a_section_is_answered_from_it(shaped):
+    # "How does kelvadine work?" names the mechanism and nothing else: the mechanism leads, not a sentence that
+    # happens to say "work".
+    a = shaped.ask("How does kelvadine work?")
+    assert a.status == "answered", a.explanation
+    assert _lines(a)[0].startswith("Kelvadine is a selective inhibitor"), a.answer
