@@ -20,6 +20,15 @@ SECTION_BREAK_CHARS = 150  # a new section starts a new chunk unless the current
 
 
 _EMPTY_BULLETS = re.compile(r"^(?:[ \t]*[•·▪◦*–-][ \t]*\n)+")
+# Sentences that open a section by the wording the FDA prescribes for it, read as its start where the heading itself
+# was not extracted (a heading drawn as an image, a header band): the Medication Guide of a ciprofloxacin label ran
+# on as "14.3 Plague > Anthrax and Plague Studies". (21 CFR 208.20: "Read this Medication Guide ..."; 21 CFR
+# 201.57(c)(18): section 17 opens "Advise the patient to read the FDA-approved patient labeling".)
+OPENINGS = [
+    (re.compile(r"^read this (medication guide|patient information|instructions for use)\b", re.I), None),
+    (re.compile(r"^advise the patient to read the fda-approved patient labeling\b", re.I),
+     "17 PATIENT COUNSELING INFORMATION"),
+]
 
 
 class SectionState:
@@ -29,7 +38,8 @@ class SectionState:
         self._number: str | None = None  # a bare section number ("12.1") whose title is the next line
 
     def see(self, sentence: str) -> str | None:
-        """Update from a sentence; the heading level ("section" or "sub") when it is a heading."""
+        """Update from a sentence; the heading level ("section", "sub", "panel") when it is a heading, "opening" when
+        a sentence of text starts a section by its prescribed wording (OPENINGS)."""
         # Highlights put their bullets' text elsewhere: "•\n•\n•\nADVERSE REACTIONS" is a heading.
         sentence = _EMPTY_BULLETS.sub("", sentence)
         flat = " ".join(sentence.split())
@@ -37,6 +47,10 @@ class SectionState:
         if SECTION_NUMBER.match(flat) and self._follows(flat):
             self._number = flat
             return None
+        opened = _opened(flat)
+        if opened and opened.lower() not in self.section.lower() and not self._in_drug_facts(flat):
+            self.section, self.sub = opened, ""
+            return "opening"
         heading = None
         if "\n" not in sentence.strip() and is_drug_facts_heading(flat) and self._in_drug_facts(flat):
             # A panel of Drug Facts ("Uses", "Do not use", "Directions"): "Drug Facts > Directions", whatever the
@@ -76,6 +90,15 @@ class SectionState:
         return self.section or self.sub
 
 
+def _opened(flat: str) -> str | None:
+    """The section a sentence opens by its prescribed wording (OPENINGS), if any."""
+    for pattern, section in OPENINGS:
+        m = pattern.match(flat)
+        if m:
+            return section or m.group(1).upper()
+    return None
+
+
 def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = MAX_CHARS) -> list[Chunk]:
     state = SectionState()
     chunks: list[Chunk] = []
@@ -99,9 +122,10 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
 
         for s, e in sentence_spans(text):
             level = None if structured else state.see(text[s:e])
-            is_heading = level is not None
+            is_heading = level not in (None, "opening")  # an opening sentence is text that also starts a section
             size = cur_end - cur_start if cur_start is not None else 0
             if cur_start is not None and (
+                level == "opening" or
                 # a numbered section of the prescribing information starts a chunk after any body, however short
                 (level == "section" and (size >= SECTION_BREAK_CHARS
                                          or (cur_body and PLR_SECTION.match(" ".join(text[s:e].split())))))

@@ -50,6 +50,8 @@ def classify_heading(line: str) -> Heading | None:
     if m and not DOSE_UNIT.search(line) and mostly_capitalised(m.group(2)):
         return Heading("section", line)
     letters = [c for c in line if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and _caps_prose(line):
+        return None
     if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 12:
         return Heading("section", line)
     words = _WORD.findall(line)
@@ -57,6 +59,18 @@ def classify_heading(line: str) -> Heading | None:
             and not re.search(r"\d", line)):
         return Heading("sub", line)
     return None
+
+
+# A line of a paragraph set in capitals, wrapped (a Medication Guide's "YOU MAY REPORT / SIDE EFFECTS TO FDA AT
+# 1-800-FDA-1088."): it ends on a word that continues the sentence, or speaks to the reader without asking.
+_CONTINUES = frozenset("a an and as at about after before by for from if in into of on or than that the to with not "
+                       "is are may can tell call ask keep your you".split())
+_READER = re.compile(r"\b(?:YOU|YOUR)\b")
+
+
+def _caps_prose(line: str) -> bool:
+    last = line.rsplit(maxsplit=1)[-1].strip(",:;()").lower()
+    return last in _CONTINUES or (line[-1] != "?" and _READER.search(line) is not None)
 
 
 def mostly_capitalised(text: str) -> bool:

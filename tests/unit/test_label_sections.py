@@ -123,3 +123,43 @@ def test_each_drug_facts_panel_is_a_passage_under_its_own_heading():
     assert not any("every 8 to 12 hours" in t and "heart surgery" in t for t in by_text)
     assert [s for t, s in by_text.items() if "heart surgery" in t] == ["Drug Facts > Do not use"]
     assert [s for t, s in by_text.items() if "Allergy alert" in t] == ["Drug Facts > Warnings"]
+
+
+def test_a_medication_guide_whose_heading_was_not_extracted_starts_at_its_prescribed_first_sentence():
+    # As pypdf reads a generic label whose section 17 and Medication Guide headings are drawn as images: the text
+    # ran on under the last heading it saw, a clinical study.
+    page1 = ("14 CLINICAL STUDIES \n"
+             "14.3 Tularemia \n"
+             "A placebo-controlled animal study in rabbits exposed to an inhaled dose of bacteria was conducted. \n"
+             "Survival was 90% in the treated group. \n")
+    page2 = ("Advise the patient to read the FDA-approved patient labeling (Medication Guide). \n"
+             "Inform patients that tendon rupture can occur while taking the drug. \n"
+             "Dispense with Medication Guide available at: www.example.com/guides \n"
+             "Read this Medication Guide before you start taking Velotrin and each time you get a refill. \n"
+             "Avoid sunlamps and tanning beds while you take Velotrin. \n")
+    doc = Document(DocumentMeta(id="d", title="t").validate(), [Page(1, page1), Page(2, page2)], "x", "0")
+    chunks = chunk_document(doc)
+
+    def section_of(words: str) -> str:
+        return next(c.section for c in chunks if words in c.text)
+
+    assert section_of("Survival was 90%") == "14.3 Tularemia"
+    assert section_of("tendon rupture") == "17 PATIENT COUNSELING INFORMATION"
+    assert section_of("Avoid sunlamps") == "MEDICATION GUIDE"
+    assert all("Avoid sunlamps" not in c.text for c in chunks if "tendon rupture" in c.text)
+
+
+@pytest.mark.parametrize("line, heading", [
+    # a paragraph of a Medication Guide set in capitals, wrapped line by line
+    ("YOU MAY REPORT", False),
+    ("YOUR HEALTHCARE PROVIDER ABOUT ANY SIDE EFFECT THAT BOTHERS YOU, OR", False),
+    ("TELL", False),
+    ("BROKEN OR MISSING", True),  # a whole line of capitals is still a heading: it is the next rule's to judge
+    ("INSTRUCTIONS FOR USE", True),
+    ("WHAT SHOULD YOU AVOID WHILE TAKING VELOTRIN?", True),
+    ("4 CONTRAINDICATIONS", True),
+])
+def test_a_line_of_capitals_that_continues_a_sentence_is_no_heading(line, heading):
+    from ingest.text import classify_heading
+
+    assert (classify_heading(line) is not None) is heading
