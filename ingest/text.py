@@ -62,15 +62,19 @@ def classify_heading(line: str) -> Heading | None:
 
 
 # A line of a paragraph set in capitals, wrapped (a Medication Guide's "YOU MAY REPORT / SIDE EFFECTS TO FDA AT
-# 1-800-FDA-1088."): it ends on a word that continues the sentence, or speaks to the reader without asking.
+# 1-800-FDA-1088."): it ends on a word that continues the sentence, speaks to the reader or has a modal verb without
+# asking, or introduces a list in five words or more.
 _CONTINUES = frozenset("a an and as at about after before by for from if in into of on or than that the to with not "
                        "is are may can tell call ask keep your you".split())
-_READER = re.compile(r"\b(?:YOU|YOUR)\b")
+_READER = re.compile(r"\b(?:YOU|YOUR|MAY|CAN|SHOULD|WILL|MUST)\b")  # the reader, or a modal verb: a sentence
 
 
 def _caps_prose(line: str) -> bool:
+    """Is this line of capitals part of a sentence ("THE MOST COMMON SIDE EFFECTS OF X INCLUDE:") rather than a
+    heading?"""
     last = line.rsplit(maxsplit=1)[-1].strip(",:;()").lower()
-    return last in _CONTINUES or (line[-1] != "?" and _READER.search(line) is not None)
+    return (last in _CONTINUES or (line[-1] != "?" and _READER.search(line) is not None)
+            or (line[-1] == ":" and len(line.split()) >= 5))
 
 
 def mostly_capitalised(text: str) -> bool:

@@ -154,6 +154,9 @@ def test_a_medication_guide_whose_heading_was_not_extracted_starts_at_its_prescr
     ("YOU MAY REPORT", False),
     ("YOUR HEALTHCARE PROVIDER ABOUT ANY SIDE EFFECT THAT BOTHERS YOU, OR", False),
     ("TELL", False),
+    ("THE MOST COMMON SIDE EFFECTS OF VELOTRIN TABLETS INCLUDE:", False),
+    ("VELOTRIN TABLETS MAY NEED TO BE STOPPED TO PREVENT PERMANENT", False),
+    ("WARNING: SERIOUS ADVERSE REACTIONS INCLUDING TENDINITIS, TENDON", True),
     ("BROKEN OR MISSING", True),  # a whole line of capitals is still a heading: it is the next rule's to judge
     ("INSTRUCTIONS FOR USE", True),
     ("WHAT SHOULD YOU AVOID WHILE TAKING VELOTRIN?", True),
