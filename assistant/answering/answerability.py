@@ -90,7 +90,7 @@ def _term_features(selection: Selection, intents: list) -> dict[str, float]:
     def tokens(items) -> set[str]:
         out: set[str] = set()
         for e in items:
-            out |= set(stem_tokens(e.text)) | set(stem_tokens(e.section)) | answered(intents, e)
+            out |= set(stem_tokens(e.text)) | set(stem_tokens(e.section)) | answered(intents, e.text, e.section)
         return out
 
     found, lead = tokens(ev), tokens([_lead(ev)])

@@ -243,7 +243,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             in_section = bool(intents and section_tokens and section_matches(intents, section))
             if in_section:
                 section_tokens |= vouched
-            toks = set(stem_tokens(text)) | (set() if section else answered_stems(intents, text))
+            toks = set(stem_tokens(text)) | answered(intents, text, section)
             hit_w = sum(w for term, w in terms.items() if present(term, toks))
             sec_w = sum(w for term, w in terms.items() if present(term, section_tokens) and not present(term, toks))
             overlap = (hit_w + 0.5 * sec_w) / total
@@ -287,7 +287,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     chosen = _in_reading_order(_with_lead_ins(_with_antecedents(chosen, candidates), candidates))
     found = set()
     for ev in chosen:
-        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section)) | answered(intents, ev)
+        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section)) | answered(intents, ev.text, ev.section)
         if intents and section_matches(intents, ev.section):
             found |= vouched
     coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
@@ -295,10 +295,10 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     return Selection(chosen, coverage, best, notices, terms)
 
 
-def answered(intents: list, ev: Evidence) -> set[str]:
+def answered(intents: list, text: str, section: str) -> set[str]:
     """The question words a sentence without a heading accounts for by what it says (intents.answered_stems); under a
     heading, the heading decides (a "CYP3A4 inhibitors" row does not state a mechanism)."""
-    return set() if ev.section else answered_stems(intents, ev.text)
+    return set() if section else answered_stems(intents, text)
 
 
 _TOPICS = ("dosing", "adverse_reactions", "interactions", "pregnancy", "lactation", "indications")

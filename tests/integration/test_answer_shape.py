@@ -147,16 +147,14 @@ def test_a_sentence_that_names_the_target_answers_a_mechanism_question(shaped):
 
 
 def test_a_heading_not_a_word_decides_what_a_label_sentence_answers():
-    from types import SimpleNamespace
-
     from assistant.answering.evidence import answered
     from assistant.question.intents import intents_of
 
     asked = intents_of("What is the mechanism of action of dravolan?")
     row = "Strong CYP3A4 inhibitors increase dravolan exposure."
-    assert answered(asked, SimpleNamespace(text=row, section="7 DRUG INTERACTIONS")) == set()
-    assert {"mechan", "action"} <= answered(asked, SimpleNamespace(text=row, section=""))
-    assert answered(asked, SimpleNamespace(text="Dravolan was given to 40 patients.", section="")) == set()
+    assert answered(asked, row, "7 DRUG INTERACTIONS") == set()
+    assert {"mechan", "action"} <= answered(asked, row, "")
+    assert answered(asked, "Dravolan was given to 40 patients.", "") == set()
 
 
 def test_a_question_that_names_only_a_section_is_answered_from_it(shaped):

@@ -88,29 +88,29 @@ def test_a_sentence_cut_by_the_end_of_its_passage_is_quoted_up_to_its_last_full_
 
 def test_the_keep_out_of_reach_line_of_every_drug_facts_panel_is_never_evidence():
     # "Can I give my 2 year old Motrin?" had been answered with it: it names children and says nothing of them
-    from assistant.answering.evidence import _sentences
-    from assistant.answering.passages import Passage
-    from assistant.answering.snapshot import Hit
-
     text = "Keep out of reach of children. In case of overdose, get medical help or contact a Poison Control Center."
-    p = Passage("c1", "d", "r", 1, 0, len(text), "Drug Facts > Warnings", text, "t", "approved", "examplofen",
-                "consumer", "1", None, None)
-    assert [t.strip() for _, _, t, _, _ in _sentences(Hit(p, 1.0))] == [
+    assert [t.strip() for _, _, t, _, _ in _label_sentences(text, "Drug Facts > Warnings", page=1)] == [
         "In case of overdose, get medical help or contact a Poison Control Center."]
 
 
 def test_a_medication_guide_question_heads_the_sentences_after_it_and_is_shown_only_with_them():
     # "What should patients avoid while taking warfarin?" had been answered with the guide's question alone
+    text = ("If you miss a dose of examplofen, call your healthcare provider.\n"
+            "What should I avoid while taking examplofen tablets?\n"
+            "Do not do any activity or sport that may cause a serious injury.")
+    rows = [(t.strip(), lead, section)
+            for _, _, t, lead, section in _label_sentences(text, "MEDICATION GUIDE", page=30)]
+    assert rows[0] == ("If you miss a dose of examplofen, call your healthcare provider.", False, "MEDICATION GUIDE")
+    assert rows[1] == ("What should I avoid while taking examplofen tablets?", True, "MEDICATION GUIDE")
+    assert rows[2][2] == "MEDICATION GUIDE > What should I avoid while taking examplofen tablets?"
+
+
+def _label_sentences(text: str, section: str, page: int) -> list:
+    """The evidence sentences answering reads from one passage of an approved label of "examplofen"."""
     from assistant.answering.evidence import _sentences
     from assistant.answering.passages import Passage
     from assistant.answering.snapshot import Hit
 
-    text = ("If you miss a dose of examplofen, call your healthcare provider.\n"
-            "What should I avoid while taking examplofen tablets?\n"
-            "Do not do any activity or sport that may cause a serious injury.")
-    p = Passage("c1", "d", "r", 30, 0, len(text), "MEDICATION GUIDE", text, "t", "approved", "examplofen",
-                "consumer", "1", None, None)
-    rows = [(t.strip(), lead, section) for _, _, t, lead, section in _sentences(Hit(p, 1.0))]
-    assert rows[0] == ("If you miss a dose of examplofen, call your healthcare provider.", False, "MEDICATION GUIDE")
-    assert rows[1] == ("What should I avoid while taking examplofen tablets?", True, "MEDICATION GUIDE")
-    assert rows[2][2] == "MEDICATION GUIDE > What should I avoid while taking examplofen tablets?"
+    p = Passage("c1", "d", "r", page, 0, len(text), section, text, "t", "approved", "examplofen", "consumer", "1",
+                None, None)
+    return _sentences(Hit(p, 1.0))

@@ -14,6 +14,12 @@ from ingest.chunking import chunk_document
 from ingest.types import Document, DocumentMeta, Page
 
 
+def _chunks(*pages: str) -> list:
+    """The chunks of a document made of these page texts, as ingest cuts them."""
+    doc = Document(DocumentMeta(id="d", title="t").validate(), [Page(n, t) for n, t in enumerate(pages, 1)], "x", "0")
+    return chunk_document(doc)
+
+
 @pytest.mark.parametrize("question, wanted, not_wanted", [
     ("what is lamotrigine used to treat", "indications", None),
     ("What does rivaroxaban treat?", "indications", None),
@@ -84,8 +90,7 @@ def test_a_one_sentence_numbered_section_is_a_chunk_of_its_own():
             "5 WARNINGS AND PRECAUTIONS \n"
             "5.1 Increased Risk of Thrombotic Events after Premature Discontinuation \n"
             "Premature discontinuation of any oral anticoagulant increases the risk of thrombotic events. \n")
-    doc = Document(DocumentMeta(id="d", title="t").validate(), [Page(1, text)], "x", "0")
-    chunks = chunk_document(doc)
+    chunks = _chunks(text)
     contra = [c for c in chunks if "active pathological bleeding" in c.text]
     assert len(contra) == 1 and contra[0].section == "4 CONTRAINDICATIONS"
     assert "starter pack" not in contra[0].text and "Premature" not in contra[0].text
@@ -116,8 +121,7 @@ def test_each_drug_facts_panel_is_a_passage_under_its_own_heading():
              "Directions\ndo not take more than directed\nadults and children 12 years and older: take 1 tablet "
              "every 8 to 12 hours while symptoms last\nchildren under 12 years: ask a doctor\nOther information\n"
              "store at 20-25°C (68-77°F)\n")
-    doc = Document(DocumentMeta(id="d", title="t").validate(), [Page(1, page1), Page(2, page2)], "x", "0")
-    by_text = {c.text: c.section for c in chunk_document(doc)}
+    by_text = {c.text: c.section for c in _chunks(page1, page2)}
     directions = [s for t, s in by_text.items() if "every 8 to 12 hours" in t]
     assert directions == ["Drug Facts > Directions"], by_text
     assert not any("every 8 to 12 hours" in t and "heart surgery" in t for t in by_text)
@@ -137,8 +141,7 @@ def test_a_medication_guide_whose_heading_was_not_extracted_starts_at_its_prescr
              "Dispense with Medication Guide available at: www.example.com/guides \n"
              "Read this Medication Guide before you start taking Velotrin and each time you get a refill. \n"
              "Avoid sunlamps and tanning beds while you take Velotrin. \n")
-    doc = Document(DocumentMeta(id="d", title="t").validate(), [Page(1, page1), Page(2, page2)], "x", "0")
-    chunks = chunk_document(doc)
+    chunks = _chunks(page1, page2)
 
     def section_of(words: str) -> str:
         return next(c.section for c in chunks if words in c.text)
