@@ -21,6 +21,9 @@ from assistant.question.terms import question_words, stem_tokens
 from assistant.settings import RetrievalWeights
 from ingest.store import Store
 
+RARE_SHARE = 0.001  # a word is rare when at most this share of the live passages holds it (10 of the 10,359 of the
+# held-out gate store; at least one passage): search
+
 
 class Retriever:
     def __init__(self, store: Store, weights: RetrievalWeights | None = None, include_unreviewed: bool = False):
@@ -99,6 +102,18 @@ class Retriever:
             qtok = set(stem_tokens(query))
             for h in hits.values():
                 h.score += w.focus * snap.focus_match(qtok, h.passage) / w.rrf_k
+        if w.rare and w.bm25 > 0:
+            # a word so rare that few passages hold it (a gene, a trial, a brand: "Is RUNX1T1 associated with
+            # obesity?") is what the question is about; the dense ranking, which has never seen it, fills the
+            # top with pages on the common words ("Obesity")
+            rare_df = max(1.0, RARE_SHARE * snap.lexical.n)
+            rare = [t for t in dict.fromkeys(stem_tokens(query))
+                    if t not in question_words() and 0 < snap.lexical.df(t) <= rare_df]
+            if rare:
+                mask = snap.mask(filters) if _filtering(filters) else None
+                for rank, (i, _s) in enumerate(snap.lexical.top(rare, 20, mask)):
+                    h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
+                    h.score += w.rare / (w.rrf_k + rank)
         if filters.intents and w.bm25 > 0:
             weight = w.section * (2.0 if only_intent_words(query, filters.intents, snap) else 1.0)
             both = qualified_dose(filters.intents)
