@@ -44,7 +44,7 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
              question: str = "", embedder: Embedder | None = None) -> dict[str, float]:
     """embedder: the store's (the question's vector comes from its query cache, already computed for retrieval);
     without it the sentence features are 0."""
-    ev = selection.evidence
+    ev = selection.judged
     lead = _lead(ev)
     f = {
         "coverage": selection.coverage,
@@ -83,14 +83,15 @@ def _lead(ev: list[Evidence]) -> Evidence | None:
 
 
 def _term_features(selection: Selection, intents: list) -> dict[str, float]:
-    terms, ev = selection.terms, selection.evidence
+    terms, ev = selection.terms, selection.judged
     if not terms or not ev:
         return {"rare_missing": 0.0, "top_terms_found": 1.0 if ev else 0.0, "lead_coverage": 0.0}
 
     def tokens(items) -> set[str]:
         out: set[str] = set()
         for e in items:
-            out |= set(stem_tokens(e.text)) | set(stem_tokens(e.section)) | answered(intents, e.text, e.section)
+            out |= selection.aliases.expand(set(stem_tokens(e.text))) | set(stem_tokens(e.section)) | \
+                answered(intents, e.text, e.section)
         return out
 
     found, lead = tokens(ev), tokens([_lead(ev)])

@@ -347,6 +347,8 @@ class Assistant:
         selection = select(question, hits, snap, scope.mentioned, intents=scope.filters.intents,
                            thresholds=self.settings.thresholds)
         selection.evidence = scope.admit(selection.evidence, snap)
+        if selection.scored is not None:
+            selection.scored = scope.admit(selection.scored, snap)
         feats = answerability.features(hits, selection, snap, scope.filters.intents, scope.mentioned, question,
                                        embedder=self.store.embedder)
         return selection, feats

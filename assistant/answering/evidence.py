@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from assistant.answering.acronyms import Aliases, defined
 from assistant.answering.key_terms import key_terms, subject
-from assistant.answering.lead import direct_first, labelling_first
+from assistant.answering.lead import direct_first, findings_first, labelling_first
 from assistant.answering.retrieval import Hit, Passage, Snapshot
 from assistant.question.intents import INTENTS, answered_stems, section_matches, vouched_stems
 from assistant.question.terms import present, stem_tokens
@@ -91,6 +92,13 @@ class Selection:
     best_overlap: float
     notices: list[str]
     terms: dict[str, float] = field(default_factory=dict)  # key terms of the question, IDF-weighted
+    aliases: Aliases = field(default_factory=Aliases)  # abbreviations the evidence defines for the question's words
+    scored: list[Evidence] | None = None  # the evidence in score order, before an abstract's finding was led with
+
+    @property
+    def judged(self) -> list[Evidence]:
+        """The evidence the answerability model reads: in the order it was fitted on."""
+        return self.evidence if self.scored is None else self.scored
 
     @property
     def n_terms(self) -> int:
@@ -224,6 +232,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     total = sum(terms.values()) or 1.0
     candidates: list[Evidence] = []
     ranked = list(enumerate(hits[:t.max_hits]))
+    aliases = defined(question, (h.passage.text for _, h in ranked)) if terms else Aliases()
     pool = [(r, h, False) for r, h in ranked] + [(r, h, True) for r, h in _table_pages(ranked, snap)]
     page_rank: dict[tuple[str, int], int] = {}  # the best rank on each page: a table's rows compete on their words,
     for r, h in ranked:                           # not on which passage of the page each fell into
@@ -243,7 +252,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             in_section = bool(intents and section_tokens and section_matches(intents, section))
             if in_section:
                 section_tokens |= vouched
-            toks = set(stem_tokens(text)) | answered(intents, text, section)
+            toks = aliases.expand(set(stem_tokens(text))) | answered(intents, text, section)
             hit_w = sum(w for term, w in terms.items() if present(term, toks))
             sec_w = sum(w for term, w in terms.items() if present(term, section_tokens) and not present(term, toks))
             overlap = (hit_w + 0.5 * sec_w) / total
@@ -284,15 +293,21 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     chosen = direct_first(chosen, intents, 0.0 if only_section else t.direct_answer_margin)
     # an antecedent brought in may be a list item in turn ("in adults with HeFH." before "This is an inherited
     # condition ..."): lead-ins after antecedents
-    chosen = _in_reading_order(_with_lead_ins(_with_antecedents(chosen, candidates), candidates))
+    scored = _in_reading_order(_with_lead_ins(_with_antecedents(chosen, candidates), candidates))
+    # what the answerability model reads (fitted on the score order); what is shown may lead with an abstract's
+    # finding rather than its aim
+    led = findings_first(chosen, candidates, question, t.min_overlap, t.max_sentences)
+    chosen = scored if led is chosen else _in_reading_order(_with_lead_ins(_with_antecedents(led, candidates),
+                                                                           candidates))
     found = set()
-    for ev in chosen:
-        found |= set(stem_tokens(ev.text)) | set(stem_tokens(ev.section)) | answered(intents, ev.text, ev.section)
+    for ev in scored:
+        found |= aliases.expand(set(stem_tokens(ev.text))) | set(stem_tokens(ev.section)) | \
+            answered(intents, ev.text, ev.section)
         if intents and section_matches(intents, ev.section):
             found |= vouched
     coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
-    best = max((e.overlap for e in chosen), default=0.0)
-    return Selection(chosen, coverage, best, notices, terms)
+    best = max((e.overlap for e in scored), default=0.0)
+    return Selection(chosen, coverage, best, notices, terms, aliases, scored)
 
 
 def answered(intents: list, text: str, section: str) -> set[str]:

@@ -3,6 +3,7 @@ answer first: a dose for a dose question, a sentence under the section asked for
 before literature about it."""
 from __future__ import annotations
 
+import re
 from typing import Protocol, TypeVar
 
 from assistant.answering.passages import Passage
@@ -15,6 +16,9 @@ class Ranked(Protocol):
     passage: Passage
     score: float
     section: str
+    start: int
+    overlap: float
+    lead_in: bool
 
     @property
     def display(self) -> str: ...
@@ -77,3 +81,67 @@ def labelling_first(chosen: list[Evidence], notices: list[str]) -> list[Evidence
 
 def _labelling(ev: Evidence) -> bool:
     return ev.passage.kind == "approved" and bool(ev.passage.product)
+
+
+# An abstract's parts by their labels ("BACKGROUND AND STUDY AIMS:", "CONCLUSIONS:"), and what a sentence says
+LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][A-Z ,&/-]{2,60}):\s")
+AIM_PART = re.compile(r"\b(?:AIMS?|OBJECTIVES?|PURPOSES?|GOALS?)\b")
+SETTING_PART = re.compile(r"\b(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE)\b")
+FINDING_PART = re.compile(r"\b(?:CONCLUSIONS?|INTERPRETATION|RESULTS?|FINDINGS)\b")
+STATES_AIM = re.compile(
+    r"\b(?:the|our) (?:main |primary )?(?:aims?|purposes?|objectives?|goals?) of (?:this|the|our|the present) "
+    r"(?:\w+ )?(?:study|work|trial|analysis|investigation|review)|"
+    r"\b(?:this|the present|our|the current) (?:\w+ )?(?:study|work|trial|analysis|review) (?:was designed|was planned|"
+    r"aim(?:s|ed)|sought|examined|investigated|evaluated|assessed|compared|explored|reviewed|addressed|assesses)|"
+    r"^\W*(?:To|We aimed to|We sought to) (?:assess|evaluate|investigate|determine|compare|examine|analy[sz]e|explore|"
+    r"clarify|describe|study)\b", re.I)
+STATES_FINDING = re.compile(
+    r"\b(?:in conclusion|we conclude|conclu(?:de|ded|sion)|we found|we show(?:ed)?|we demonstrated?|"
+    r"(?:these|our|the) (?:results|findings|data) (?:suggest|indicate|show|demonstrate|support))", re.I)
+YES_NO = re.compile(r"(?:^|[:;,]\s*)(?:is|are|was|were|does|do|did|can|could|should|would|will|has|have|may|might)"
+                    r"\s", re.I)
+
+
+def findings_first(chosen: list[Evidence], candidates: list[Evidence], question: str, min_overlap: float,
+                   limit: int) -> list[Evidence]:
+    """An abstract's finding leads before its stated aim: "The aim of this study was to analyze the contribution of
+    DBE ..." restates the question, "CONCLUSIONS: DBE appears to be equally safe and effective ..." answers it. For a
+    yes/no question the background the study starts from does not lead either ("BACKGROUND: Anastomotic leakage is
+    the most threatening early complication ..."); for another question it may be the answer ("What are
+    super-enhancers?"). The finding is a sentence of the same abstract under its conclusions or results, or one that
+    says it concludes, holding min_overlap of the question's words (whatever its score: an abstract's conclusion
+    seldom repeats the question as its aim does); else the order stays."""
+    if not chosen or chosen[0].passage.kind != "literature":
+        return chosen
+    lead = chosen[0]
+    part = abstract_part(lead)
+    yes_no = bool(YES_NO.search(question.strip()))
+    if not (STATES_AIM.search(lead.display) or AIM_PART.search(part) or (yes_no and SETTING_PART.search(part))):
+        return chosen
+    pool = chosen[1:] + [e for e in candidates if all(e is not c for c in chosen)]
+    found = [e for e in pool if e.passage.doc_id == lead.passage.doc_id and not e.lead_in
+             and e.overlap >= min_overlap and _finding(e)]
+    if not found:
+        return chosen
+    best = max(found, key=lambda e: (FINDING_PART.search(abstract_part(e)) is not None
+                                     and "RESULT" not in abstract_part(e), e.score))
+    rest = [e for e in chosen if e is not best]
+    return ([best] + rest)[:max(limit, len(chosen))]
+
+
+def abstract_part(ev: Ranked) -> str:
+    """The label of the abstract's part this sentence is in ("" for an unlabelled abstract)."""
+    text, at = ev.passage.text, ev.start - ev.passage.start
+    part = ""
+    for m in LABEL.finditer(text, 0, min(len(text), at + 80)):
+        if m.start() > at + 2:
+            break
+        part = m.group(1)
+    return part
+
+
+def _finding(ev: Ranked) -> bool:
+    part = abstract_part(ev)
+    if part:
+        return bool(FINDING_PART.search(part)) and not STATES_AIM.search(ev.display)
+    return bool(STATES_FINDING.search(ev.display))
