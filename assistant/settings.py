@@ -183,6 +183,9 @@ class Settings(BaseSettings):
     def load(cls, data_dir: str | Path | None = None, **overrides: Any) -> Settings:
         """Settings from every source; overrides (flags) that are None are not given."""
         values = {k: v for k, v in overrides.items() if v is not None}
+        unknown = sorted(set(values) - set(cls.model_fields))
+        if unknown:  # a misspelt or misplaced override ("answerability" is thresholds.answerability) is an error,
+            raise ConfigError(f"unknown settings: {', '.join(unknown)}")  # not silently the default
         if data_dir is not None:
             values["data_dir"] = data_dir
         try:

@@ -238,7 +238,7 @@ def main() -> None:
         Xd, yd, kd, Xt, yt, kt = _load(args.features)
     else:
         store = build_store(Path(args.shared), Path(args.store))
-        assistant = Assistant(store=store, settings=Settings.load(store.data_dir, answerability="rule"))
+        assistant = Assistant(store=store, settings=Settings.load(store.data_dir, thresholds={"answerability": "rule"}))
         assistant.warm_up()
         all_items = items(Path(args.shared))
         dev = [i for i in all_items if i["split"] == "dev"]

@@ -73,7 +73,7 @@ def main() -> None:
     ap.add_argument("--cuts", default="0.55,0.6,0.65,0.7,0.75,0.8")
     args = ap.parse_args()
     store = fa.build_store(Path(args.shared), Path(args.store))
-    assistant = Assistant(store=store, settings=Settings.load(store.data_dir, answerability="rule"))
+    assistant = Assistant(store=store, settings=Settings.load(store.data_dir, thresholds={"answerability": "rule"}))
     assistant.warm_up()
     model = answerability.load()
     assert model is not None

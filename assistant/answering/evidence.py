@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from assistant.answering.acronyms import Aliases, defined
+from assistant.answering.context import ANAPHORIC, in_reading_order, sentence_before, with_antecedents, with_lead_ins
 from assistant.answering.key_terms import key_terms, subject
 from assistant.answering.lead import direct_first, findings_first, labelling_first
 from assistant.answering.retrieval import Hit, Passage, Snapshot
@@ -110,6 +111,7 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
     p = hit.passage
     out = []
     in_list = False  # after a lead-in, a lower-case sentence is a list item, not the tail of a cut sentence
+    last: int | None = None  # the sentence just before, if usable
     asked = ""  # the question heading of patient labelling the sentences come under
     for s, e, section in _short_items_joined(p.text, p.sentence_sections()):
         if not in_list and p.text[s:e].rstrip().endswith(",") and not p.text[e:].strip():
@@ -141,13 +143,21 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
                   and not TOC_TEXT.search(flat) and (in_list or not _fragment(text, flat)) and not is_stamp(flat)
                   and not product_line(flat) and not REFERENCE_ENTRY.match(flat) and not PRODUCT_DATA.search(flat)
                   and not REFERENCES_SECTION.search(section or ""))
+        item = flat[:1].islower() and text.lstrip()[:1] in BULLET_CHARS
+        if item and not in_list and last is not None and not out[last][2].rstrip().endswith((".", ";")):
+            # a list whose lead-in has no colon ("Herceptin is indicated for adjuvant treatment of ... breast
+            # cancer" then "• with docetaxel and carboplatin"): an item completes the sentence before it
+            out[last] = out[last][:3] + (True,) + out[last][4:]
+            in_list = True
         if usable:
             out.append((p.start + s, p.start + e, text, lead, section))
+        last = len(out) - 1 if usable else None
         in_list = lead or (in_list and flat[:1].islower())
     return out
 
 
 BULLETS = re.compile(r"^(?:[•·▪◦*–-]\s*)+")
+BULLET_CHARS = "•·▪◦*–-"
 LIST_INTRO = re.compile(r":[ \t]*\n")  # a line ending with a colon, more lines after it
 
 
@@ -273,9 +283,9 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         if chosen and (ev.score < t.min_relative_score * chosen[0].score or ev.overlap < t.min_overlap):
             continue
         if ev.lead_in:
-            continue  # a sentence introducing a list is only shown with its items (see _with_lead_ins)
-        if ANAPHORIC.match(ev.display.lstrip()) and _sentence_before(ev, candidates) is None:
-            continue  # shown only after what it refers to (_with_antecedents), which no sentence here gives
+            continue  # a sentence introducing a list is only shown with its items (see context.with_lead_ins)
+        if ANAPHORIC.match(ev.display.lstrip()) and sentence_before(ev, candidates) is None:
+            continue  # shown only after what it refers to (context.with_antecedents), which no sentence here gives
         dup = _duplicate_of(ev, chosen, t.duplicate_ratio)
         if dup is not None:
             if dup.passage.doc_id != ev.passage.doc_id and ev.passage.doc_id not in dup.also_in:
@@ -293,11 +303,11 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     chosen = direct_first(chosen, intents, 0.0 if only_section else t.direct_answer_margin)
     # an antecedent brought in may be a list item in turn ("in adults with HeFH." before "This is an inherited
     # condition ..."): lead-ins after antecedents
-    scored = _in_reading_order(_with_lead_ins(_with_antecedents(chosen, candidates), candidates))
+    scored = in_reading_order(with_lead_ins(with_antecedents(chosen, candidates), candidates))
     # what the answerability model reads (fitted on the score order); what is shown may lead with an abstract's
     # finding rather than its aim
     led = findings_first(chosen, candidates, question, t.min_overlap, t.max_sentences)
-    chosen = scored if led is chosen else _in_reading_order(_with_lead_ins(_with_antecedents(led, candidates),
+    chosen = scored if led is chosen else in_reading_order(with_lead_ins(with_antecedents(led, candidates),
                                                                            candidates))
     found = set()
     for ev in scored:
@@ -369,93 +379,3 @@ def _numbers(text: str) -> set[str]:
 def _differ_notice(a: Evidence, b: Evidence) -> str:
     return (f"Sources differ: {a.passage.title} (version {a.passage.version}) and {b.passage.title} "
             f"(version {b.passage.version}) give different figures on this point; both are cited.")
-
-
-def _with_lead_ins(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
-    """A chosen list item is preceded by the sentence that introduces its list ("... contraindicated in:")."""
-    by_chunk: dict[str, list[Evidence]] = {}
-    for c in candidates:
-        by_chunk.setdefault(c.passage.chunk_id, []).append(c)
-    out: list[Evidence] = []
-    for ev in chosen:
-        heading = ev.section.rsplit(" > ", 1)[-1] if ev.section.endswith("?") else ""
-        if heading:  # under a Medication Guide's question: the question first
-            asked = [s for s in by_chunk.get(ev.passage.chunk_id, []) if s.lead_in and s.start < ev.start
-                     and " ".join(s.display.split()) == " ".join(heading.split())]
-            if asked and asked[-1] not in out:
-                out.append(asked[-1])
-        if _is_item(ev):
-            intro = None
-            for s in sorted(by_chunk.get(ev.passage.chunk_id, []), key=lambda e: -e.start):
-                if s.start >= ev.start:
-                    continue
-                if s.lead_in:
-                    intro = s if s.section == ev.section else None  # not a heading of another panel
-                    break
-                if not _is_item(s):
-                    break
-            if intro is not None and intro not in out:
-                out.append(intro)
-        if ev not in out:
-            out.append(ev)
-    return out
-
-
-# A sentence that leans on the one before it: "This risk is further increased ...", "These patients ...",
-# "In these situations ...", "However, ...". Shown only after the sentence it leans on.
-ANAPHORIC = re.compile(r"^(?:[•·▪◦*–-]\s*)?(?:(?:This|These|That|Those|Such)\s+(?!product\b|medicine\b|drug\b|label\b)"
-                       r"[a-z]|They\b|Both\b|In (?:these|this|such) \w+|However\b|Therefore\b|Thus\b|"
-                       r"Furthermore\b|Moreover\b|In addition\b|Additionally\b|Conversely\b|Similarly\b)")
-
-
-def _with_antecedents(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
-    """An anaphoric sentence comes after the sentence just before it in its passage, or not at all."""
-    out: list[Evidence] = []
-    for ev in chosen:
-        if ANAPHORIC.match(ev.display.lstrip()) and not any(
-                o.passage.chunk_id == ev.passage.chunk_id and o.end <= ev.start and _adjacent(o, ev) for o in out):
-            before = _sentence_before(ev, candidates)
-            if before is None:
-                continue  # what it refers to is not shown: leave it out
-            if before not in out:
-                out.append(before)
-        if ev not in out:
-            out.append(ev)
-    return out
-
-
-def _sentence_before(ev: Evidence, candidates: list[Evidence]) -> Evidence | None:
-    prior = [c for c in candidates if c.passage.chunk_id == ev.passage.chunk_id and c.end <= ev.start]
-    if not prior:
-        return None
-    best = max(prior, key=lambda c: c.start)
-    return best if _adjacent(best, ev) else None
-
-
-def _adjacent(a: Evidence, b: Evidence) -> bool:
-    """Nothing but spaces and bullets between a and b in their passage (no sentence was skipped)."""
-    p = a.passage
-    gap = p.text[a.end - p.start:b.start - p.start]
-    return not re.search(r"[A-Za-z]{2}", gap)
-
-
-def _in_reading_order(chosen: list[Evidence]) -> list[Evidence]:
-    """The lead (with what introduces it) first, then the other sentences passage by passage, each passage in the
-    order of its text: an answer does not jump back and forth inside one passage."""
-    if len(chosen) <= 2:
-        return chosen
-    lead_end = 1
-    while lead_end < len(chosen) and chosen[lead_end - 1].passage.chunk_id == chosen[lead_end].passage.chunk_id \
-            and (chosen[lead_end - 1].lead_in or ANAPHORIC.match(chosen[lead_end].display.lstrip())) \
-            and chosen[lead_end - 1].start < chosen[lead_end].start:
-        lead_end += 1
-    head, rest = chosen[:lead_end], chosen[lead_end:]
-    first_seen: dict[str, int] = {}
-    for i, ev in enumerate(rest):
-        first_seen.setdefault(ev.passage.chunk_id, i)
-    return head + sorted(rest, key=lambda e: (first_seen[e.passage.chunk_id], e.start))
-
-
-def _is_item(ev: Evidence) -> bool:
-    flat = ev.display
-    return not flat.endswith((".", "!", "?")) or flat.startswith(("•", "-", "–")) or flat[:1].islower()

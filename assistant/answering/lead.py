@@ -17,6 +17,7 @@ class Ranked(Protocol):
     score: float
     section: str
     start: int
+    end: int
     overlap: float
     lead_in: bool
 

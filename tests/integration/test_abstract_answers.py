@@ -41,7 +41,7 @@ def store(tmp_path_factory, embedder):
 
 
 def _ask(store: Store, question: str):
-    assistant = Assistant(store=store, settings=Settings.load(store.data_dir, answerability="rule"))
+    assistant = Assistant(store=store, settings=Settings.load(store.data_dir, thresholds={"answerability": "rule"}))
     return assistant.ask(question)
 
 

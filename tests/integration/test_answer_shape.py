@@ -77,8 +77,9 @@ def shaped(tmp_path_factory, embedder):
     store = Store(tmp_path_factory.mktemp("shape-store"), embedder)
     summary, code = ingest([docs], store=store)
     assert code == 0, summary["skipped"]
-    # The hand-set refusal rule: these tests are about the shape of an answer, not whether it is given.
-    return Assistant(store=store, settings=Settings.load(store.data_dir, answerability="rule"))
+    # The default answerability model (these tests once asked for the rule by a misplaced setting that was ignored;
+    # under the rule one of them is refused, at key-term coverage 0.27).
+    return Assistant(store=store, settings=Settings.load(store.data_dir))
 
 
 def _lines(answer) -> list[str]:

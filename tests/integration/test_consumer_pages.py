@@ -41,7 +41,7 @@ def pages(tmp_path_factory, embedder):
     store = Store(tmp_path_factory.mktemp("pages-store"), embedder)
     summary, code = ingest([docs], store=store)
     assert code == 0, summary["skipped"]
-    return Assistant(store=store, settings=Settings.load(store.data_dir, answerability="rule", max_hits=2))
+    return Assistant(store=store, settings=Settings.load(store.data_dir))
 
 
 def test_a_page_titled_with_the_section_asked_for_is_retrieved_as_that_section(pages):

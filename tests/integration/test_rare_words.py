@@ -46,7 +46,7 @@ def store(tmp_path_factory, embedder):
 
 
 def _ask(store: Store, question: str, **retrieval):
-    assistant = Assistant(store=store, settings=Settings.load(store.data_dir, answerability="rule",
+    assistant = Assistant(store=store, settings=Settings.load(store.data_dir, thresholds={"answerability": "rule"},
                                                               retrieval=retrieval))
     return assistant.ask(question)
 

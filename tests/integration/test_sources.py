@@ -177,7 +177,7 @@ def test_a_pubmed_file_yields_one_document_per_article_cited_with_pmid_and_doi(t
     assert code == 0 and len(summary["added"]) == 3, summary
     # The hand-set refusal rule: this test is about how an article is cited, not whether three made-up abstracts
     # look like a store the fitted model knows.
-    a = Assistant(store=store, settings=Settings.load(store.data_dir, answerability="rule")).ask(
+    a = Assistant(store=store, settings=Settings.load(store.data_dir, thresholds={"answerability": "rule"})).ask(
         "How much velmorant does haemodialysis remove from plasma?")
     assert a.status == "answered", a.explanation
     c = a.citations[0]

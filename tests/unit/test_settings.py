@@ -80,3 +80,10 @@ def test_every_threshold_is_described(clean_env, tmp_path):
 def test_secrets_are_masked_in_the_public_view(clean_env, tmp_path):
     s = Settings.load(tmp_path, llm_api_key="sk-secret", judge_api_key="j")
     assert "sk-secret" not in str(s.public()) and s.public()["llm_api_key"] == "***"
+
+
+def test_an_unknown_override_is_an_error_not_the_default(tmp_path):
+    # "answerability" belongs under thresholds: silently ignored, a caller would run the default model unawares
+    with pytest.raises(ConfigError, match="answerability"):
+        Settings.load(tmp_path, answerability="rule")
+    assert Settings.load(tmp_path, thresholds={"answerability": "rule"}).thresholds.answerability == "rule"
