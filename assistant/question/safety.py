@@ -23,7 +23,7 @@ SYMPTOMS = (
     r"low blood sugar|seizures?|convuls\w*|confus\w*|halluc\w*|insomnia|palpitations?|arrhythmi\w*|"
     r"chest pain|short(?:ness)? of breath|breathless\w*|wheez\w*|cough\w*|fever\w*|infection|kidney (?:injury|failure)|"
     r"renal failure|muscle (?:pain|weakness)|myalgia|weakness|fatigue|tired\w*|numb\w*|tingl\w*|neuropath\w*|"
-    r"blister\w*|peeling|stevens|necrosis|hair loss|weight (?:gain|loss)|depress\w*|suicid\w*|anxiety|"
+    r"blister\w*(?!\s+(?:packs?|cards?|strips?|packaging))|peeling|stevens|necrosis|hair loss|weight (?:gain|loss)|depress\w*|suicid\w*|anxiety|"
     r"stroke|heart attack|myocardial infarction|clots?|thrombo\w*|embol\w*|side[- ]effects?|adverse (?:event|reaction)s?|"
     r"reactions?|(?:elevated|high|raised) (?:inr|potassium|liver|lft|creatinine)|inr (?:of|was|went|rose|came back)|"
     r"abnormal|birth defects?|malformation\w*|miscarriage|stopped working|not working|no longer work\w*|"
@@ -76,7 +76,9 @@ NEGATION_SCOPE = re.compile(
     r"\b(?:no|not|never|without|didn'?t|did not|hasn'?t|has not|haven'?t|have not|wasn'?t|was not|denies|denied|"
     r"free of|nor)\b(?:(?!\bbut\b|\bthen\b|\bhowever\b)[^.?!;]){0,60}", re.I)
 TOLERATED = re.compile(r"\b(?:tolerat\w* (?:it |them |the \w+ )?(?:well|fine)|no (?:problems|issues|complaints)|"
-                       r"doing (?:well|fine))\b", re.I)
+                       r"doing (?:well|fine)|(?:kept|keeps|keeping) [^.?!]{0,40}\b(?:well[- ]controlled|controlled|"
+                       r"under control|in check|stable|normal)|works? (?:well|great|fine)|working (?:well|great|fine))\b",
+                       re.I)
 SERIOUS = re.compile(r"\b(?:hospitali[sz]\w*|admitted|icu|intensive care|emergency|er\b|a&e|died|death|fatal|"
                      r"passed away|life[- ]threatening|intubat\w*|transfus\w*|disabilit\w*|birth defect|"
                      r"malformation|anaphyla\w*|resuscitat\w*|seizure)", re.I)
@@ -90,7 +92,7 @@ DEFECT = re.compile(
     r"whole (?:tablets?|pills?|capsules?) in (?:his|her|the|my) stools?|"
     r"(?:blister|pocket|bottle|box|pack)\w*[^.?!]{0,30}\bempty|"
     r"foreign (?:object|particle|matter|body)|particles?|specks?|mou?ld\w*|contaminat\w*|tamper\w*|seal (?:was |is )?"
-    r"(?:broken|missing|open)|damaged|leak\w*|empty (?:capsule|bottle|blister)s?|missing (?:tablets?|pills?)|"
+    r"(?:broken|missing|open)|damaged|leak\w*|empty (?:capsule|bottle|blister)s?|missing (?:\w+ )?(?:tablets?|pills?|capsules?|doses?)|(?:tablets?|pills?|capsules?) (?:were |was )?missing|(?:fewer|less) (?:tablets?|pills?|capsules?) than|short (?:count|by \w+ (?:tablets?|pills?|capsules?))|"
     r"wrong (?:tablets?|pills?|strength|label)|mislabel\w*|label(?:l?ed)? (?:wrong|incorrect\w*)|counterfeit|fake|"
     r"expired|lot (?:number|no\.?|#)|batch (?:number|no\.?)|(?:did|does|would|will|could)(?:n'?t| not) dissolve|"
     r"gritty|grainy|(?:tiny|small|black|dark|brown|white) (?:dots|spots|marks) on|(?:piece|bit|fragment|shard)s? of (?:plastic|glass|metal|paper|foil|wood|rubber)|"
@@ -136,7 +138,9 @@ ASKS = re.compile(
     r"can) i|when (?:should|can|do) i|best time)\b", re.I)
 # "Is it normal for nystatin to not take care of the infection?": a lack of effect is reported, however asked.
 LACK_OF_EFFECT = re.compile(r"(?:\bnot|n'?t) (?:take care of|work(?:ing|ed)?|help(?:ing|ed)?|doing anything|touch\w*)\b|"
-                            r"\b(?:stopped|no longer) work\w*", re.I)
+                            r"\b(?:stopped|no longer) work\w*|"
+                            r"(?:\bnot|n'?t) (?:prevent\w*|control\w*|lower\w*|bring (?:it |them |\w+ )?down|clear\w* (?:it |them )?up|"
+                            r"get rid of)\b", re.I)
 # An event word that names why the drug is taken ("for the pain", "help with swelling", "because the infection is
 # severe", "when I start feeling the headache") is the indication; not after a drug was stopped or switched
 # ("stopped it because my lips swelled").
@@ -164,8 +168,10 @@ EVENT_CUES = re.compile(
 
 # A clause before the first drug named that says nothing of a drug ("My knee has been swollen for a week after a
 # fall; is Advil or Tylenol better?", "I have a sinus infection; would ...") states the condition asked about.
-DRUG_LINK = re.compile(r"\b(?:since|after (?:starting|taking|using|switching|the|my|his|her|it|them|a dose|each)|start\w*|"
-                       r"began|took|taking|using|pills?|tablets?|capsules?|medic\w*|doses?|drugs?|prescri\w*)\b", re.I)
+DRUG_LINK = re.compile(r"\b(?:since(?!\s+(?:yesterday|last\b|this\b|early|\d|a |an |one |two |three |the (?:morning|"
+                       r"weekend|start)|(?:mon|tues|wednes|thurs|fri|satur|sun)day))|after (?:starting|taking|using|"
+                       r"switching|the|my|his|her|it|them|a dose|each)|(?:start\w*|began|begun)\s+(?:taking|using|on|the|it|"
+                       r"them|a|an|my|his|her|new)\b|took|taking|using|pills?|tablets?|capsules?|medic\w*|doses?|drugs?|prescri\w*)\b", re.I)
 
 
 # "Would the ibuprofen help with my fever ... and the pain from my chills?": every complaint in a sentence that asks

@@ -38,6 +38,11 @@ def flagged(question: str) -> bool:
     "Would Tylenol help my headache and the aches in my back that hurt all day long?",
     "My patient asked whether metformin can be crushed.",
     "My husband wonders if lisinopril should be taken before bed.",
+    # a condition that began at a time or after something else, then a drug asked about; a drug that works
+    # (holdout9's false alarms, 2026-12-04: these sentences written after, not taken from it)
+    "My son has had an earache since last night. Would amoxicillin help?",
+    "The swelling in my knee started after a long run. Is ibuprofen or acetaminophen better for it?",
+    "Metformin has kept my sugars under control for a year; should I still check them every day?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -56,6 +61,8 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "Would Tylenol help with the rash I developed after starting amoxicillin?",
     "My father wonders if warfarin caused the bruises on his arms this week.",
     "I took Advil last night, is it normal that my face is swollen?",
+    # a lack of effect said as what the drug did not do (2026-12-04)
+    "The atorvastatin did not lower his cholesterol at all after six months.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
@@ -80,6 +87,8 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     "The lisinopril bottle is labeled 20 mg but the tablets look like the 10 mg ones.",
     "I found a tiny shard of glass in my metformin bottle.",
     "The amoxicillin powder wouldn't dissolve in the water.",
+    # packaging is not a skin blister; a short count (2026-12-04)
+    "The blister card of my Zestril had three tablets missing.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
