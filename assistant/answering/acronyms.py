@@ -22,9 +22,6 @@ class Aliases:
     def __init__(self, pairs: Iterable[tuple[str, frozenset[str]]] = ()):
         self.pairs = [(short, frozenset({short, short + "s"}), long) for short, long in pairs]
 
-    def __bool__(self) -> bool:
-        return bool(self.pairs)
-
     def expand(self, tokens: set[str]) -> set[str]:
         """The tokens, plus the long form's stems where the abbreviation is among them and the abbreviation where
         the whole long form is."""

@@ -94,7 +94,7 @@ class Selection:
     notices: list[str]
     terms: dict[str, float] = field(default_factory=dict)  # key terms of the question, IDF-weighted
     aliases: Aliases = field(default_factory=Aliases)  # abbreviations the evidence defines for the question's words
-    scored: list[Evidence] | None = None  # the evidence in score order, before an abstract's finding was led with
+    scored: list[Evidence] | None = None  # the evidence in score order, when an abstract's finding leads instead
 
     @property
     def judged(self) -> list[Evidence]:
@@ -143,7 +143,7 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
                   and not TOC_TEXT.search(flat) and (in_list or not _fragment(text, flat)) and not is_stamp(flat)
                   and not product_line(flat) and not REFERENCE_ENTRY.match(flat) and not PRODUCT_DATA.search(flat)
                   and not REFERENCES_SECTION.search(section or ""))
-        item = flat[:1].islower() and text.lstrip()[:1] in BULLET_CHARS
+        item = flat[:1].islower() and BULLETS.match(text.lstrip()) is not None
         if item and not in_list and last is not None and not out[last][2].rstrip().endswith((".", ";")):
             # a list whose lead-in has no colon ("Herceptin is indicated for adjuvant treatment of ... breast
             # cancer" then "• with docetaxel and carboplatin"): an item completes the sentence before it
@@ -157,7 +157,6 @@ def _sentences(hit: Hit) -> list[tuple[int, int, str, bool, str]]:
 
 
 BULLETS = re.compile(r"^(?:[•·▪◦*–-]\s*)+")
-BULLET_CHARS = "•·▪◦*–-"
 LIST_INTRO = re.compile(r":[ \t]*\n")  # a line ending with a colon, more lines after it
 
 
@@ -317,7 +316,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             found |= vouched
     coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
     best = max((e.overlap for e in scored), default=0.0)
-    return Selection(chosen, coverage, best, notices, terms, aliases, scored)
+    return Selection(chosen, coverage, best, notices, terms, aliases, None if chosen is scored else scored)
 
 
 def answered(intents: list, text: str, section: str) -> set[str]:
