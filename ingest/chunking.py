@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import PLR_SECTION, SECTION_NUMBER, classify_heading, is_drug_facts_heading, sentence_spans
+from ingest.text import (
+    PLR_SECTION,
+    SECTION_NUMBER,
+    Heading,
+    classify_heading,
+    is_drug_facts_heading,
+    sentence_spans,
+    split_section_heading,
+)
 from ingest.types import Chunk, Document
 
 TARGET_CHARS = 700
@@ -57,7 +65,11 @@ class SectionState:
             # line looks like (a title-case "Do not use" is not a section of its own).
             self.section, self.sub = "Drug Facts", ("" if flat.lower() == "drug facts" else flat.rstrip(":"))
             return "panel"
-        if "\n" not in sentence.strip():
+        lines = sentence.strip().split("\n")
+        wrapped = split_section_heading(*lines) if len(lines) == 2 else None  # "10 OVER" / "DOSAGE"
+        if wrapped:
+            heading = Heading("section", wrapped)
+        elif len(lines) == 1:
             if number:  # "12.1" then "Mechanism of Action": one numbered heading
                 heading = classify_heading(f"{number} {flat}")
             heading = heading or classify_heading(sentence)
@@ -88,6 +100,12 @@ class SectionState:
         if self.section and self.sub:
             return f"{self.section} > {self.sub}"
         return self.section or self.sub
+
+
+def _prescribed_section(sentence: str) -> bool:
+    """A numbered section of the prescribing information, on one line or wrapped across two."""
+    lines = sentence.strip().split("\n")
+    return bool(PLR_SECTION.match(" ".join(sentence.split())) or (len(lines) == 2 and split_section_heading(*lines)))
 
 
 def _opened(flat: str) -> str | None:
@@ -128,7 +146,7 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
                 level == "opening" or
                 # a numbered section of the prescribing information starts a chunk after any body, however short
                 (level == "section" and (size >= SECTION_BREAK_CHARS
-                                         or (cur_body and PLR_SECTION.match(" ".join(text[s:e].split())))))
+                                         or (cur_body and _prescribed_section(text[s:e]))))
                 or (level == "sub" and size >= target // 2)
                 or (level == "panel" and cur_body)  # each Drug Facts panel is a passage of its own
                 or e - cur_start > max_chars

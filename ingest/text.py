@@ -115,6 +115,19 @@ PLR_SECTION = re.compile(
     r"CLINICAL STUDIES|REFERENCES|HOW SUPPLIED/STORAGE AND HANDLING|PATIENT COUNSELING INFORMATION)$")
 
 
+def split_section_heading(first: str, second: str) -> str | None:
+    """A numbered section heading wrapped across two lines ("10 OVER" / "DOSAGE", "12 CLINICAL" / "PHARMACOLOGY"):
+    the heading it makes, else None. The first line must hold the number and a word, so that a page number above a
+    heading ("2" / "CONTRAINDICATIONS") is not taken for the section's number."""
+    first, second = " ".join(first.split()), " ".join(second.split())
+    if not re.match(r"1?\d\s+[A-Z]", first) or PLR_SECTION.match(first) or PLR_SECTION.match(second):
+        return None
+    for joined in (first + second, f"{first} {second}"):
+        if PLR_SECTION.match(joined):
+            return joined
+    return None
+
+
 def _boundaries(text: str) -> set[int]:
     cuts: set[int] = set()
     lines = list(_line_spans(text))
@@ -131,7 +144,7 @@ def _boundaries(text: str) -> set[int]:
         nxt = lines[i + 1][2].strip()
         if not nxt:
             continue
-        if depth_at[min(e, len(text) - 1)] > 0:
+        if depth_at[min(e, len(text) - 1)] > 0 or split_section_heading(stripped, nxt):
             continue
         heading = classify_heading(stripped)
         if heading and heading.level == "sub" and not (nxt[0].isupper() or nxt[0].isdigit() or _starts_item(nxt)):

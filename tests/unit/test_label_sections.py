@@ -96,6 +96,29 @@ def test_a_one_sentence_numbered_section_is_a_chunk_of_its_own():
     assert "starter pack" not in contra[0].text and "Premature" not in contra[0].text
 
 
+def test_a_section_heading_wrapped_across_two_lines_is_one_heading():
+    # Wrapped as a PDF extractor breaks a narrow column: the section is Overdosage, not "10 OVER > DOSAGE" (a dosing
+    # question must not be sent to it) and not 5.2's tail.
+    text = ("5.2 Hepatotoxicity \n"
+            "Monitor liver tests in patients given the tablets. \n"
+            "10 OVER\n"
+            "DOSAGE \n"
+            "Single doses up to 40 mg have been given in clinical trials without dose-limiting toxicity. \n"
+            "12 CLINICAL\n"
+            "PHARMACOLOGY \n"
+            "The tablets inhibit a kinase. \n")
+    chunks = _chunks(text)
+    over = [c for c in chunks if "Single doses" in c.text]
+    assert len(over) == 1 and over[0].section == "10 OVERDOSAGE"
+    assert "Monitor liver" not in over[0].text
+    pharm = [c for c in chunks if "inhibit a kinase" in c.text]
+    assert pharm[0].section == "12 CLINICAL PHARMACOLOGY"
+    # a page number above a heading is not its section number
+    chunks = _chunks("Use with care in the elderly. \n2\nCONTRAINDICATIONS\nDo not use in patients with a history of "
+                     "hypersensitivity. \n")
+    assert [c.section for c in chunks if "hypersensitivity" in c.text] == ["CONTRAINDICATIONS"]
+
+
 def test_a_dose_asked_for_a_population_is_sought_where_a_heading_names_both():
     q = qualified_dose(intents_of("How much metformin can a child take?"))
     assert q is not None and q.section.search("2.2 Pediatric Dosage for Metformin Hydrochloride Tablets")
