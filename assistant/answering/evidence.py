@@ -295,7 +295,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
                     dup.also_in.append(ev.passage.doc_id)
             continue
         chosen.append(ev)
-    chosen = labelling_first(chosen, notices)
+    chosen = labelling_first(_on_subject(chosen, about, aliases, products), notices)
     # a question that names nothing but the section it asks for ("How does metformin work?") is answered by that
     # section, however well a sentence elsewhere matched its words ("the insulin ... does not work as well")
     only_section = bool(terms) and all(term in vouched for term in terms)
@@ -317,6 +317,21 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
     best = max((e.overlap for e in scored), default=0.0)
     return Selection(chosen, coverage, best, notices, terms, aliases, None if chosen is scored else scored)
+
+
+def _on_subject(chosen: list[Evidence], about: str, aliases: Aliases, products: list[str]) -> list[Evidence]:
+    """A question that names no product, whose subject some evidence speaks of, is not answered from a product's
+    labelling that never names that subject: "What is the mechanism of action of arimoclomol?" was led by
+    ciprofloxacin's Mechanism of Action (the section matched, and labelling leads literature)."""
+    if not about or products:
+        return chosen
+
+    def holds(ev: Evidence) -> bool:
+        return present(about, aliases.expand(set(stem_tokens(ev.passage.text))) | set(stem_tokens(ev.section)))
+
+    if not any(holds(e) for e in chosen):
+        return chosen
+    return [e for e in chosen if holds(e) or not (e.passage.kind == "approved" and e.passage.product)]
 
 
 def answered(intents: list, text: str, section: str) -> set[str]:

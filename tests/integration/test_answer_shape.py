@@ -34,7 +34,8 @@ KELVADINE = (
     "CLINICAL PHARMACOLOGY\n"
     "12.1 Mechanism of Action\n"
     "Kelvadine is a selective inhibitor of the sodium-glucose cotransporter 4 in the proximal renal tubule. "
-    "By blocking glucose reabsorption, kelvadine increases urinary glucose excretion.\n"
+    "By blocking glucose reabsorption, kelvadine increases urinary glucose excretion. "
+    "The mechanism of action of kelvadine differs from that of sulfonylureas and of insulin.\n"
 )
 # An OTC Drug Facts panel as PDF text extraction leaves it: bullets lost, items without punctuation, long
 # statements wrapped at the column width.
@@ -57,6 +58,9 @@ FACTS = (
 CUT = ("n patients without the receptor. Conversely, tervocumab, the antibody targeting KLR9, is effective even in "
        "patients lacking the receptor, thanks to its receptor-independent mechanism of action.")
 PLAIN = "Tervocumab is a human monoclonal antibody that binds and inhibits kallikrein-like receptor 9 (KLR9)."
+# A compound no drug list knows (it is not recognised as a drug, so no label is set aside for it).
+VELMORIN = ("Velmorin, a co-inducer of the heat shock response, amplifies the expression of heat shock proteins in "
+            "stressed motor neurons.")
 OTHER = ("Panobinostat was given to 40 patients with refractory myeloma. The maximum tolerated dose of panobinostat "
          "was 20 mg taken orally once daily; dose-limiting toxicities were mostly hematological.")
 
@@ -73,7 +77,9 @@ def shaped(tmp_path_factory, embedder):
                           "product": "zelprofen"}], {"kind": "approved"}),
         "papers.jsonl": ([{"id": "pmid-1", "title": "Panobinostat in myeloma", "text": OTHER},
                           {"id": "pmid-2", "title": "Tervocumab", "text": CUT},
-                          {"id": "pmid-3", "title": "Tervocumab", "text": PLAIN}], {"kind": "literature"})})
+                          {"id": "pmid-3", "title": "Tervocumab", "text": PLAIN},
+                          {"id": "pmid-4", "title": "Heat shock co-inducers", "text": VELMORIN}],
+                         {"kind": "literature"})})
     store = Store(tmp_path_factory.mktemp("shape-store"), embedder)
     summary, code = ingest([docs], store=store)
     assert code == 0, summary["skipped"]
@@ -101,6 +107,19 @@ def test_an_anaphoric_sentence_without_its_antecedent_does_not_crowd_out_a_plain
     evidence = [e.display for e in seen["selection"].evidence]
     assert evidence and evidence[0].startswith("Tervocumab is a human monoclonal antibody"), evidence
     assert not any(e.startswith("Conversely") for e in evidence)
+
+
+def test_a_label_that_never_names_what_is_asked_does_not_answer_for_it(shaped):
+    # No product is named; an abstract speaks of velmorin. Kelvadine's Mechanism of Action matches the asked
+    # section and every other word, and labelling leads literature, but it is not about velmorin.
+    seen = shaped.inspect("What is the mechanism of action of velmorin?")
+    assert any(h.passage.doc_id == "kelvadine-pi" for h in seen["hits"])  # retrieved: the section is asked for
+    a = shaped.ask("What is the mechanism of action of velmorin?")
+    assert a.citations and a.citations[0].document_id == "pmid-4", a.answer
+    assert all(c.document_id != "kelvadine-pi" for c in a.citations), a.answer
+    # the label still answers for its own product
+    b = shaped.ask("What is the mechanism of action of kelvadine?")
+    assert b.status == "answered" and b.citations[0].document_id == "kelvadine-pi", b.answer
 
 
 def test_sentences_of_one_passage_keep_their_order(shaped):
