@@ -116,3 +116,18 @@ def test_labelling_leads_literature_but_a_page_about_no_product_keeps_its_rank()
     assert labelling_first([paper, page], notices) == [paper, page] and notices == []
     assert labelling_first([paper, page, label], notices)[0] is label
     assert notices and "approved labelling comes first" in notices[0]
+
+
+def test_an_abstract_labelled_in_title_case_is_led_by_its_conclusion():
+    # "Background:" / "Conclusions:" as many journals print them, not only "BACKGROUND:" in capitals
+    from assistant.answering.lead import findings_first
+
+    text = ("Background: Tinnitus distress is common in older adults and few treatments help. Methods: We randomised "
+            "80 adults to sound therapy or counselling. Conclusions: Sound therapy reduced tinnitus distress more "
+            "than counselling at six months.")
+    p = Passage("c1", "pmid-9", "r1", 1, 0, len(text), "", text, "PubMed 9", "literature", None, "hcp", "1", None,
+                None)
+    spans = [(0, text.index(" Methods")), (text.index("Conclusions"), len(text))]
+    ev = [Evidence(p, s, e, text[s:e], score, 0, 0.6) for (s, e), score in zip(spans, (0.9, 0.5))]
+    led = findings_first(ev[:1], ev, "Does sound therapy reduce tinnitus distress?", 0.3, 5)
+    assert led[0].text.startswith("Conclusions: Sound therapy reduced"), [e.text for e in led]
