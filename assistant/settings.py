@@ -93,10 +93,10 @@ class RetrievalWeights(BaseModel):
     bm25: float = Field(0.7, ge=0, description="Weight of the BM25 ranking in RRF (bench/RESULTS.md, retrieval).")
     rrf_k: int = Field(60, ge=1, description="RRF constant k in weight / (k + rank): the usual 60 of Cormack et al.")
     focus: float = Field(1.0, ge=0, description="Boost for passages of the document whose title the question names.")
-    rare: float = Field(0.0, ge=0, description="Weight of BM25 over the question's rare words alone (held by at most "
-                        "one passage in 1,000: a gene, a trial, a brand name) in RRF. Off by default (0); 0.7 finds "
-                        "literature on rare words far more often but can lead with another abstract that repeats the "
-                        "word where the one that answers abbreviates it (bench/RESULTS.md, twentieth session).")
+    rare: float = Field(0.7, ge=0, description="Weight of BM25 over the question's rare words alone (held by at most "
+                        "one passage in 1,000: a gene, a trial, a brand name) in RRF; 0 turns it off. It finds "
+                        "literature on rare words the dense model has never seen (bench/RESULTS.md, twentieth and "
+                        "twenty-second sessions).")
     section: float = Field(1.0, ge=0, description="Weight of BM25 among passages of the sections the question "
                            "names (the structure retriever).")
     low_value: float = Field(0.5, ge=0, le=1, description="Score factor for tables of contents and carton text.")

@@ -1,6 +1,6 @@
 """A question about a word few passages hold (a gene, a trial, a brand name) is answered from the passage that holds
 it, not from the pages on the common words around it: the dense model has never seen "ZKRN4" and ranks the obesity
-pages first. The rare-word ranking is opt-in (retrieval.rare, 0 by default). Pages and abstracts written for these
+pages first. The rare-word ranking is on by default (retrieval.rare 0.7; 0 turns it off). Pages and abstracts written for these
 tests (a made-up gene; no rule was tuned on them)."""
 from __future__ import annotations
 
@@ -52,13 +52,13 @@ def _ask(store: Store, question: str, **retrieval):
 
 
 def test_the_passage_holding_the_rare_word_answers(store):
-    a = _ask(store, "Is ZKRN4 associated with obesity?", rare=0.7)
+    a = _ask(store, "Is ZKRN4 associated with obesity?")
     assert a.status == "answered", a.explanation
     assert a.citations[0].document_id == "pmid-1", [c.document_id for c in a.citations]
 
 
 def test_without_the_rare_word_ranking_the_topic_pages_crowd_it_out(store):
-    # the default (retrieval.rare = 0): the five obesity pages (one titled with the question's word) fill the passages
+    # turned off (retrieval.rare = 0): the five obesity pages (one titled with the question's word) fill the passages
     # read, and the abstract is not cited first
-    a = _ask(store, "Is ZKRN4 associated with obesity?")
+    a = _ask(store, "Is ZKRN4 associated with obesity?", rare=0.0)
     assert not a.citations or a.citations[0].document_id != "pmid-1", [c.document_id for c in a.citations]
