@@ -85,9 +85,10 @@ def _labelling(ev: Evidence) -> bool:
 
 
 # An abstract's parts by their labels ("BACKGROUND AND STUDY AIMS:", "CONCLUSIONS:"), and what a sentence says
-LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][A-Z ,&/-]{2,60}|(?:Background|Introduction|Context|Rationale|Aims?|Objectives?|"
-                   r"Purposes?|Methods?|Results?|Findings|Conclusions?|Interpretation)"
-                   r"(?: and (?:[Aa]ims?|[Oo]bjectives?|[Pp]urposes?|[Mm]ethods))?):\s")  # also in title case
+# (also in title case: "Background:", "Conclusions:")
+LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][A-Z ,&/-]{2,60}|(?:Background|Introduction|Context|Rationale|Aims?|"
+                   r"Objectives?|Purposes?|Methods?|Results?|Findings|Conclusions?|Interpretation)"
+                   r"(?: and (?:[Aa]ims?|[Oo]bjectives?|[Pp]urposes?|[Mm]ethods))?):\s")
 AIM_PART = re.compile(r"\b(?:AIMS?|OBJECTIVES?|PURPOSES?|GOALS?)\b")
 SETTING_PART = re.compile(r"\b(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE)\b")
 FINDING_PART = re.compile(r"\b(?:CONCLUSIONS?|INTERPRETATION|RESULTS?|FINDINGS)\b")

@@ -1,7 +1,7 @@
 """A question about a word few passages hold (a gene, a trial, a brand name) is answered from the passage that holds
 it, not from the pages on the common words around it: the dense model has never seen "ZKRN4" and ranks the obesity
-pages first. The rare-word ranking is on by default (retrieval.rare 0.7; 0 turns it off). Pages and abstracts written for these
-tests (a made-up gene; no rule was tuned on them)."""
+pages first. The rare-word ranking is on by default (retrieval.rare 0.7; 0 turns it off). Pages and abstracts written
+for these tests (a made-up gene; no rule was tuned on them)."""
 from __future__ import annotations
 
 import pytest
