@@ -97,8 +97,12 @@ INTENTS = [
     _i("geriatric", r"elderly|geriatric|older adults", r"geriatric|^8\.5\s", "elderly geriatric"),
     _i("renal", r"renal|kidney|e?gfr\b|creatinine clearance|\bcr ?cl\b", r"renal", "renal kidney"),
     _i("hepatic", r"hepatic|liver (disease|impairment|problems)", r"hepatic|liver", "hepatic"),
-    _i("mechanism", r"how does .* work|mechanism|how .* works|mode of action|\bthe action of\b",
-       r"mechanism of action|^12\.1\s", "work works mechanism action mode",
+    # what a drug targets or binds is its mechanism ("Which molecule is targeted by X?", "What is the target of X?",
+    # "Which protein does X bind?")
+    _i("mechanism", r"how does .* work|mechanism|how .* works|mode of action|\bthe action of\b|\btargeted by\b|"
+       r"\btargets? of\b|\bdoes [\w-]+(?: [\w-]+)? (?:target|bind)\b",
+       r"mechanism of action|^12\.1\s",
+       "work works mechanism action mode target targeted targets bind binds molecule protein receptor",
        # a class that names its target: inhibitor, antagonist, agonist, antibody, blocker, binds, targets ...
        r"\b(?:inhibit(?:s|or|ors|ion)?|antagonis(?:t|ts|m)|agonists?|antibod(?:y|ies)|block(?:s|er|ers|ade)?"
        r"|binds?|targets?|targeting|modulators?|degraders?)\b"),

@@ -39,6 +39,10 @@ def _chunks(*pages: str) -> list:
     ("Would Keflex work for a UTI?", "indications", None),
     ("Is Bactrim good for a bladder infection?", "indications", None),
     ("How does Eliquis work?", "mechanism", "indications"),
+    # what a drug targets or binds is its mechanism
+    ("Which receptor is targeted by tildrakizumab?", "mechanism", None),
+    ("What does Dupixent bind to?", "mechanism", None),
+    ("What is the target of ustekinumab?", "mechanism", None),
     # a child's age as a parent writes it; an adult's is no child
     ("Can I give my 2 year old Motrin?", "pediatric", None),
     ("Is Zyrtec ok for a 6-month-old?", "pediatric", None),
@@ -49,6 +53,10 @@ def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wa
     names = [i.name for i in intents_of(question)]
     assert wanted in names
     assert not_wanted not in names
+
+
+def test_a_targeted_therapy_is_not_a_question_about_a_mechanism():
+    assert "mechanism" not in [i.name for i in intents_of("Is targeted therapy an option for thyroid cancer?")]
 
 
 def test_an_amount_asked_about_is_not_a_key_term_the_label_must_repeat():
