@@ -118,9 +118,16 @@ class Retriever:
             weight = w.section * (2.0 if only_intent_words(query, filters.intents, snap) else 1.0)
             both = qualified_dose(filters.intents)
             about = _subject(query, filters.intents, snap)
+            # a question that names no product ("What is the indication of CPX-351?", "What is the mechanism of
+            # action of arimoclomol?"): the sections asked for count only where they hold its subject, not every
+            # label's Indications or Mechanism of Action
+            holds = None
+            if about and not (filters.products or filters.product):
+                holds = snap.lexical.scores([about]) > 0
             for sections in ([filters.intents, [both]] if both else [filters.intents]):
                 ranked = [i for i, _ in self.lexical(query, 20, filters, snap, sections=sections)
-                          if snap.passages[i].section or about in stem_tokens(snap.passages[i].title)]
+                          if (snap.passages[i].section or about in stem_tokens(snap.passages[i].title))
+                          and (holds is None or holds[i])]
                 for rank, i in enumerate(ranked):
                     h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
                     h.score += weight / (w.rrf_k + rank)

@@ -113,7 +113,10 @@ def test_a_label_that_never_names_what_is_asked_does_not_answer_for_it(shaped):
     # No product is named; an abstract speaks of velmorin. Kelvadine's Mechanism of Action matches the asked
     # section and every other word, and labelling leads literature, but it is not about velmorin.
     seen = shaped.inspect("What is the mechanism of action of velmorin?")
-    assert any(h.passage.doc_id == "kelvadine-pi" for h in seen["hits"])  # retrieved: the section is asked for
+    ranked = [h.passage.doc_id for h in seen["hits"]]
+    assert "kelvadine-pi" in ranked  # retrieved for the words it shares with the question
+    # ... but the asked section does not lift it over the abstract that speaks of velmorin
+    assert ranked[0] == "pmid-4", ranked
     a = shaped.ask("What is the mechanism of action of velmorin?")
     assert a.citations and a.citations[0].document_id == "pmid-4", a.answer
     assert all(c.document_id != "kelvadine-pi" for c in a.citations), a.answer
