@@ -105,3 +105,13 @@ def test_a_number_run_into_a_word_is_written_apart_unless_the_store_holds_the_gl
     assert unglued("1) is it hereditary2) what else", held) == "1) is it hereditary 2) what else"
     # a drug or gene written with its digits stays whole
     assert unglued("3TC with Tcf1 and PRL3", held) == "3TC with Tcf1 and PRL3"
+
+
+def test_whether_a_disease_is_passed_on_is_found_in_any_word_for_it_but_not_in_family():
+    from assistant.question.terms import present
+
+    asked = stem_tokens("Is ALS a heritable disease?")
+    heritable = next(t for t in asked if t.startswith("herit"))
+    assert present(heritable, set(stem_tokens("5% of cases are associated with familial inheritance")))
+    assert present(heritable, set(stem_tokens("The disorder is inherited in an autosomal dominant pattern")))
+    assert not present(heritable, set(stem_tokens("Onset is common in children; a family history is a risk factor")))
