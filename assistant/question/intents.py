@@ -130,9 +130,15 @@ INTENTS = [
     _i("indications", r"(?<!contra)indicat(ed|ion)s?\b|used (?:for|to treat)|approved for|\buses\b|what does \S+ treat"
        # whether it works, and for what ("Does metformin generally work pretty well?", "Would amoxicillin work for a
        # UTI?", consumer_drugs dev; "good for"); "how does it work" asks for the mechanism
-       r"|(?<!how )\b(?:does|do|would|will|did|can) (?:\w+ ){1,3}work\b|\b(?:work(?:s|ed)?|good|effective) for\b",
+       r"|(?<!how )\b(?:does|do|would|will|did|can) (?:\w+ ){1,3}work\b|\b(?:work(?:s|ed)?|good|effective) for\b"
+       # "Which disease is treated with X?"
+       r"|\b(?:which|what) (?:\w+ )?(?:diseases?|conditions?|disorders?) (?:is|are|can be) (?:\w+ )?treated\b",
        r"(?<!contra)indications|^1\.\d+\s|^uses$",
-       "indications indication indicated used approved uses treat work good effective"),
+       "indications indication indicated used approved uses treat treated work good effective disease condition "
+       "disorder",
+       # in running text: what a drug is approved or given for
+       r"\b(?:indicated|approved|licensed) (?:for|in)\b|\bfor the treatment of\b|\btreatment of (?:patients|adults)"
+       r" with\b"),
 ]
 
 EXTENDED = re.compile(r"extended[- ]release|\bER\b|\bXR\b|\bXL\b|once[- ]daily formulation", re.I)

@@ -39,6 +39,7 @@ def _chunks(*pages: str) -> list:
     ("Would Keflex work for a UTI?", "indications", None),
     ("Is Bactrim good for a bladder infection?", "indications", None),
     ("How does Eliquis work?", "mechanism", "indications"),
+    ("Which condition is treated with secukinumab?", "indications", None),
     # what a drug targets or binds is its mechanism
     ("Which receptor is targeted by tildrakizumab?", "mechanism", None),
     ("What does Dupixent bind to?", "mechanism", None),
@@ -53,6 +54,15 @@ def test_a_label_question_has_the_intent_of_its_section(question, wanted, not_wa
     names = [i.name for i in intents_of(question)]
     assert wanted in names
     assert not_wanted not in names
+
+
+def test_a_sentence_that_says_what_a_drug_is_approved_for_answers_an_indication_question():
+    from assistant.question.intents import answered_stems
+
+    intents = intents_of("What is the indication of zolvatide?")
+    said = answered_stems(intents, "Zolvatide is approved by the FDA for the treatment of adults with psoriasis.")
+    assert {"indic", "approv"} <= said, said
+    assert not answered_stems(intents, "Zolvatide was well tolerated in a phase 1 study.")
 
 
 def test_a_targeted_therapy_is_not_a_question_about_a_mechanism():
