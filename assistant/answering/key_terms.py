@@ -5,6 +5,8 @@ drugs named beside it, each weighted by its rarity in the store (idf) and by how
 """
 from __future__ import annotations
 
+import re
+
 from assistant.answering.snapshot import Snapshot
 from assistant.question.intents import without_amounts
 from assistant.question.products import drugs_in
@@ -26,11 +28,30 @@ def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, f
                 product_stems.update(stems)
     terms = {}
     asking = question_words()
+    topic = _subject_line(question)
     for t in stem_tokens(without_amounts(question)):
         if t in asking or t in product_stems or len(t) < 2:
             continue
         terms[t] = snap.idf(t) * echo_rate(t)  # a word that frames a question weighs less (terms.echo_rate)
+        if topic is not None and t not in topic:
+            terms[t] *= STORY_WEIGHT
     return terms
+
+
+STORY_WEIGHT = 0.5
+SUBJECT_LINE_WORDS = 6
+
+
+def _subject_line(message: str) -> set[str] | None:
+    """A message that asks nothing with a question mark and opens with a short subject line ("Duchenne Muscular
+    Dystrophy. I am doing a research project on this genetic disease and I would like to know ..."): the stems of
+    that line, what the message is about; the story after it weighs less (STORY_WEIGHT). None for anything else."""
+    if "?" in message:
+        return None
+    parts = [p for p in re.split(r"(?<=[.!])\s+", message.strip()) if p.strip()]
+    if len(parts) < 2 or len(parts[0].split()) > SUBJECT_LINE_WORDS:
+        return None
+    return set(stem_tokens(parts[0]))
 
 
 def subject(terms: dict[str, float], framing: set[str]) -> str:

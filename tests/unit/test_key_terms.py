@@ -115,3 +115,27 @@ def test_whether_a_disease_is_passed_on_is_found_in_any_word_for_it_but_not_in_f
     assert present(heritable, set(stem_tokens("5% of cases are associated with familial inheritance")))
     assert present(heritable, set(stem_tokens("The disorder is inherited in an autosomal dominant pattern")))
     assert not present(heritable, set(stem_tokens("Onset is common in children; a family history is a risk factor")))
+
+
+class _Store:
+    """What key_terms asks of the store: its products, and each word's rarity (all alike here)."""
+
+    products: dict[str, str] = {}
+    lexical: set[str] = set()
+
+    def idf(self, term: str) -> float:
+        return 2.0
+
+
+def test_the_story_after_a_subject_line_weighs_less_than_the_subject():
+    from assistant.answering.key_terms import key_terms
+
+    terms = key_terms("Gaucher disease. My cousin was told about it at school and I want tips to explain it to "
+                      "classmates.", _Store(), [])
+    assert terms["gaucher"] > terms["classmat"] and terms["gaucher"] > terms["cousin"], terms
+    # a message that asks with a question mark, or opens with a long sentence, weighs its words alike
+    asked = key_terms("Gaucher disease. Can my cousin explain it to classmates?", _Store(), [])
+    assert asked["gaucher"] / asked["classmat"] == echo_rate("gaucher") / echo_rate("classmat")
+    long = key_terms("My cousin was told about Gaucher disease at school today. I want tips to explain it.",
+                     _Store(), [])
+    assert long["gaucher"] / long["cousin"] == echo_rate("gaucher") / echo_rate("cousin")
