@@ -326,12 +326,11 @@ def _on_subject(chosen: list[Evidence], about: str, aliases: Aliases, products: 
     if not about or products:
         return chosen
 
-    def holds(ev: Evidence) -> bool:
-        return present(about, aliases.expand(set(stem_tokens(ev.passage.text))) | set(stem_tokens(ev.section)))
-
-    if not any(holds(e) for e in chosen):
+    held = {id(e): present(about, aliases.expand(set(stem_tokens(e.passage.text))) | set(stem_tokens(e.section)))
+            for e in chosen}  # once per sentence: both the test below and the filter read it
+    if not any(held.values()):
         return chosen
-    return [e for e in chosen if holds(e) or not (e.passage.kind == "approved" and e.passage.product)]
+    return [e for e in chosen if held[id(e)] or not (e.passage.kind == "approved" and e.passage.product)]
 
 
 def answered(intents: list, text: str, section: str) -> set[str]:

@@ -20,6 +20,11 @@ def _chunks(*pages: str) -> list:
     return chunk_document(doc)
 
 
+def _holding(chunks: list, phrase: str) -> list:
+    """The chunks whose text holds the phrase."""
+    return [c for c in chunks if phrase in c.text]
+
+
 @pytest.mark.parametrize("question, wanted, not_wanted", [
     ("what is lamotrigine used to treat", "indications", None),
     ("What does rivaroxaban treat?", "indications", None),
@@ -108,8 +113,7 @@ def test_a_one_sentence_numbered_section_is_a_chunk_of_its_own():
             "5 WARNINGS AND PRECAUTIONS \n"
             "5.1 Increased Risk of Thrombotic Events after Premature Discontinuation \n"
             "Premature discontinuation of any oral anticoagulant increases the risk of thrombotic events. \n")
-    chunks = _chunks(text)
-    contra = [c for c in chunks if "active pathological bleeding" in c.text]
+    contra = _holding(_chunks(text), "active pathological bleeding")
     assert len(contra) == 1 and contra[0].section == "4 CONTRAINDICATIONS"
     assert "starter pack" not in contra[0].text and "Premature" not in contra[0].text
 
@@ -126,15 +130,14 @@ def test_a_section_heading_wrapped_across_two_lines_is_one_heading():
             "PHARMACOLOGY \n"
             "The tablets inhibit a kinase. \n")
     chunks = _chunks(text)
-    over = [c for c in chunks if "Single doses" in c.text]
+    over = _holding(chunks, "Single doses")
     assert len(over) == 1 and over[0].section == "10 OVERDOSAGE"
     assert "Monitor liver" not in over[0].text
-    pharm = [c for c in chunks if "inhibit a kinase" in c.text]
-    assert pharm[0].section == "12 CLINICAL PHARMACOLOGY"
+    assert _holding(chunks, "inhibit a kinase")[0].section == "12 CLINICAL PHARMACOLOGY"
     # a page number above a heading is not its section number
     chunks = _chunks("Use with care in the elderly. \n2\nCONTRAINDICATIONS\nDo not use in patients with a history of "
                      "hypersensitivity. \n")
-    assert [c.section for c in chunks if "hypersensitivity" in c.text] == ["CONTRAINDICATIONS"]
+    assert [c.section for c in _holding(chunks, "hypersensitivity")] == ["CONTRAINDICATIONS"]
 
 
 def test_a_dose_asked_for_a_population_is_sought_where_a_heading_names_both():
