@@ -27,7 +27,8 @@ SYMPTOMS = (
     r"stroke|heart attack|myocardial infarction|clots?|thrombo\w*|embol\w*|side[- ]effects?|adverse (?:event|reaction)s?|"
     r"reactions?|(?:elevated|high|raised) (?:inr|potassium|liver|lft|creatinine)|inr (?:of|was|went|rose|came back)|"
     r"abnormal|birth defects?|malformation\w*|miscarriage|stopped working|not working|no longer work\w*|"
-    r"lack of (?:effect|efficacy)|overdos\w*|took too many|double dose|extra dose|wrong dose|medication error|"
+    r"lack of (?:effect|efficacy)|overdos\w*|took too many|(?:whole|entire|full) (?:bottle|box|pack\w*|packet|strip|"
+    r"blister\w*|supply)|(?:a )?handful of|all (?:of )?(?:his|her|my|their|the) (?:pills|tablets|capsules|medicines?)|double dose|extra dose|wrong dose|medication error|"
     r"died|death|passed away|swallowed|ingested|accidental\w*|nose ?bleeds?|became pregnant|pregnant while|"
     r"exposed during pregnancy|turned yellow|yellowing|went up|rose again|spots|bumps|redness|welts|lesions|"
     r"(?:potassium|inr|glucose|blood sugar|sugar|creatinine|alt|ast|enzymes?|lfts?|liver tests?|bilirubin|"
@@ -64,7 +65,7 @@ SPECIFIC_PERSON = re.compile(
 HYPOTHETICAL = re.compile(r"\b(?:(?:will|would|could|might|can)\s+(?:\w+\s+){0,2}(?:make|give)\s+(?:me|him|her|you|"
                           r"us|them)\b|what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she|i|we|you|they)\b[^.?]*?\b"
                           r"(?:develops?|gets?|has|experiences?|misses|forgets|takes|stops)|can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
-                          r"risk of|how common|how often|is it (?:common|normal)|what are the (?:side effects|"
+                          r"risk of|how common|how often|is it (?:common|normal)|what are (?:the )?(?:\w+ ){0,2}(?:side effects|"
                           r"adverse)|does \w+ cause|do \w+ cause|likely to)", re.I)
 PATIENT = re.compile(
     r"\b(?:(?:my|a|our|the|one of my|this|his|her) (?:patient|pt|client|resident|wife|husband|partner|son|"
@@ -77,7 +78,8 @@ NEGATION_SCOPE = re.compile(
     r"free of|nor)\b(?:(?!\bbut\b|\bthen\b|\bhowever\b)[^.?!;]){0,60}", re.I)
 TOLERATED = re.compile(r"\b(?:tolerat\w* (?:it |them |the \w+ )?(?:well|fine)|no (?:problems|issues|complaints)|"
                        r"doing (?:well|fine)|(?:kept|keeps|keeping) [^.?!]{0,40}\b(?:well[- ]controlled|controlled|"
-                       r"under control|in check|stable|normal)|works? (?:well|great|fine)|working (?:well|great|fine))\b",
+                       r"under control|in check|stable|normal)|works? (?:well|great|fine)|working (?:well|great|fine)|"
+                       r"(?:has|have|'s|'ve|had) been (?:\w+ )?(?:fine|good|great|ok|okay|stable|normal) on)\b",
                        re.I)
 SERIOUS = re.compile(r"\b(?:hospitali[sz]\w*|admitted|icu|intensive care|emergency|er\b|a&e|died|death|fatal|"
                      r"passed away|life[- ]threatening|intubat\w*|transfus\w*|disabilit\w*|birth defect|"
@@ -153,6 +155,7 @@ NARRATIVE = re.compile(
     r"rushed)|fainted|collapsed|became|turned|swallowed|ingested|drank|ate|mixed up|mix-up|keeps|kept|has been|"
     r"have been|'s been|'ve been|went up|rose|dropped|fell|gone|got \w+|is having|was having|now has|began|"
     r"suffered|suffering|reported|complain\w*|presented|came in|died|passed away|really|"
+    r"(?:is|was|are|were|ended up) (?:now |still )?in (?:the )?(?:er|emergency\w*|hospital|icu|intensive care|a&e)|"
     r"since (?:i|he|she|we|they|my \w+) (?:started|began|switched|went on))\b", re.I)
 
 BODY = (r"tongue|urine|ears?|skin|eyes?|stools?|heart|liver|kidneys?|legs?|feet|foot|ankles?|heels?|chest|stomach|"
@@ -160,8 +163,10 @@ BODY = (r"tongue|urine|ears?|skin|eyes?|stools?|heart|liver|kidneys?|legs?|feet|
         r"memory|breath\w*|throat|gums?|nose|hands?|arms?|back|bones?|teeth")
 CHANGE = (r"turned|dark|black|red|yellow|purple|swollen|swelling|losing|lost|gaining|gained|ringing|defects?|"
           r"blurr\w*|keeps?|can'?t|won'?t|furry|hairy|bleeding|numb|burning|falling out|changed|worse|weird|funny")
+# the words between a body part and its change stay in one clause: not across ", so can I keep taking"
+_GAP = r"(?:(?!,\s*(?:so|but|can|could|should|would|will|is|are|do|does|may|what|how)\b)[^.?!;]){0,30}"
 EVENT_CUES = re.compile(
-    rf"\b(?:{BODY})\b[^.?!;]{{0,30}}\b(?:{CHANGE})\b|\b(?:{CHANGE})\b[^.?!;]{{0,30}}\b(?:{BODY})\b|"
+    rf"\b(?:{BODY})\b{_GAP}\b(?:{CHANGE})\b|\b(?:{CHANGE})\b{_GAP}\b(?:{BODY})\b|"
     r"\b(?:gave (?:me|him|her|them)|made (?:me|him|her|them)|caused|causing|due to the|because of the|"
     r"born with|already on it|twice the|too much|double (?:dose|anticoagulation|\w+)|extra (?:dose|tablet))\b", re.I)
 

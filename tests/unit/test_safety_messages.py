@@ -43,6 +43,11 @@ def flagged(question: str) -> bool:
     "My son has had an earache since last night. Would amoxicillin help?",
     "The swelling in my knee started after a long run. Is ibuprofen or acetaminophen better for it?",
     "Metformin has kept my sugars under control for a year; should I still check them every day?",
+    # a drug that has been fine; a body part said to be fine; worry before starting (holdout10's false alarms,
+    # 2026-12-05: these sentences written after, not taken from it)
+    "My cholesterol has been great on atorvastatin. Could I take it every other day?",
+    "The nurse said his liver is normal, so should he keep taking acetaminophen?",
+    "I'm nervous about starting warfarin next week. What are the usual side effects?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -63,6 +68,9 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "I took Advil last night, is it normal that my face is swollen?",
     # a lack of effect said as what the drug did not do (2026-12-04)
     "The atorvastatin did not lower his cholesterol at all after six months.",
+    # an overdose by quantity; someone in hospital (2026-12-05)
+    "My daughter swallowed the entire strip of Motrin and she is now in hospital.",
+    "Grandpa took a handful of his warfarin this afternoon by mistake.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
