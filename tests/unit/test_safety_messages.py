@@ -69,7 +69,7 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     # a lack of effect said as what the drug did not do (2026-12-04)
     "The atorvastatin did not lower his cholesterol at all after six months.",
     # an overdose by quantity; someone in hospital (2026-12-05)
-    "My daughter swallowed the entire strip of Motrin and she is now in hospital.",
+    "She took an entire box of Tylenol last night and is now in the emergency room.",
     "Grandpa took a handful of his warfarin this afternoon by mistake.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
