@@ -41,9 +41,13 @@ def with_lead_ins(chosen: list[Evidence], candidates: list[Evidence]) -> list[Ev
 
 
 # A sentence that leans on the one before it: "This risk is further increased ...", "These patients ...",
-# "In these situations ...", "However, ...". Shown only after the sentence it leans on.
-ANAPHORIC = re.compile(r"^(?:[•·▪◦*–-]\s*)?(?:(?:This|These|That|Those|Such)\s+(?!product\b|medicine\b|drug\b|label\b)"
-                       r"[a-z]|They\b|Both\b|In (?:these|this|such) \w+|However\b|Therefore\b|Thus\b|"
+# "In these situations ...", "However, ...". Shown only after the sentence it leans on. "This study", "In this work"
+# name the abstract's own study, not the sentence before ("In this work, we investigated ... lncRNA prostate
+# cancer-associated transcript 6 (PCAT6) ...", a BioASQ dev snippet of one sentence, was never evidence).
+_SELF = r"(?:study|work|paper|article|review|report|trial|analysis|investigation|research|survey|meta-analysis)\b"
+ANAPHORIC = re.compile(r"^(?:[•·▪◦*–-]\s*)?(?:(?:This\s+(?!" + _SELF + r")|(?:These|That|Those|Such)\s+)"
+                       r"(?!product\b|medicine\b|drug\b|label\b)[a-z]|They\b|Both\b|In (?:these|such) \w+|"
+                       rf"In this (?!{_SELF})\w+|However\b|Therefore\b|Thus\b|"
                        r"Furthermore\b|Moreover\b|In addition\b|Additionally\b|Conversely\b|Similarly\b)")
 
 

@@ -61,6 +61,9 @@ PLAIN = "Tervocumab is a human monoclonal antibody that binds and inhibits kalli
 # A compound no drug list knows (it is not recognised as a drug, so no label is set aside for it).
 VELMORIN = ("Velmorin, a co-inducer of the heat shock response, amplifies the expression of heat shock proteins in "
             "stressed motor neurons.")
+# An abstract's one retrieved sentence names its own study: "In this study" leans on no sentence before it.
+OWN_STUDY = ("In this study, we characterised the long noncoding RNA ovarian tumour-associated transcript 4 (OTAT4) "
+             "in ovarian cancer cell lines.")
 OTHER = ("Panobinostat was given to 40 patients with refractory myeloma. The maximum tolerated dose of panobinostat "
          "was 20 mg taken orally once daily; dose-limiting toxicities were mostly hematological.")
 
@@ -78,7 +81,8 @@ def shaped(tmp_path_factory, embedder):
         "papers.jsonl": ([{"id": "pmid-1", "title": "Panobinostat in myeloma", "text": OTHER},
                           {"id": "pmid-2", "title": "Tervocumab", "text": CUT},
                           {"id": "pmid-3", "title": "Tervocumab", "text": PLAIN},
-                          {"id": "pmid-4", "title": "Heat shock co-inducers", "text": VELMORIN}],
+                          {"id": "pmid-4", "title": "Heat shock co-inducers", "text": VELMORIN},
+                          {"id": "pmid-5", "title": "OTAT4 in ovarian cancer", "text": OWN_STUDY}],
                          {"kind": "literature"})})
     store = Store(tmp_path_factory.mktemp("shape-store"), embedder)
     summary, code = ingest([docs], store=store)
@@ -107,6 +111,12 @@ def test_an_anaphoric_sentence_without_its_antecedent_does_not_crowd_out_a_plain
     evidence = [e.display for e in seen["selection"].evidence]
     assert evidence and evidence[0].startswith("Tervocumab is a human monoclonal antibody"), evidence
     assert not any(e.startswith("Conversely") for e in evidence)
+
+
+def test_a_sentence_naming_its_own_study_is_not_anaphoric(shaped):
+    seen = shaped.inspect("Is OTAT4 a microRNA?")
+    evidence = [e.display for e in seen["selection"].evidence]
+    assert evidence and evidence[0].startswith("In this study, we characterised"), evidence
 
 
 def test_a_label_that_never_names_what_is_asked_does_not_answer_for_it(shaped):
