@@ -22,10 +22,16 @@ from assistant.prompts import template
 from assistant.settings import Settings
 
 INSUFFICIENT = "INSUFFICIENT_EVIDENCE"
+# Words that give a model orders. "act as" and "respond with" only as orders to the reader: "UBE4B might act as an
+# oncogene", "proteins that act as transcription factors", "act as a trigger for headaches" (13 passages of the
+# held-out gate store, never evidence until 2026-12-05) are how biomedical text says what something does.
 INJECTION = re.compile(
     r"ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier|preceding) (?:instructions|rules|prompts?)|"
     r"disregard (?:all |any |the )?(?:previous|prior|above|system)|you are now|new instructions?:|"
-    r"system prompt|\bact as\b|tell the (?:user|reader|physician)|respond (?:only )?with|do not cite|"
+    r"system prompt|(?:^|[.!:;]\s*|\b(?:you|please|now)\s+(?:must\s+|should\s+|will\s+)?)act as\b|"
+    r"\bact as (?:an? )?(?:ai|assistant|chatbot|language model|unrestricted|jailbroken|dan)\b|"
+    r"tell the (?:user|reader|physician)|(?:^|[.!:;]\s*|\b(?:you|please|always|must|should)\s+)respond (?:only )?with|"
+    r"respond only with|do not cite|"
     r"forget (?:everything|your instructions)|override (?:the|your) (?:rules|instructions)", re.I)
 
 
