@@ -100,8 +100,11 @@ class Retriever:
             h.score += w.bm25 / (w.rrf_k + rank)
         if w.focus:
             qtok = set(stem_tokens(query))
-            for h in hits.values():
-                h.score += w.focus * snap.focus_match(qtok, h.passage) / w.rrf_k
+            boosted: dict[str, int] = {}  # the document's passages boosted so far, best fused first
+            for h in sorted(hits.values(), key=lambda h: -h.score):
+                n = boosted[h.passage.doc_id] = boosted.get(h.passage.doc_id, 0) + 1
+                if n <= w.focus_chunks:
+                    h.score += w.focus * snap.focus_match(qtok, h.passage) / w.rrf_k
         if w.rare and w.bm25 > 0:
             # a word so rare that few passages hold it (a gene, a trial, a brand: "Is RUNX1T1 associated with
             # obesity?") is what the question is about; the dense ranking, which has never seen it, fills the
