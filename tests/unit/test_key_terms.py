@@ -117,11 +117,26 @@ def test_whether_a_disease_is_passed_on_is_found_in_any_word_for_it_but_not_in_f
     assert not present(heritable, set(stem_tokens("Onset is common in children; a family history is a risk factor")))
 
 
+class _Lexical:
+    """How many of the store's passages hold each word (by default every word, in half of them)."""
+
+    def __init__(self, df: dict[str, int] | None = None, n: int = 1000):
+        self.n, self._df = n, df
+
+    def __contains__(self, term: str) -> bool:
+        return self._df is None or term in self._df
+
+    def df(self, term: str) -> int:
+        return self.n // 2 if self._df is None else self._df.get(term, 0)
+
+
 class _Store:
     """What key_terms asks of the store: its products, and each word's rarity (all alike here)."""
 
     products: dict[str, str] = {}
-    lexical: set[str] = set()
+
+    def __init__(self, df: dict[str, int] | None = None):
+        self.lexical = _Lexical(df)
 
     def idf(self, term: str) -> float:
         return 2.0
@@ -139,3 +154,17 @@ def test_the_story_after_a_subject_line_weighs_less_than_the_subject():
     long = key_terms("My cousin was told about Gaucher disease at school today. I want tips to explain it.",
                      _Store(), [])
     assert long["gaucher"] / long["cousin"] == echo_rate("gaucher") / echo_rate("cousin")
+
+
+def test_everyday_words_the_store_seldom_says_weigh_less_than_the_subject():
+    from assistant.answering.key_terms import STORY_WEIGHT, key_terms
+
+    # 1,000 passages: "lice" and "shampoo" are the store's words; "grandson" and "worried" are everyday English it
+    # never says
+    store = _Store({"lice": 20, "shampoo": 8, "head": 90, "use": 400})
+    terms = key_terms("My grandson has head lice and we are worried. Which shampoo should we use?", store, [])
+    assert terms["grandson"] / echo_rate("grandson") == STORY_WEIGHT * terms["lice"] / echo_rate("lice"), terms
+    assert terms["worri"] / echo_rate("worri") == STORY_WEIGHT * terms["shampoo"] / echo_rate("shampoo"), terms
+    # a word everyday English never says (a gene, a drug name) is never story
+    gene = key_terms("Is ZKRN9 expressed in head lice?", _Store({"lice": 20, "head": 90}), [])
+    assert gene["zkrn9"] / echo_rate("zkrn9") == gene["lice"] / echo_rate("lice"), gene
