@@ -93,9 +93,10 @@ class RetrievalWeights(BaseModel):
     bm25: float = Field(0.7, ge=0, description="Weight of the BM25 ranking in RRF (bench/RESULTS.md, retrieval).")
     rrf_k: int = Field(60, ge=1, description="RRF constant k in weight / (k + rank): the usual 60 of Cormack et al.")
     focus: float = Field(1.0, ge=0, description="Boost for passages of the document whose title the question names.")
-    focus_chunks: int = Field(1, ge=0, description="How many passages of such a document get the boost: its best "
-                              "ranked one by default, so that one page titled with a word of the question "
-                              "('Sinusitis') does not fill every place before the passages that answer "
+    focus_chunks: int = Field(1, ge=0, description="How many passages of such a document without a product get the "
+                              "boost: its best ranked one by default, so that one page titled with a word of the "
+                              "question ('Sinusitis') does not fill every place before the passages that answer; a "
+                              "product's labelling, titled with the product asked about, is boosted throughout "
                               "(bench/RESULTS.md, twenty-third session).")
     rare: float = Field(0.7, ge=0, description="Weight of BM25 over the question's rare words alone (held by at most "
                         "one passage in 1,000: a gene, a trial, a brand name) in RRF; 0 turns it off. It finds "

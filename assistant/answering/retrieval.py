@@ -100,10 +100,12 @@ class Retriever:
             h.score += w.bm25 / (w.rrf_k + rank)
         if w.focus:
             qtok = set(stem_tokens(query))
+            # a page titled with a word of the question gets the boost for its best passage only (focus_chunks);
+            # a product's labelling, titled with the product asked about, throughout
             boosted: dict[str, int] = {}  # the document's passages boosted so far, best fused first
             for h in sorted(hits.values(), key=lambda h: -h.score):
                 n = boosted[h.passage.doc_id] = boosted.get(h.passage.doc_id, 0) + 1
-                if n <= w.focus_chunks:
+                if n <= w.focus_chunks or h.passage.product:
                     h.score += w.focus * snap.focus_match(qtok, h.passage) / w.rrf_k
         if w.rare and w.bm25 > 0:
             # a word so rare that few passages hold it (a gene, a trial, a brand: "Is RUNX1T1 associated with
