@@ -48,6 +48,9 @@ def flagged(question: str) -> bool:
     "My cholesterol has been great on atorvastatin. Could I take it every other day?",
     "The nurse said his liver is normal, so should he keep taking acetaminophen?",
     "I'm nervous about starting warfarin next week. What are the usual side effects?",
+    # quantities that are no overdose: only "took/swallowed ... a whole bottle / a handful / all of his pills" is
+    "I take a handful of pills every morning including warfarin; can I add Tylenol?",
+    "My father takes all of his pills at breakfast, including lisinopril. Is that OK?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
