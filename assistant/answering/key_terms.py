@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
 
 from assistant.answering.snapshot import Snapshot
 from assistant.question.intents import without_amounts
 from assistant.question.products import drugs_in
 from assistant.question.terms import echo_rate, question_words, stem_tokens
-from assistant.question.wordlists import english_counts
+from assistant.question.wordlists import english_counts, english_total
 
 
 def key_terms(question: str, snap: Snapshot, products: list[str]) -> dict[str, float]:
@@ -56,7 +55,7 @@ def _chat_stems(question: str, snap: Snapshot) -> set[str]:
     english = english_counts()
     if not english:
         return set()
-    total, n = _english_total(), max(1, snap.lexical.n)
+    total, n = english_total(), max(1, snap.lexical.n)
     out = set()
     for word in re.findall(r"[A-Za-z][A-Za-z']+", question):
         count = english.get(word.lower(), 0)
@@ -67,11 +66,6 @@ def _chat_stems(question: str, snap: Snapshot) -> set[str]:
             if math.log10((share + 1e-7) / (count / total + 1e-7)) < CHAT_MARGIN:
                 out.add(t)
     return out
-
-
-@cache
-def _english_total() -> int:
-    return sum(english_counts().values())
 
 
 STORY_WEIGHT = 0.5

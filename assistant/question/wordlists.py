@@ -42,3 +42,9 @@ def english_counts() -> dict[str, int]:
             return json.load(fh)
     except (ModuleNotFoundError, FileNotFoundError):
         return {}
+
+
+@cache
+def english_total() -> int:
+    """How many words english_counts was counted over (to read a count as a share of everyday English)."""
+    return sum(english_counts().values())
