@@ -56,7 +56,8 @@ STRONG_OCCURRENCE = re.compile(
     r"complain\w*|reported|reports|noticed|noticing|ended up|was (?:hospitali[sz]ed|admitted|found|rushed)|"
     r"went to|died|passed away|fainted|collapsed|broke out|is having|was having|now has|now have|began|became|"
     r"turned|mixed up|mix-up|swallowed|ingested|keeps|kept|has been|have been|'s been|'ve been|since|"
-    r"i have|i had|i am having|i've had|i developed|i got|i think|born)\b", re.I)
+    r"i have|i had|i am having|i've had|i developed|i got|i think|born|by mistake|in error|mistakenly|"
+    r"inadvertently)\b", re.I)
 SPECIFIC_PERSON = re.compile(
     r"\b(?:(?:my|our|this|his|her|one of my) (?:patients?|pt|client|resident|wife|husband|partner|son|daughter|"
     r"mother|father|mom|dad|child|kid|baby|friend|colleague|brother|sister|grandmother|grandfather)|"
@@ -66,7 +67,7 @@ SPECIFIC_PERSON = re.compile(
     r"had|has))\b", re.I)
 HYPOTHETICAL = re.compile(r"\b(?:(?:will|would|could|might|can)\s+(?:\w+\s+){0,2}(?:make|give)\s+(?:me|him|her|you|"
                           r"us|them)\b|what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she|i|we|you|they)\b[^.?]*?\b"
-                          r"(?:develops?|gets?|has|experiences?|misses|forgets|takes|stops)|can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
+                          r"(?:develops?|gets?|has|experiences?|misses|forgets|takes?|stops|swallows|ingests|eats|drinks|overdoses)|what (?:should|do|can|would) (?:i|we|you|one|they|parents) do if|in case (?:of|a|my|the|someone|he|she|i|we)\b|(?:what|which) (?:are )?(?:the )?(?:warning )?(?:signs|symptoms)\b|(?:should|to|must) (?:i |we |you |they )?(?:watch|look) (?:out )?for|can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
                           r"risk of|how common|how often|is it (?:common|normal)|what are (?:the )?(?:\w+ ){0,2}(?:side effects|"
                           r"adverse)|does \w+ cause|do \w+ cause|likely to)", re.I)
 PATIENT = re.compile(
@@ -100,7 +101,14 @@ DEFECT = re.compile(
     r"wrong (?:tablets?|pills?|strength|label)|mislabel\w*|label(?:l?ed)? (?:wrong|incorrect\w*)|counterfeit|fake|"
     r"expired|lot (?:number|no\.?|#)|batch (?:number|no\.?)|(?:did|does|would|will|could)(?:n'?t| not) dissolve|"
     r"gritty|grainy|(?:tiny|small|black|dark|brown|white) (?:dots|spots|marks) on|(?:piece|bit|fragment|shard)s? of (?:plastic|glass|metal|paper|foil|wood|rubber)|"
-    r"stuck together|melted|sticky|powdery|cap (?:was )?(?:broken|loose)|blister pack (?:was )?(?:empty|torn)|"
+    r"stuck together|melted|sticky|powdery|cap (?:was )?(?:broken|loose)|"
+    r"(?:had|has|contained|contains|with|only|counted) (?:only )?\d+ (?:tablets?|pills?|capsules?|caplets?|doses?) "
+    r"(?:instead of|not|rather than|when it should)|"
+    r"(?:cap|lid|seal|closure|dropper|pump|plunger)\w* [^.?!]{0,40}(?:won'?t|doesn'?t|does not|will not|can'?t|"
+    r"cannot|no longer|didn'?t|did not) (?:\w+ )?(?:lock|close|open|screw|seal|click|stay|fit|work)|"
+    r"(?:no|missing|worn|faded|smudged|unreadable|illegible) (?:\w+ )?(?:markings?|measurements?|lines|numbers|"
+    r"print)|(?:markings?|measurements?|print) (?:are |were |is |was )?(?:missing|worn|faded|rubbed off|"
+    r"illegible|unreadable|smudged)|blister pack (?:was )?(?:empty|torn)|"
     r"label+ed [^.?!]{0,25} but (?:it )?contain\w*|contained the wrong \w+|"
     r"label+ed [^.?!]{0,25} but (?:the )?(?:tablets?|pills?|capsules?|caplets?|it|they)\b[^.?!]{0,30}"
     r"(?:are|is|were|was|look)\b)\b",
@@ -138,7 +146,11 @@ ASKS = re.compile(
     r"(?:be|is|are) (?:it |that |this )?(?:ok|okay|safe|fine|alright|allowed|normal)|(?:that|it)'?s (?:ok|okay|"
     r"safe|fine|alright|normal)|am i (?:allowed|able|ok|okay|"
     r"supposed)|how (?:many|much|long|often|soon)|(?:would|will|does|do|can)\s+(?:the\s+)?\w+\s+help|is there "
-    r"(?:anything|another|any other|other|a better|something)|(?:would|could) you recommend|tell me|what (?:should|"
+    r"(?:anything|another|any other|other|a better|something)|(?:would|could) you recommend|tell me|"
+    r"any (?:concerns?|risks?|problems?|issues?|precautions?|advice|tips|thoughts|suggestions?|recommendations?|"
+    r"interactions?)(?=\s*\?)|(?:need|want|would like|looking for|request\w*|send|provide) (?:some |more |the |any )?"
+    r"(?:latest |current |updated )?(?:information|info|details|data|prescribing information|label\w*|literature|"
+    r"references?)\b|what (?:should|"
     r"can) i|when (?:should|can|do) i|best time)\b", re.I)
 # "Is it normal for nystatin to not take care of the infection?": a lack of effect is reported, however asked.
 LACK_OF_EFFECT = re.compile(r"(?:\bnot|n'?t) (?:take care of|work(?:ing|ed)?|help(?:ing|ed)?|doing anything|touch\w*)\b|"
@@ -187,6 +199,22 @@ HELPS = re.compile(r"\b(?:would|will|does|do|can|could|might|should)\s+(?:the\s+
                    r"ease|treat|work for|reduce)\b", re.I)
 
 
+# A reaction long past ("I had a rash with penicillin as a child. Can I take amoxicillin?") is history asked about,
+# like a known allergy: in a message that asks, its sentence is read as the condition, not as a report.
+LONG_AGO = re.compile(r"\b(?:as an? (?:child|kid|baby|toddler|infant|teen\w*)|when (?:i|he|she|they|we) (?:was|were) "
+                      r"(?:an? )?(?:child|kid|baby|toddler|young|little|younger|small|teen\w*)|in (?:my|his|her|their|"
+                      r"early) childhood|(?:a )?long time ago|(?:many|several|ten|twenty|\d{2}) years ago|decades ago)\b",
+                      re.I)
+RECENT = re.compile(r"\b(?:yesterday|today|tonight|last (?:night|evening|week|month)|this (?:morning|week|month)|"
+                    r"again|recently|still|currently|these days)\b", re.I)
+
+
+def _history_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences that place what they tell long ago (see LONG_AGO)."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.?!]+[.?!]?", text)
+            if LONG_AGO.search(m.group(0)) and not RECENT.search(m.group(0))]
+
+
 def _help_spans(text: str) -> list[tuple[int, int]]:
     """The sentences that ask whether a drug helps (see HELPS)."""
     return [(m.start(), m.end()) for m in re.finditer(r"[^.?!]+[.?!]?", text) if HELPS.search(m.group(0))]
@@ -207,6 +235,15 @@ def _condition_spans(text: str, products: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+CAUSE_CUES = ("due to the", "because of the")
+DRUG_WORD = re.compile(r"\b(?:drugs?|medic\w*|meds?|pills?|tablets?|capsules?|caplets?|antibiotics?|shots?|"
+                       r"injections?|vaccines?|doses?|dosage|treatment|prescription|(?:new|higher|extra|double) \w+)\b", re.I)
+
+
+def _names_drug(text: str) -> bool:
+    return bool(DRUG_WORD.search(text) or drugs_in(text))
+
+
 def _events(text: str, indications: bool = True, conditions: list[tuple[int, int]] | None = None) -> list[str]:
     """Event terms that are not negated (nor, with indications=False, the reason the drug is taken: named as
     such, or inside one of the `conditions` spans)."""
@@ -221,8 +258,12 @@ def _events(text: str, indications: bool = True, conditions: list[tuple[int, int
             continue
         found.append(m.group(0).lower())
     for m in EVENT_CUES.finditer(text):
-        if not any(s <= m.start() < e for s, e in negated_spans):
-            found.append(m.group(0).lower())
+        if any(s <= m.start() < e for s, e in negated_spans):
+            continue
+        # "because of the amoxicillin" blames a drug; "because of the cost" does not
+        if m.group(0).lower() in CAUSE_CUES and not _names_drug(text[m.end():m.end() + 40]):
+            continue
+        found.append(m.group(0).lower())
     return list(dict.fromkeys(found))
 
 
@@ -251,7 +292,8 @@ def analyse(question: str, known_products: list[str]) -> dict:
     conditions = _condition_spans(text, products)
     narrated = any(not any(s <= m.start() < e for s, e in conditions) for m in NARRATIVE.finditer(scan))
     asks_only = bool(ASKS.search(text)) and not _events(text, indications=False,
-                                                         conditions=conditions + _help_spans(text)) \
+                                                         conditions=conditions + _help_spans(text) +
+                                                         _history_spans(text)) \
         and not narrated and not LACK_OF_EFFECT.search(text)
     # A defect of the product itself ("the seal was broken", "the tablets are crumbling") with no event and no lack
     # of effect is a product complaint, not an adverse event.

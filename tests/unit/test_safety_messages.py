@@ -51,6 +51,14 @@ def flagged(question: str) -> bool:
     # quantities that are no overdose: only "took/swallowed ... a whole bottle / a handful / all of his pills" is
     "I take a handful of pills every morning including warfarin; can I add Tylenol?",
     "My father takes all of his pills at breakfast, including lisinopril. Is that OK?",
+    # what to do if it happened; warning signs to watch for; a request for information; a reason that blames no
+    # drug; a reaction long past, asked about (holdout11/12's false alarms, 2026-12-05: sentences written after)
+    "What do we do if our toddler swallows a few of grandma's warfarin tablets?",
+    "Which symptoms of low blood sugar should my mother look out for on metformin?",
+    "Our hospital pharmacy would like the current prescribing information for Zestril.",
+    "I've started lisinopril and plan a hiking trip at altitude next month. Any precautions?",
+    "My aunt quit atorvastatin because of the price. Should she restart it?",
+    "He got hives from a sulfa antibiotic when he was little. Is ciprofloxacin safe for him?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -74,6 +82,11 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     # an overdose by quantity; someone in hospital (2026-12-05)
     "She took an entire box of Tylenol last night and is now in the emergency room.",
     "Grandpa took a handful of his warfarin this afternoon by mistake.",
+    # a medication error said as such, even with no harm yet; an old reaction that came back (2026-12-05)
+    "The pharmacist mistakenly filled lisinopril 40 mg for a man on 10 mg; he feels okay so far.",
+    "I had a rash on Amoxil as a kid and got the same rash again yesterday after my first dose.",
+    # a reaction that blames the drug
+    "She has been dizzy all week, and I think it is because of the new metformin dose.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
@@ -100,6 +113,10 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     "The amoxicillin powder wouldn't dissolve in the water.",
     # packaging is not a skin blister; a short count (2026-12-04)
     "The blister card of my Zestril had three tablets missing.",
+    # a count short by number; a closure that does not close; a measuring device without its markings (2026-12-05)
+    "The new bottle of Cipro contained 18 tablets instead of 20.",
+    "The lid of my metformin oral solution doesn't screw on properly anymore.",
+    "The measuring spoon in the amoxicillin box has worn markings I can't read.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
