@@ -34,8 +34,13 @@ SYMPTOMS = (
     r"died|death|passed away|swallowed|ingested|accidental\w*|nose ?bleeds?|became pregnant|pregnant while|"
     r"exposed during pregnancy|turned yellow|yellowing|went up|rose again|spots|bumps|redness|welts|lesions|"
     r"(?:potassium|inr|glucose|blood sugar|sugar|creatinine|alt|ast|enzymes?|lfts?|liver tests?|bilirubin|"
-    r"platelets?|ha?emoglobin|ldl|sodium|blood pressure|bp)\s+(?:rose|went up|dropped|fell|increased|decreased|"
-    r"(?:is|was|are|were|came back) (?:now )?(?:abnormal|high|low|elevated|raised|up|down)|of \d)|"
+    r"platelets?|ha?emoglobin|ldl|sodium|blood pressure|bp|ck|cpk|creatine kinase|tsh|a1c|hba1c|wbc|"
+    r"white (?:blood )?(?:cell )?count|neutrophils|lipase|amylase|troponin|ammonia|lactate)\s+(?:rose|went up|"
+    r"dropped|fell|increased|decreased|(?:is|was|are|were|came back) (?:now )?(?:abnormal|high|low|elevated|raised|"
+    r"up|down|at \w+)|of \d)|(?:\w+ )?times (?:the )?(?:normal|upper limit|uln)|"
+    r"pregnant\b[^.?!]{0,60}\b(?:have|has|had|'ve|'d) been (?:taking|using|on)\b|"
+    r"(?:have|has|had|'ve|'d) been (?:taking|using|on)\b[^.?!]{0,60}\b(?:while|whilst|during|when) "
+    r"(?:i was |she was |i'm |i am |she is )?pregnan\w*|found out (?:i was|i'm|i am|she was|she is|she's) pregnant|"
     r"swoll\w*|hurts?|hurting|sore\w*|can'?t (?:walk|sleep|breathe|stand|move)|whole (?:tablets?|pills?|capsules?) "
     r"in (?:his|her|the|my) stools?|(?:dispensed|given|gave|took|taken|received|filled|got)\b[^.?!]{0,40}\binstead of|"
     r"dispensed (?:the )?wrong|given (?:the )?wrong|made (?:him|her|me|them) \w+"
@@ -46,7 +51,7 @@ OCCURRENCE = re.compile(
     r"admitted|found)|went to|died|passed away|fainted|collapsed|broke out|started (?:to )?\w+ing|is having|"
     r"was having|now has|now have|began|begun|showed|shows|turned|became|becoming|took|taken|gave|given|"
     r"i have|i had|i am having|i've had|i developed|i got|i took|says|said|told me|started|felt|feels|feeling|"
-    r"swallowed|ingested|went up|rose|get|gets|getting|whenever|dropped|fell)\b", re.I)
+    r"swallowed|ingested|went up|rose|get|gets|getting|whenever|dropped|fell|came back)\b", re.I)
 TEMPORAL = re.compile(
     r"\b(?:after|since|within|following|while|when)\s+(?:taking|starting|started|switching|increasing|using|on|"
     r"being|the (?:first|second|third)|\d+|a|an|one|two|three|four|five|six|seven|several|few|his|her|their|"
@@ -106,7 +111,8 @@ DEFECT = re.compile(
     r"(?:instead of|not|rather than|when it should)|"
     r"(?:cap|lid|seal|closure|dropper|pump|plunger)\w* [^.?!]{0,40}(?:won'?t|doesn'?t|does not|will not|can'?t|"
     r"cannot|no longer|didn'?t|did not) (?:\w+ )?(?:lock|close|open|screw|seal|click|stay|fit|work)|"
-    r"(?:no|missing|worn|faded|smudged|unreadable|illegible) (?:\w+ )?(?:markings?|measurements?|lines|numbers|"
+    r"(?:no |without (?:an? |any )?|missing (?:the |an? )?)(?:expiry|expiration|use-by|best-before|lot) (?:date|"
+    r"number)|(?:no|missing|worn|faded|smudged|unreadable|illegible) (?:\w+ )?(?:markings?|measurements?|lines|numbers|"
     r"print)|(?:markings?|measurements?|print) (?:are |were |is |was )?(?:missing|worn|faded|rubbed off|"
     r"illegible|unreadable|smudged)|blister pack (?:was )?(?:empty|torn)|"
     r"label+ed [^.?!]{0,25} but (?:it )?contain\w*|contained the wrong \w+|"
@@ -129,6 +135,8 @@ RESEARCH = re.compile(r"\b(?:(?:has|have|had|was|were|is|are|being|been)\s+(?:be
 # normal that my face is swollen?"), not a hypothetical.
 PAST = re.compile(r"\b(?:yesterday|last (?:night|evening|week|month)|this morning|earlier today|ago|days? later|"
                   r"weeks? later)\b", re.I)
+THANKS = re.compile(r"^\s*(?:(?:hi|hello|dear \w+)[,!]?\s+)?(?:thanks?|thank you|many thanks|much appreciated)\b",
+                    re.I)
 LOT = re.compile(r"\b(?:lot|batch)\s*(?:number|no\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{2,})", re.I)
 
 
@@ -166,17 +174,22 @@ INDICATION = re.compile(r"\b(?:for|with|help\w*|reduc\w*|reliev\w*|treat\w*|agai
 STOPPED = re.compile(r"\b(?:stop\w*|quit|discontinu\w*|switch\w*|came off|taken off)\b[^.?!]*$", re.I)
 NARRATIVE = re.compile(
     r"\b(?:developed|experienced|experiencing|noticed|noticing|broke out|ended up|was (?:hospitali[sz]ed|admitted|found|"
-    r"rushed)|fainted|collapsed|became|turned|swallowed|ingested|drank|ate|mixed up|mix-up|keeps|kept|has been|"
-    r"have been|'s been|'ve been|went up|rose|dropped|fell|gone|got \w+|is having|was having|now has|began|"
+    r"rushed)|fainted|collapsed|became|turned|swallowed|ingested|drank|ate|mixed up|mix-up|keeps|kept|"
+    r"(?:has|have|'s|'ve) been(?! (?:mixed|opened|stored|prepared|reconstituted|refrigerated|frozen|diluted|"
+    r"dispensed|prescribed|approved|recommended|recalled|shipped|delivered|filled|refilled|left out|kept)\b)|"
+    r"since (?:going|being|coming) (?:on|off)|since (?:starting|taking|switching|beginning)|"
+    r"(?:could|can|might|would) (?:that|this|it|these|those) be (?:from |due to |caused by |because of )?(?:the|my|"
+    r"his|her)|went up|rose|dropped|fell|gone|got \w+|is having|was having|now has|began|"
     r"suffered|suffering|reported|complain\w*|presented|came in|died|passed away|really|"
     r"(?:is|was|are|were|ended up) (?:now |still )?in (?:the )?(?:er|emergency\w*|hospital|icu|intensive care|a&e)|"
     r"since (?:i|he|she|we|they|my \w+) (?:started|began|switched|went on))\b", re.I)
 
 BODY = (r"tongue|urine|ears?|skin|eyes?|stools?|heart|liver|kidneys?|legs?|feet|foot|ankles?|heels?|chest|stomach|"
-        r"belly|abdomen|head|mouth|lips?|face|hair|nails?|joints?|muscles?|vision|sight|hearing|weight|sleep|mood|"
+        r"belly|abdomen|head|mouth|lips?|face|hair|nails?|joints?|muscles?|thighs?|calf|calves|vision|sight|hearing|weight|sleep|mood|"
         r"memory|breath\w*|throat|gums?|nose|hands?|arms?|back|bones?|teeth")
 CHANGE = (r"turned|dark|black|red|yellow|purple|swollen|swelling|losing|lost|gaining|gained|ringing|defects?|"
-          r"blurr\w*|keeps?|can'?t|won'?t|furry|hairy|bleeding|numb|burning|falling out|changed|worse|weird|funny")
+          r"blurr\w*|keeps?|can'?t|won'?t|furry|hairy|bleeding|numb|burning|falling out|changed|worse|weird|funny|"
+          r"weak|weaker")
 # the words between a body part and its change stay in one clause: not across ", so can I keep taking"
 _GAP = r"(?:(?!,\s*(?:so|but|can|could|should|would|will|is|are|do|does|may|what|how)\b)[^.?!;]){0,30}"
 EVENT_CUES = re.compile(
@@ -263,6 +276,8 @@ def _events(text: str, indications: bool = True, conditions: list[tuple[int, int
         # "because of the amoxicillin" blames a drug; "because of the cost" does not
         if m.group(0).lower() in CAUSE_CUES and not _names_drug(text[m.end():m.end() + 40]):
             continue
+        if m.group(0).lower().startswith(("gave ", "made ")) and _names_drug(" ".join(text[m.end():].split()[:2])):
+            continue
         found.append(m.group(0).lower())
     return list(dict.fromkeys(found))
 
@@ -287,6 +302,8 @@ def analyse(question: str, known_products: list[str]) -> dict:
                             text, re.I)) and not specific and not strong
     # Recall first: a specific person (or something that happened) with a product is reported unless the
     # question is general, hypothetical, or says nothing went wrong; event words are extracted, not required.
+    # thanks for an earlier answer that tells nothing new ("Thank you for the answer yesterday about metformin")
+    courtesy = bool(THANKS.search(text)) and not events and not LACK_OF_EFFECT.search(text)
     reassured = bool(TOLERATED.search(text) or NEGATION_SCOPE.search(text)) and not events \
         and not LACK_OF_EFFECT.search(text)
     conditions = _condition_spans(text, products)
@@ -299,7 +316,7 @@ def analyse(question: str, known_products: list[str]) -> dict:
     # of effect is a product complaint, not an adverse event.
     defect_only = bool(DEFECT.search(text)) and not events and not LACK_OF_EFFECT.search(text)
     if products and (specific or occurrence or strong) and not hypothetical and not general and not reassured \
-            and not asks_only and not defect_only:
+            and not asks_only and not defect_only and not courtesy:
         serious = sorted({m.group(0).lower() for m in SERIOUS.finditer(text)})
         timing = [m.group(0) for m in TIMING.finditer(text)]
         out["adverse_event"] = {

@@ -59,6 +59,11 @@ def flagged(question: str) -> bool:
     "I've started lisinopril and plan a hiking trip at altitude next month. Any precautions?",
     "My aunt quit atorvastatin because of the price. Should she restart it?",
     "He got hives from a sulfa antibiotic when he was little. Is ciprofloxacin safe for him?",
+    # the product handled, not a person ("once it has been opened"); the doctor who gave the drug; thanks for an
+    # earlier answer (holdout13's false alarms, 2026-12-05: sentences written after)
+    "Can the Tylenol oral suspension be used after it has been opened for two months?",
+    "The clinic gave me ciprofloxacin for a kidney infection; do I take it with food?",
+    "Many thanks for your letter last week on warfarin and vitamin K.",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -87,6 +92,11 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "I had a rash on Amoxil as a kid and got the same rash again yesterday after my first dose.",
     # a reaction that blames the drug
     "She has been dizzy all week, and I think it is because of the new metformin dose.",
+    # a laboratory value far out of range; an exposure in pregnancy that has taken place; a change since going on
+    # a drug, asked as "could it be the drug?" (holdout13's misses: sentences written after)
+    "Our patient's lipase came back at five times the upper limit two weeks into metformin.",
+    "She is 20 weeks pregnant and has been taking lisinopril the whole time.",
+    "Since going on lisinopril my husband sleeps badly. Could it be the medicine?",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
@@ -117,6 +127,7 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     "The new bottle of Cipro contained 18 tablets instead of 20.",
     "The lid of my metformin oral solution doesn't screw on properly anymore.",
     "The measuring spoon in the amoxicillin box has worn markings I can't read.",
+    "The Lipitor bottle from the pharmacy has no expiration date printed anywhere.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
