@@ -59,10 +59,16 @@ def without_story(question: str) -> str:
     return " ".join(_AGO.sub(" ", question).split())
 
 
+# The asker's age as a story tells it ("I am 23yr boy", "my grandson (4 yrs old)", "a 67-year-old man", "aged 40"): who
+# asks, not what is asked about. "yr" was the rarest key term of a message a store page answers word for word.
+_AGE = re.compile(r"\b\d{1,3}\s*-?\s*(?:yrs?|y/?o|yo)\b(?:\s*old\b)?|\b\d{1,3}[- ]?(?:years?|months?|weeks?|days?)[- ]old\b|"
+                  r"\b(?:aged?|age of)\s+\d{1,3}\b", re.I)
+
+
 def without_amounts(question: str) -> str:
-    """The question without the amounts it asks about taking ("800 mg" matched "an 800 number"), the times its
-    story tells (without_story) and the "one" of "which one"."""
-    question = _WHICH_ONE.sub(r"\1", without_story(question))
+    """The question without the amounts it asks about taking ("800 mg" matched "an 800 number"), the times and ages its
+    story tells (without_story, _AGE) and the "one" of "which one"."""
+    question = _AGE.sub(" ", _WHICH_ONE.sub(r"\1", without_story(question)))
     return _AMOUNT.sub(" ", question) if _TAKING.search(question) else question
 
 

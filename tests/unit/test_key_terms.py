@@ -168,3 +168,16 @@ def test_everyday_words_the_store_seldom_says_weigh_less_than_the_subject():
     # a word everyday English never says (a gene, a drug name) is never story
     gene = key_terms("Is ZKRN9 expressed in head lice?", _Store({"lice": 20, "head": 90}), [])
     assert gene["zkrn9"] / echo_rate("zkrn9") == gene["lice"] / echo_rate("lice"), gene
+
+
+def test_the_askers_age_is_who_asks_not_what_is_asked_about():
+    from assistant.answering.key_terms import key_terms
+
+    for message in ("I am a 31yr woman with flat feet, what treatment helps?",
+                    "My niece (9 yrs old) has flat feet, what treatment helps?",
+                    "A 58-year-old man has flat feet; what treatment helps?"):
+        terms = key_terms(message, _Store(), [])
+        assert "flat" in terms and "feet" in terms, terms
+        assert not {"yr", "yrs", "31", "9", "58", "year", "old"} & set(terms), (message, terms)
+    # a number that is no age stays
+    assert "50" in key_terms("Is 50 of the zinc tablets too many?", _Store(), [])
