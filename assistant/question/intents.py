@@ -59,10 +59,10 @@ def without_story(question: str) -> str:
     return " ".join(_AGO.sub(" ", question).split())
 
 
-# The asker's age as a story tells it ("I am 23yr boy", "my grandson (4 yrs old)", "a 67-year-old man", "aged 40"): who
-# asks, not what is asked about. "yr" was the rarest key term of a message a store page answers word for word.
-_AGE = re.compile(r"\b\d{1,3}\s*-?\s*(?:yrs?|y/?o|yo)\b(?:\s*old\b)?|"
-                  r"\b\d{1,3}[- ]?(?:years?|months?|weeks?|days?)[- ]old\b|\b(?:aged?|age of)\s+\d{1,3}\b", re.I)
+# A person's age in years as a story tells it ("I am 23yr boy", "my grandson (4 yrs old)", "a 67-year-old man"): who
+# asks, not what is asked about ("yr" was the rarest key term of a message a store page answers word for word). An
+# infant's age in months or weeks (what a dosing table is by) and a population ("patients aged 80 or older") stay.
+_AGE = re.compile(r"\b\d{1,3}\s*-?\s*(?:yrs?|y/?o|yo)\b(?:\s*old\b)?|\b\d{1,3}[- ]?years?[- ]old\b", re.I)
 
 
 def without_amounts(question: str) -> str:

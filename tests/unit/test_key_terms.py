@@ -179,5 +179,7 @@ def test_the_askers_age_is_who_asks_not_what_is_asked_about():
         terms = key_terms(message, _Store(), [])
         assert "flat" in terms and "feet" in terms, terms
         assert not {"yr", "yrs", "31", "9", "58", "year", "old"} & set(terms), (message, terms)
-    # a number that is no age stays
+    # a number that is no age stays, and so do an infant's age in months and a population's age
     assert "50" in key_terms("Is 50 of the zinc tablets too many?", _Store(), [])
+    assert "month" in key_terms("What is the zinc dose for a 2-month-old infant?", _Store(), [])
+    assert "80" in key_terms("Is surgery justified in patients aged 80 or older?", _Store(), [])
