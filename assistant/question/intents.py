@@ -65,10 +65,18 @@ def without_story(question: str) -> str:
 _AGE = re.compile(r"\b\d{1,3}\s*-?\s*(?:yrs?|y/?o|yo)\b(?:\s*old\b)?|\b\d{1,3}[- ]?years?[- ]old\b", re.I)
 
 
+# The service a message is addressed to ("What information does the National Library of Medicine have on ...", "sent
+# to me thru MedlinePlus", "nothing on your website"; MEDIQA dev messages are written to the NLM): not what is asked
+# about, and never in the evidence.
+_SERVICE = re.compile(r"\b(?:the )?(?:u\.?s\.? )?national library of medicine\b|\bnlm\b|\bmedline ?plus\b|"
+                      r"\bgenetics home reference\b|\bclinicaltrials(?:\.gov)?\b|\b(?:your|this|the) (?:web ?site|"
+                      r"site|web ?page|database)\b", re.I)
+
+
 def without_amounts(question: str) -> str:
     """The question without the amounts it asks about taking ("800 mg" matched "an 800 number"), the times and ages its
-    story tells (without_story, _AGE) and the "one" of "which one"."""
-    question = _AGE.sub(" ", _WHICH_ONE.sub(r"\1", without_story(question)))
+    story tells (without_story, _AGE), the service it is addressed to (_SERVICE) and the "one" of "which one"."""
+    question = _SERVICE.sub(" ", _AGE.sub(" ", _WHICH_ONE.sub(r"\1", without_story(question))))
     return _AMOUNT.sub(" ", question) if _TAKING.search(question) else question
 
 

@@ -183,3 +183,14 @@ def test_the_askers_age_is_who_asks_not_what_is_asked_about():
     assert "50" in key_terms("Is 50 of the zinc tablets too many?", _Store(), [])
     assert "month" in key_terms("What is the zinc dose for a 2-month-old infant?", _Store(), [])
     assert "80" in key_terms("Is surgery justified in patients aged 80 or older?", _Store(), [])
+
+
+def test_the_service_a_message_is_addressed_to_is_not_what_it_asks_about():
+    from assistant.answering.key_terms import key_terms
+
+    terms = key_terms("What does the National Library of Medicine have on gout? Please send it thru MedlinePlus, "
+                      "I found nothing on your website.", _Store(), [])
+    assert "gout" in terms, terms
+    assert not {"nation", "librari", "medlineplu", "medlineplus", "thru", "sent", "websit"} & set(terms), terms
+    # a library that is the subject stays ("Which CRISPR library ...")
+    assert "librari" in key_terms("Which CRISPR library targets kinases?", _Store(), [])
