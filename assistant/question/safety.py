@@ -41,6 +41,7 @@ SYMPTOMS = (
     r"pregnant\b[^.?!]{0,60}\b(?:have|has|had|'ve|'d) been (?:taking|using|on)\b|"
     r"(?:have|has|had|'ve|'d) been (?:taking|using|on)\b[^.?!]{0,60}\b(?:while|whilst|during|when) "
     r"(?:i was |she was |i'm |i am |she is )?pregnan\w*|found out (?:i was|i'm|i am|she was|she is|she's) pregnant|"
+    r"(?:lost|gained|put on|dropped) (?:\d+|a lot of|so much|several|many) ?(?:kg|kilos?|lbs?|pounds|stone)|"
     r"swoll\w*|hurts?|hurting|sore\w*|can'?t (?:walk|sleep|breathe|stand|move)|whole (?:tablets?|pills?|capsules?) "
     r"in (?:his|her|the|my) stools?|(?:dispensed|given|gave|took|taken|received|filled|got)\b[^.?!]{0,40}\binstead of|"
     r"dispensed (?:the )?wrong|given (?:the )?wrong|made (?:him|her|me|them) \w+"
@@ -97,7 +98,11 @@ DEFECT = re.compile(
     r"colou?r|looks? (?:different|odd|strange)|(?:bad|strange|odd|funny) (?:smell|odou?r|taste)|smells?|odou?r|"
     r"smell(?:ed|t|s)? (?:off|bad|funny|strange|odd)|clump\w*|lumps?|cloudy|separated|half[- ]empty|"
     r"(?:pink|white|yellow|blue|green|orange|peach|tan|brown|red|purple|grey|gray|beige) instead of|"
-    r"(?:different|odd|strange|wrong|unusual) (?:shape|size|markings?|imprint|texture)|specks?|"
+    r"(?:different|odd|strange|wrong|unusual) (?:shape|size|markings?|imprint|texture|shade)|specks?|"
+    r"(?:do(?:es)?n'?t|does not|do not) match (?:the )?(?:picture|photo|image|description|leaflet|label|insert)|"
+    r"label\w* (?:says|reads|states|shows)\b[^.?!]{0,30}\bbut (?:the )?(?:\w+ ){1,3}(?:says|reads|states|shows)\b|"
+    r"(?:seal|foil|blister|packet|sachet|box|carton|wrapper|bottle)\w* (?:[^.?!]{0,40}?\b(?:was|were|is|are|came|"
+    r"arrived) )?(?:already (?:torn|ripped|punctured|cut|opened|open)|torn|ripped|punctured)\b|"
     r"instead of (?:pink|white|yellow|blue|green|orange|peach|tan|brown|red|purple|grey|gray|beige)|"
     r"whole (?:tablets?|pills?|capsules?) in (?:his|her|the|my) stools?|"
     r"(?:blister|pocket|bottle|box|pack)\w*[^.?!]{0,30}\bempty|"
@@ -158,11 +163,13 @@ ASKS = re.compile(
     r"any (?:concerns?|risks?|problems?|issues?|precautions?|advice|tips|thoughts|suggestions?|recommendations?|"
     r"interactions?)(?=\s*\?)|(?:need|want|would like|looking for|request\w*|send|provide) (?:some |more |the |any )?"
     r"(?:latest |current |updated )?(?:information|info|details|data|prescribing information|label\w*|literature|"
-    r"references?)\b|what (?:should|"
+    r"references?)\b|(?:send|provide|give|e-?mail|mail|forward)\s+(?:me|us)?\s*(?:a copy of\s+)?(?:the|a|an|some|"
+    r"any|more|your)?\s*(?:\w+\s+){0,3}(?:information|info|label\w*|leaflets?|guides?|inserts?|monographs?|"
+    r"literature|references?|copy|brochures?|materials?|data)\b|what (?:should|"
     r"can) i|when (?:should|can|do) i|best time)\b", re.I)
 # "Is it normal for nystatin to not take care of the infection?": a lack of effect is reported, however asked.
 LACK_OF_EFFECT = re.compile(r"(?:\bnot|n'?t) (?:take care of|work(?:ing|ed)?|help(?:ing|ed)?|doing anything|touch\w*)\b|"
-                            r"\b(?:stopped|no longer) work\w*|"
+                            r"\b(?:stopped|no longer) (?:work|help|do(?:es|ing)? anything|touch|control|reliev)\w*|"
                             r"(?:\bnot|n'?t) (?:prevent\w*|control\w*|lower\w*|bring (?:it |them |\w+ )?down|clear\w* (?:it |them )?up|"
                             r"get rid of)\b", re.I)
 # An event word that names why the drug is taken ("for the pain", "help with swelling", "because the infection is

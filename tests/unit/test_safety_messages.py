@@ -64,6 +64,8 @@ def flagged(question: str) -> bool:
     "Can the Tylenol oral suspension be used after it has been opened for two months?",
     "The clinic gave me ciprofloxacin for a kidney infection; do I take it with food?",
     "Many thanks for your letter last week on warfarin and vitamin K.",
+    # a request for a document (holdout14's false alarm, 2026-12-05: a sentence written after)
+    "Could you email me a copy of the Glucophage patient leaflet?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -97,6 +99,9 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "Our patient's lipase came back at five times the upper limit two weeks into metformin.",
     "She is 20 weeks pregnant and has been taking lisinopril the whole time.",
     "Since going on lisinopril my husband sleeps badly. Could it be the medicine?",
+    # a weight change by amount; a drug that stopped helping (holdout14's misses: sentences written after)
+    "Two months into atorvastatin I have put on 5 kg and my appetite is huge.",
+    "Tylenol no longer helps my tension headaches at all.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
@@ -128,6 +133,10 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     "The lid of my metformin oral solution doesn't screw on properly anymore.",
     "The measuring spoon in the amoxicillin box has worn markings I can't read.",
     "The Lipitor bottle from the pharmacy has no expiration date printed anywhere.",
+    # a torn seal, tablets unlike the leaflet's picture, two labels that disagree (holdout14's misses)
+    "The foil of my new ciprofloxacin pack was already ripped when I got it home.",
+    "My metformin tablets don't match the picture in the leaflet at all.",
+    "The box label says amoxicillin 250 mg but the bottle inside says 500 mg.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
