@@ -36,7 +36,8 @@ def main() -> None:
                          "ja-Full: the Japanese questions with full-width Latin letters and digits; "
                          "ja-alt, zh-alt, ko-alt: alternate_dev.yaml, a second wording of the dev label questions")
     ap.add_argument("--by-origin", action="store_true",
-                    help="also count the test split by origin: translated golden items, extra_split.yaml items")
+                    help="also count the test split by origin: translated golden items, extra_split.yaml's fourth "
+                         "batch (new) and fifth batch (fifth)")
     args = ap.parse_args()
     os.environ["MEDINFO_MULTILINGUAL"] = "1"
     from assistant.answering.assistant import Assistant
@@ -95,7 +96,7 @@ def main() -> None:
                 answered += ans.status == "answered"
                 first += bool(ans.citations) and ans.citations[0].document_id in docs
                 if args.by_origin and split == "test":
-                    origin = "new" if r["id"].startswith("ml-new") else "golden"
+                    origin = "new" if r["id"].startswith("ml-new") else "fifth" if r["id"].startswith("ml5") else "golden"
                     counts = by_origin.setdefault((lang, origin), [0, 0])
                     counts[0], counts[1] = counts[0] + 1, counts[1] + found
             lat.sort()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 
@@ -31,7 +32,21 @@ class CrossLingual:
         if not snap.passages:
             return []
         sims = self.matrix(snap) @ self.model.query(text)
-        sims = np.where((snap.mask(filters) > 0) & (np.abs(sims) > 0), sims, -np.inf)
+        sims = np.where(_allowed(snap, filters) & (np.abs(sims) > 0), sims, -np.inf)
         top = np.argpartition(-sims, min(n, len(sims) - 1))[:n]
         top = top[np.argsort(-sims[top])]
         return [Hit(snap.passages[int(i)], float(sims[i]), dense=float(sims[i])) for i in top if np.isfinite(sims[i])]
+
+
+def _allowed(snap: Snapshot, filters) -> np.ndarray:
+    """The passages the filters allow; where the question names a product that has labelling here, only that
+    labelling: the multilingual model cannot weigh a drug's name as the English search does, and ranked abstracts
+    that mention the drug above the label's own section ("シプロフロキサシン徐放錠の用量は？")."""
+    allowed = snap.mask(filters) > 0
+    if filters.products and not filters.product:
+        own = np.zeros(len(allowed), dtype=bool)
+        for product in filters.products:
+            own |= snap.mask(replace(filters, product=product, products=[])) > 0
+        if own.any():
+            allowed &= own
+    return allowed

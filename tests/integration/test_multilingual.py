@@ -3,7 +3,10 @@ found across scripts, the answer quoting the English label verbatim, the interfa
 language; without the index such a question is refused with the reason."""
 from __future__ import annotations
 
+import json
+
 import pytest
+import yaml
 from helpers import make_corpus
 
 from assistant.answering.assistant import Assistant
@@ -19,6 +22,15 @@ IBUPROFEN = "ibuprofen-200mg-otc-2024"
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory, embedder):
     root = make_corpus(tmp_path_factory.mktemp("ml-corpus"), LABELS)
+    # literature that names a labelled drug and speaks of what its label warns about (written for this test)
+    paper = {"id": "pmid-ibu-gi", "title": "Ibuprofen and upper gastrointestinal bleeding in older adults",
+             "text": "In this cohort of 4,210 adults aged 65 years or older, ibuprofen use was associated with upper "
+                     "gastrointestinal bleeding (hazard ratio 1.8). Stomach bleeding was more frequent with higher "
+                     "doses of ibuprofen and with concomitant anticoagulants."}
+    (root / "papers.jsonl").write_text(json.dumps(paper) + "\n")
+    manifest = yaml.safe_load((root / "manifest.yaml").read_text())
+    manifest["documents"].append({"path": "papers.jsonl", "id_prefix": "", "status": "approved", "kind": "literature"})
+    (root / "manifest.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
     store = Store(tmp_path_factory.mktemp("ml-store"), embedder)
     summary, code = ingest([root], store=store, multilingual=True)
     assert code == 0 and summary["multilingual"]["embedded"] > 10, summary
@@ -54,6 +66,22 @@ def test_a_chinese_brand_name_picks_the_label_when_both_labels_answer_the_topic(
         a = _assistant(stores).ask(question)
         assert a.status == "answered" and a.citations, a.explanation
         assert {c.document_id for c in a.citations} == {doc}, [c.document_id for c in a.citations]
+
+
+def test_across_languages_a_named_drug_is_searched_in_its_labelling_not_in_papers_that_mention_it(stores):
+    # the multilingual model cannot weigh the drug's name: a paper on ibuprofen and stomach bleeding ranked above
+    # the label's own warning for "布洛芬会引起胃出血吗？" (bench/multilingual.py, fifth batch)
+    from assistant.answering.crosslingual import CrossLingual
+    from assistant.answering.snapshot import Filters
+
+    a = _assistant(stores)
+    snap = a.retriever.snapshot()
+    assert any(p.doc_id == "pmid-ibu-gi" for p in snap.passages), sorted({p.doc_id for p in snap.passages})
+    found = CrossLingual(stores).search("布洛芬会引起胃出血吗？", snap, Filters(products=["ibuprofen"]), 8)
+    assert found and {h.passage.doc_id for h in found} == {IBUPROFEN}, [h.passage.doc_id for h in found]
+    # a question that names no drug still searches the papers
+    found = CrossLingual(stores).search("老年人胃肠道出血的风险", snap, Filters(), 8)
+    assert "pmid-ibu-gi" in {h.passage.doc_id for h in found}
 
 
 def test_without_the_multilingual_index_the_question_is_refused_with_the_reason(stores):
