@@ -96,7 +96,8 @@ def main() -> None:
                 answered += ans.status == "answered"
                 first += bool(ans.citations) and ans.citations[0].document_id in docs
                 if args.by_origin and split == "test":
-                    origin = "new" if r["id"].startswith("ml-new") else "fifth" if r["id"].startswith("ml5") else "golden"
+                    origin = ("new" if r["id"].startswith("ml-new") else "fifth" if r["id"].startswith("ml5")
+                              else "golden")
                     counts = by_origin.setdefault((lang, origin), [0, 0])
                     counts[0], counts[1] = counts[0] + 1, counts[1] + found
             lat.sort()
