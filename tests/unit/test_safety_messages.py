@@ -66,6 +66,8 @@ def flagged(question: str) -> bool:
     "Many thanks for your letter last week on warfarin and vitamin K.",
     # a request for a document (holdout14's false alarm, 2026-12-05: a sentence written after)
     "Could you email me a copy of the Glucophage patient leaflet?",
+    # what to avoid, asked before starting (holdout15's false alarm: a sentence written after)
+    "My daughter begins amoxicillin on Monday. Anything she should stay away from?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -102,6 +104,8 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     # a weight change by amount; a drug that stopped helping (holdout14's misses: sentences written after)
     "Two months into atorvastatin I have put on 5 kg and my appetite is huge.",
     "Tylenol no longer helps my tension headaches at all.",
+    # a case written as a form, a laboratory value given as a number (holdout15's miss: a sentence written after)
+    "Case: male, 64, warfarin 7.5 mg daily, INR 9.1 at clinic.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
@@ -137,6 +141,8 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     "The foil of my new ciprofloxacin pack was already ripped when I got it home.",
     "My metformin tablets don't match the picture in the leaflet at all.",
     "The box label says amoxicillin 250 mg but the bottle inside says 500 mg.",
+    # a dispensing label for someone else (holdout15's miss)
+    "My Lipitor refill came labeled for a different patient.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
