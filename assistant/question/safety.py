@@ -76,7 +76,9 @@ HYPOTHETICAL = re.compile(r"\b(?:(?:will|would|could|might|can)\s+(?:\w+\s+){0,2
                           r"us|them)\b|what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she|i|we|you|they)\b[^.?]*?\b"
                           r"(?:develops?|gets?|has|experiences?|misses|forgets|takes?|stops|swallows|ingests|eats|drinks|overdoses)|what (?:should|do|can|would) (?:i|we|you|one|they|parents) do if|in case (?:of|a|my|the|someone|he|she|i|we)\b|(?:what|which) (?:are )?(?:the )?(?:warning )?(?:signs|symptoms)\b|(?:should|to|must) (?:i |we |you |they )?(?:watch|look) (?:out )?for|can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
                           r"risk of|how common|how often|is it (?:common|normal)|what are (?:the )?(?:\w+ ){0,2}(?:side effects|"
-                          r"adverse)|does \w+ cause|do \w+ cause|likely to)", re.I)
+                          r"adverse)|does \w+ cause|do \w+ cause|likely to|\b(?:why|how) (?:does|do|would|can|could) (?:(?!(?:my|his|her|our|"
+                          r"their)\b)[\w-]+\s+){1,5}(?:cause|lead to|trigger|produce)\b(?!\s+(?:me|him|her|us|them)\b))",
+                          re.I)
 PATIENT = re.compile(
     r"\b(?:(?:my|a|our|the|one of my|this|his|her) (?:patient|pt|client|resident|wife|husband|partner|son|"
     r"daughter|mother|father|mom|dad|child|kid|baby|infant|neonate|friend|colleague|brother|sister|grandmother|"
@@ -96,7 +98,11 @@ SERIOUS = re.compile(r"\b(?:hospitali[sz]\w*|admitted|icu|intensive care|emergen
                      r"malformation|anaphyla\w*|resuscitat\w*|seizure)", re.I)
 DEFECT = re.compile(
     r"\b(?:broken|crumbl\w*|embedded|(?:found|was|were) (?:a |an )?(?:hair|insect|bug|piece of \w+) in|chipped|cracked|split tablets?|discolou?r\w*|(?:wrong|different|odd|strange) "
-    r"colou?r|looks? (?:different|odd|strange)|(?:bad|strange|odd|funny) (?:smell|odou?r|taste)|smells?|odou?r|"
+    r"colou?r|looks? (?:different|odd|strange)|(?:bad|strange|odd|funny|chemical|soapy) (?:after)?(?:smell|odou?r|taste)|smells?|odou?r|"
+    r"(?:are|is|look|looks|turned|became|seem|seems) (?:\w+ )?(?:yellowish|brownish|greenish|gr[ae]yish|pinkish|"
+    r"bluish|discolou?red)|crystals? (?:in|at|on|formed)|sediment|precipitat\w*|(?:won'?t|will not|doesn'?t|does not|"
+    r"didn'?t) (?:mix|shake|dissolve)\b|(?:no|missing|without(?: a| any| the)?) (?:\w+ ){0,2}(?:leaflet|label|"
+    r"insert|instructions|medication guide)\b(?! (?:says?|warns?|mentions?|lists?|states?))|"
     r"smell(?:ed|t|s)? (?:off|bad|funny|strange|odd)|clump\w*|lumps?|cloudy|separated|half[- ]empty|"
     r"(?:pink|white|yellow|blue|green|orange|peach|tan|brown|red|purple|grey|gray|beige) instead of|"
     r"(?:different|odd|strange|wrong|unusual) (?:shape|size|markings?|imprint|texture|shade)|specks?|"
@@ -160,7 +166,8 @@ ASKS = re.compile(
     r"(?:whether|if|how|what|when|which|about)|(?:is|are)\s+(?:it|that|this|there)?\s*(?:ok|okay|safe|fine|alright|allowed|better|possible)|"
     r"(?:be|is|are) (?:it |that |this )?(?:ok|okay|safe|fine|alright|allowed|normal)|(?:that|it)'?s (?:ok|okay|"
     r"safe|fine|alright|normal)|am i (?:allowed|able|ok|okay|"
-    r"supposed)|how (?:many|much|long|often|soon)|(?:would|will|does|do|can)\s+(?:the\s+)?\w+\s+help|anything (?:i|we|he|she|they) (?:should|need|must|can|"
+    r"supposed)|how (?:many|much|long|often|soon)|(?:would|will|does|do|can)\s+(?:the\s+)?\w+\s+help|please advise|advi[sc]e on|guidance on|(?:need|want|would like|seeking|looking for) (?:some )?(?:advice|"
+    r"guidance|recommendations?)|anything (?:i|we|he|she|they) (?:should|need|must|can|"
     r"ought)|(?:should|must|need to) (?:i|we|he|she|they) avoid|is there "
     r"(?:anything|another|any other|other|a better|something)|(?:would|could) you recommend|tell me|"
     r"any (?:concerns?|risks?|problems?|issues?|precautions?|advice|tips|thoughts|suggestions?|recommendations?|"

@@ -68,6 +68,10 @@ def flagged(question: str) -> bool:
     "Could you email me a copy of the Glucophage patient leaflet?",
     # what to avoid, asked before starting (holdout15's false alarm: a sentence written after)
     "My daughter begins amoxicillin on Monday. Anything she should stay away from?",
+    # a request for advice about a patient; why a class of drugs does something (holdout16's false alarms:
+    # sentences written after)
+    "Please advise on metformin for a patient with an eGFR of 35.",
+    "How do statins like atorvastatin cause muscle problems?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -106,6 +110,8 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "Tylenol no longer helps my tension headaches at all.",
     # a case written as a form, a laboratory value given as a number (holdout15's miss: a sentence written after)
     "Case: male, 64, warfarin 7.5 mg daily, INR 9.1 at clinic.",
+    # a taste in the mouth is an event, not a defect of the product
+    "Ever since the Cipro I have had a bitter taste in my mouth.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
@@ -143,6 +149,9 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     "The box label says amoxicillin 250 mg but the bottle inside says 500 mg.",
     # a dispensing label for someone else (holdout15's miss)
     "My Lipitor refill came labeled for a different patient.",
+    # a chemical taste of the product, sediment that will not mix, labelling missing (holdout16's misses)
+    "The children's Motrin has a soapy taste and a layer of sediment that won't shake back in.",
+    "My box of lisinopril arrived without any patient leaflet.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
