@@ -72,6 +72,9 @@ def flagged(question: str) -> bool:
     # sentences written after)
     "Please advise on metformin for a patient with an eGFR of 35.",
     "How do statins like atorvastatin cause muscle problems?",
+    # a drug not started yet; hearsay (holdout17's false alarms: sentences written after)
+    "We're going to start my mother on warfarin. How long does the bruising usually last?",
+    "I read that ibuprofen can hurt the kidneys. Is acetaminophen kinder?",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -112,6 +115,8 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "Case: male, 64, warfarin 7.5 mg daily, INR 9.1 at clinic.",
     # a taste in the mouth is an event, not a defect of the product
     "Ever since the Cipro I have had a bitter taste in my mouth.",
+    # an exposure in pregnancy told by its trimester (holdout17's miss: a sentence written after)
+    "In her first trimester she was taking lisinopril for blood pressure.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
@@ -152,6 +157,10 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     # a chemical taste of the product, sediment that will not mix, labelling missing (holdout16's misses)
     "The children's Motrin has a soapy taste and a layer of sediment that won't shake back in.",
     "My box of lisinopril arrived without any patient leaflet.",
+    # capsules split open, a smudged lot number, tablets unlike the picture on the label (holdout17's misses)
+    "Several Amoxil capsules in the new bottle had split open.",
+    "The lot number on my metformin box is completely rubbed off.",
+    "My Zestril tablets are round, but the picture on the leaflet shows an oval tablet.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
