@@ -176,7 +176,20 @@ def test_false_alarms_on_patient_messages_and_recall_on_every_labelled_set():
     false_alarms = sum(flagged(m["question"]) for m in negatives)
     assert false_alarms / len(negatives) <= 0.12, false_alarms  # 37 % before the advice rule (bench/RESULTS.md)
     for path in sorted(GOLDEN.glob("safety*.jsonl")):
+        if path.name in _held_out():
+            continue  # measured by bench/safety.py, never tuned: a test must not make anyone tune on it
         events = [json.loads(x) for x in path.read_text().splitlines() if x]
         events = [e for e in events if e["adverse_event"]]
         found = sum(flagged(e["question"]) for e in events)
         assert found / len(events) >= 0.95 or len(events) - found <= 1, (path.name, found, len(events))
+
+
+def _held_out() -> set[str]:
+    """The whole files bench/safety.py holds out (its HELD_OUT), read from its source."""
+    import ast
+
+    tree = ast.parse((GOLDEN.parents[1] / "bench" / "safety.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "HELD_OUT" for t in node.targets):
+            return {v for v in ast.literal_eval(node.value) if " " not in v}  # whole files, not a file's test half
+    raise AssertionError("bench/safety.py has no HELD_OUT")
