@@ -164,7 +164,8 @@ def _boundaries(text: str) -> set[int]:
               and not stripped.endswith(("-", ",", "/")) and _looks_like_item(stripped)):
             cuts.add(e)
         elif first.islower() and _short_in_block(len(stripped), widest[i]) and (
-                (stripped[-1].isalnum() and last_word not in CONTINUATION_WORDS)
+                (stripped[-1].isalnum() and last_word not in CONTINUATION_WORDS
+                 and not _PREDICATE.match(nxt) and not _PREDICATE.match(stripped))
                 or (stripped[-1] == "." and not _is_abbrev(stripped))):
             cuts.add(e)  # an unpunctuated list item (a Drug Facts panel whose bullets were lost in extraction)
     # In-line boundaries: terminal punctuation followed by space and a capital.
@@ -210,6 +211,12 @@ def _short_in_block(length: int, widest: int, share: float = 0.6, width: int = 5
     ("Stop use and ask a doctor if / you feel faint or vomit blood / ringing in the ears ...") holds no full-width
     line, yet its items are items. Hand-set: bench/RESULTS.md, "Drug Facts items"."""
     return length < share * max(widest, width)
+
+
+# A line that starts with the verb of a sentence whose subject came before ("Warfarin Sodium Tablets USP, 1 mg" /
+# "are supplied as pink to light pink, oval shaped" / "uncoated scored tablets ..."): the sentence goes on, it is no
+# list item (a bold run the PDF set on its own line had been cut off as one, and quoted alone).
+_PREDICATE = re.compile(r"(?:are|is|was|were|contains?|should|must|will|may)\s")
 
 
 def _starts_item(line: str) -> bool:

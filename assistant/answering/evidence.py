@@ -270,6 +270,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             score = (t.overlap_weight * overlap + (1 - t.overlap_weight) * prior) * damp
             candidates.append(Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead,
                                        section=section))
+    candidates = _of_strength(candidates, question)
     candidates.sort(key=lambda e: -e.score)
     chosen: list[Evidence] = []
     notices: list[str] = []
@@ -295,6 +296,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
                     dup.also_in.append(ev.passage.doc_id)
             continue
         chosen.append(ev)
+    chosen = _asked_section_kept(chosen, candidates, intents, t)
     chosen = labelling_first(_on_subject(chosen, about, aliases, products), notices)
     # a question that names nothing but the section it asks for ("How does metformin work?") is answered by that
     # section, however well a sentence elsewhere matched its words ("the insulin ... does not work as well")
@@ -317,6 +319,41 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
     best = max((e.overlap for e in scored), default=0.0)
     return Selection(chosen, coverage, best, notices, terms, aliases, None if chosen is scored else scored)
+
+
+STRENGTH = re.compile(r"\b(\d+(?:\.\d+)?[½¼¾]?)\s?(mg|mcg|g|mL|units?)\b", re.I)  # "5 mg", "7½ mg", "0.5 mL"
+
+
+def _strengths(text: str) -> set[tuple[str, str]]:
+    return {(n, u.lower().rstrip("s")) for n, u in STRENGTH.findall(text)}
+
+
+def _of_strength(candidates: list[Evidence], question: str) -> list[Evidence]:
+    """A question that names a strength ("What color is the warfarin 5 mg tablet?") is answered by the sentences
+    that name it, where any does, not by those that name only others ("Warfarin Sodium Tablets USP, 1 mg are supplied
+    as pink ..."), however alike their words."""
+    asked = _strengths(question)
+    if not asked:
+        return candidates
+    named = [(e, _strengths(e.text)) for e in candidates]
+    if not any(s & asked for _, s in named):
+        return candidates
+    return [e for e, s in named if not s or s & asked]
+
+
+def _asked_section_kept(chosen: list[Evidence], candidates: list[Evidence], intents: list, t: Thresholds
+                        ) -> list[Evidence]:
+    """The best sentence under the section a question asks for ("What is baricitinib used to treat?": 1.1 Rheumatoid
+    Arthritis) keeps a place when sentences elsewhere that say its words more often filled them all (six adverse
+    reaction rows "treated with baricitinib"): direct_first then leads with it."""
+    if not intents or not chosen or any(section_matches(intents, e.section) for e in chosen):
+        return chosen
+    spare = next((e for e in candidates if section_matches(intents, e.section) and not e.lead_in
+                  and e.overlap >= t.min_overlap and e.score >= t.min_relative_score * chosen[0].score
+                  and not ANAPHORIC.match(e.display.lstrip())), None)
+    if spare is None:
+        return chosen
+    return chosen[:max(0, t.max_sentences - 1)] + [spare]
 
 
 def _on_subject(chosen: list[Evidence], about: str, aliases: Aliases, products: list[str]) -> list[Evidence]:

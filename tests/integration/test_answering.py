@@ -231,6 +231,15 @@ def test_a_dose_question_is_led_by_a_dose(assistant):
     assert re.search(r"\d+\s*mg", lead), lead
 
 
+def test_a_question_that_names_a_strength_is_answered_for_that_strength(assistant):
+    # the 1 mg tablet's sentence matched the question's words as well, and had been cut to "Warfarin Sodium Tablets
+    # USP, 1 mg" where the PDF set the product name on its own line
+    a = assistant.ask("What color is the warfarin 5 mg tablet?")
+    assert a.status == "answered", a.explanation
+    quote = " ".join(a.citations[0].quote.split())
+    assert "5 mg" in quote and "peach" in quote and "supplied as" in quote, quote
+
+
 @pytest.mark.parametrize("question, product", [("What is Tylenol used for?", "acetaminophen"),
                                                ("What are the uses of Advil?", "ibuprofen")])
 def test_a_drug_facts_uses_question_is_answered_with_the_whole_uses_list(assistant, question, product):

@@ -99,3 +99,15 @@ def test_sentence_spans_do_not_cut_inside_references_or_abbreviations():
     assert spans[2] == "The U.S. label says so."
     assert spans[3] == "CONTRAINDICATIONS"
     assert spans[4] == "Pregnancy ( \n4\n)" and spans[5] == "Hemorrhagic tendencies ( \n4\n)"
+
+
+def test_a_line_that_starts_with_the_sentences_verb_continues_the_line_before():
+    # a product name set in bold on its own line, then the rest of its sentence (written after a label's How
+    # Supplied); a Drug Facts panel whose bullets were lost keeps its items apart
+    text = ("Zorvex Tablets, 10 mg\n are supplied as white to off-white, round\nfilm-coated tablets debossed with "
+            "'Z10' on one side and plain on the other side.\nStop use and ask a doctor if\nyou feel faint\n"
+            "symptoms do not get better\nredness or swelling is present")
+    spans = [" ".join(text[s:e].split()) for s, e in sentence_spans(text)]
+    assert spans[0] == ("Zorvex Tablets, 10 mg are supplied as white to off-white, round film-coated tablets "
+                        "debossed with 'Z10' on one side and plain on the other side."), spans
+    assert spans[-3:] == ["you feel faint", "symptoms do not get better", "redness or swelling is present"], spans
