@@ -195,9 +195,18 @@ def _opening_heading(text: str) -> str:
 def _numbered_title(flat: str) -> bool:
     """A heading with an age or a count in it ("Pediatric Patients 6 Years of Age and Older with Hypertension"):
     a title without its numbers, and no dose or unit in it."""
-    if not re.search(r"\d", flat) or DOSE_UNIT.search(flat) or flat[-1] in ".:;,!?":
+    if not re.search(r"\d", flat) or flat[-1] in ".:;,!?":
         return False
-    return 2 <= len(re.findall(r"[A-Za-z]+", flat)) <= 20 and flat[0].isupper() and mostly_capitalised(flat)
+    words = len(re.findall(r"[A-Za-z]+", flat))
+    if SUBSECTION.match(flat) and words <= 20:
+        return True  # a numbered subsection's heading, however cased or cut ("7.1 Drug Interactions that may Increase
+        # the Risk of Myopathy and", the rest of it on the next line)
+    if DOSE_UNIT.search(flat):
+        return False
+    return 2 <= words <= 20 and flat[0].isupper() and mostly_capitalised(flat)
+
+
+SUBSECTION = re.compile(r"\d{1,2}(?:\.\d{1,2})+\s+[A-Z]")
 
 
 def _fragment(text: str, flat: str) -> bool:

@@ -231,6 +231,14 @@ def test_a_dose_question_is_led_by_a_dose(assistant):
     assert re.search(r"\d+\s*mg", lead), lead
 
 
+def test_a_numbered_subsection_heading_cut_across_lines_is_never_quoted_as_an_answer(assistant):
+    # "7.1 Drug Interactions that may Increase the Risk of Myopathy and" (its last word on the next line) had led
+    a = assistant.ask("Does atorvastatin interact with warfarin?")
+    assert a.status == "answered", a.explanation
+    assert not any(re.match(r"\d{1,2}\.\d", " ".join(c.quote.split())) for c in a.citations), \
+        [c.quote for c in a.citations]
+
+
 def test_a_question_that_names_a_strength_is_answered_for_that_strength(assistant):
     # the 1 mg tablet's sentence matched the question's words as well, and had been cut to "Warfarin Sodium Tablets
     # USP, 1 mg" where the PDF set the product name on its own line
