@@ -39,6 +39,7 @@ BOILERPLATE = re.compile(r"(see full prescribing information|these highlights do
                          r"medical subject headings|may not be the latest approved by fda|-{8,}|"
                          r"sections or subsections omitted from the full prescribing information|"  # contents note
                          r"^keep (?:this and all drugs )?out of (?:the )?reach of children\.?$|"  # on every Drug Facts
+                         r"^questions or comments\??$|tamper[- ]evident|"  # Drug Facts' last panel; the carton's seal
                          r"not (?:affiliated with|manufactured or distributed by) the (?:owner|makers?)\b)", re.I)
 # Never evidence for a claim: an entry of a reference list ("Kelly DJ, et al. Serum concentrations of ...", "Smith AB,
 # Jones CD. Title. J Med. 2001;...") or a label's References section, which cite sources rather than state findings;

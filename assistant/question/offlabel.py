@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.question.products import drugs_in
 from assistant.question.terms import stem_tokens, variants
 from assistant.question.wordlists import words
 
@@ -19,6 +20,9 @@ USE = re.compile(r"\b(?:for|to treat|treating|treatment of|in the treatment of|t
                  r"approved for|used in|work for|effective (?:for|in|against)|help (?:with)?)\s+"
                  r"(?P<use>[^?.;,]{3,80})", re.I)
 NOT_A_USE = words("not_a_use.txt")
+FOR_IT_TO = re.compile(r"(?:[\w'-]+\s+){1,3}to\s+[a-z]+", re.I)  # "for <someone or something> to <do>"
+SOMEONE = re.compile(r"(?:her|him|me|us|them|it|you|my|your|his|their|our|the|a|an|this|that|someone|somebody|"
+                     r"people|parents|children|kids|patients|women|men|adults)\b", re.I)
 # A use is on-label when at least this share of its words (stemmed) are in the product's indications.
 MIN_USE_COVERAGE = 0.5
 INDICATION_SECTION = re.compile(r"indications|^1(\.\d+)?\s|^uses$|indicated", re.I)
@@ -36,6 +40,9 @@ def _use(question: str) -> tuple[str, int] | None:
         return None
     use = re.split(r"\b(?:in (?:adults|children|patients|people|women|men)|with|while|during|at|who)\b",
                    m.group("use"), maxsplit=1)[0].strip()
+    if m.group(0).lower().startswith("for") and FOR_IT_TO.match(use) and (
+            SOMEONE.match(use) or drugs_in(use.split()[0])):
+        return None  # "How long does it take for lisinopril to start working?": a subject and its verb, no use
     kept = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", use) if not _describes(w.lower())]
     return (" ".join(kept), m.start()) if kept else None
 

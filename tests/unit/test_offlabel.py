@@ -56,3 +56,14 @@ def test_a_use_is_on_label_when_the_indications_say_it_in_other_words():
     # "UTI" is what the label calls infections of the (genito)urinary tract (question/data/synonyms.txt)
     keflex = {"cephalexin": "Cephalexin is indicated for genitourinary tract infections caused by E. coli."}
     assert check("Would Keflex work for a UTI?", ["cephalexin"], keflex.get) is None
+
+
+def test_for_someone_or_a_drug_to_do_something_is_no_use():
+    # "for metformin to start working" had been read as a use its indications do not cover, and the question
+    # answered from literature only under an off-label notice (read 2026-12-05 on lisinopril)
+    for question, product in (("How long does it take for metformin to start working?", "metformin"),
+                              ("Is it safe for her to take warfarin with a cold?", "warfarin"),
+                              ("Is it okay for my son to take ibuprofen?", "ibuprofen")):
+        assert check(question, [product], INDICATIONS.get) is None, question
+    # a use after "for" stays one
+    assert check("Can metformin be used for weight loss?", ["metformin"], INDICATIONS.get)["use"] == "weight loss"
