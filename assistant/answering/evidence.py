@@ -297,6 +297,9 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         if ANAPHORIC.match(ev.display.lstrip()) and sentence_before(ev, candidates) is None:
             continue  # shown only after what it refers to (context.with_antecedents), which no sentence here gives
         dup = _duplicate_of(ev, chosen, t.duplicate_ratio)
+        if dup is not None and dup.passage.doc_id == ev.passage.doc_id and \
+                _numbers(dup.display) != _numbers(ev.display):
+            dup = None  # one label's sentences alike but for their numbers say different things (each strength)
         if dup is not None:
             if dup.passage.doc_id != ev.passage.doc_id and ev.passage.doc_id not in dup.also_in:
                 if _numbers(dup.display) != _numbers(ev.display):

@@ -239,6 +239,15 @@ def test_a_numbered_subsection_heading_cut_across_lines_is_never_quoted_as_an_an
         [c.quote for c in a.citations]
 
 
+def test_one_labels_sentences_alike_but_for_their_numbers_are_each_kept(assistant):
+    # each strength's tablet has its own sentence ("... 1 mg are supplied as pink ...", "... 2 mg ... lavender"):
+    # they had been dropped as near-duplicates of the first, so "what strengths" was answered with one
+    a = assistant.ask("What tablet strengths is warfarin available in?")
+    assert a.status == "answered", a.explanation
+    strengths = {m for c in a.citations for m in re.findall(r"USP, (\S+) mg", " ".join(c.quote.split()))}
+    assert len(strengths) >= 3, [c.quote for c in a.citations]
+
+
 def test_a_question_that_names_a_strength_is_answered_for_that_strength(assistant):
     # the 1 mg tablet's sentence matched the question's words as well, and had been cut to "Warfarin Sodium Tablets
     # USP, 1 mg" where the PDF set the product name on its own line
