@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from assistant.answering.acronyms import Aliases, defined
+from assistant.answering.choice import asked_section_kept, differ_notice, duplicate_of, numbers, of_strength
 from assistant.answering.context import ANAPHORIC, in_reading_order, sentence_before, with_antecedents, with_lead_ins
 from assistant.answering.key_terms import key_terms, subject
 from assistant.answering.lead import direct_first, findings_first, labelling_first
@@ -280,7 +279,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             score = (t.overlap_weight * overlap + (1 - t.overlap_weight) * prior) * damp
             candidates.append(Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead,
                                        section=section))
-    candidates = _of_strength(candidates, question)
+    candidates = of_strength(candidates, question)
     candidates.sort(key=lambda e: -e.score)
     chosen: list[Evidence] = []
     notices: list[str] = []
@@ -296,20 +295,17 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             continue  # a sentence introducing a list is only shown with its items (see context.with_lead_ins)
         if ANAPHORIC.match(ev.display.lstrip()) and sentence_before(ev, candidates) is None:
             continue  # shown only after what it refers to (context.with_antecedents), which no sentence here gives
-        dup = _duplicate_of(ev, chosen, t.duplicate_ratio)
-        if dup is not None and dup.passage.doc_id == ev.passage.doc_id and \
-                _numbers(dup.display) != _numbers(ev.display):
-            dup = None  # one label's sentences alike but for their numbers say different things (each strength)
+        dup = duplicate_of(ev, chosen, t.duplicate_ratio)
         if dup is not None:
             if dup.passage.doc_id != ev.passage.doc_id and ev.passage.doc_id not in dup.also_in:
-                if _numbers(dup.display) != _numbers(ev.display):
-                    notices.append(_differ_notice(dup, ev))
+                if numbers(dup.display) != numbers(ev.display):
+                    notices.append(differ_notice(dup, ev))
                     chosen.append(ev)
                 else:
                     dup.also_in.append(ev.passage.doc_id)
             continue
         chosen.append(ev)
-    chosen = _asked_section_kept(chosen, candidates, intents, t)
+    chosen = asked_section_kept(chosen, candidates, intents, t)
     chosen = labelling_first(_on_subject(chosen, about, aliases, products), notices)
     # a question that names nothing but the section it asks for ("How does metformin work?") is answered by that
     # section, however well a sentence elsewhere matched its words ("the insulin ... does not work as well")
@@ -332,41 +328,6 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     coverage = sum(w for term, w in terms.items() if present(term, found)) / total if terms else 0.0
     best = max((e.overlap for e in scored), default=0.0)
     return Selection(chosen, coverage, best, notices, terms, aliases, None if chosen is scored else scored)
-
-
-STRENGTH = re.compile(r"\b(\d+(?:\.\d+)?[½¼¾]?)\s?(mg|mcg|g|mL|units?)\b", re.I)  # "5 mg", "7½ mg", "0.5 mL"
-
-
-def _strengths(text: str) -> set[tuple[str, str]]:
-    return {(n, u.lower().rstrip("s")) for n, u in STRENGTH.findall(text)}
-
-
-def _of_strength(candidates: list[Evidence], question: str) -> list[Evidence]:
-    """A question that names a strength ("What color is the warfarin 5 mg tablet?") is answered by the sentences
-    that name it, where any does, not by those that name only others ("Warfarin Sodium Tablets USP, 1 mg are supplied
-    as pink ..."), however alike their words."""
-    asked = _strengths(question)
-    if not asked:
-        return candidates
-    named = [(e, _strengths(e.text)) for e in candidates]
-    if not any(s & asked for _, s in named):
-        return candidates
-    return [e for e, s in named if not s or s & asked]
-
-
-def _asked_section_kept(chosen: list[Evidence], candidates: list[Evidence], intents: list, t: Thresholds
-                        ) -> list[Evidence]:
-    """The best sentence under the section a question asks for ("What is baricitinib used to treat?": 1.1 Rheumatoid
-    Arthritis) keeps a place when sentences elsewhere that say its words more often filled them all (six adverse
-    reaction rows "treated with baricitinib"): direct_first then leads with it."""
-    if not intents or not chosen or any(section_matches(intents, e.section) for e in chosen):
-        return chosen
-    spare = next((e for e in candidates if section_matches(intents, e.section) and not e.lead_in
-                  and e.overlap >= t.min_overlap and e.score >= t.min_relative_score * chosen[0].score
-                  and not ANAPHORIC.match(e.display.lstrip())), None)
-    if spare is None:
-        return chosen
-    return chosen[:max(0, t.max_sentences - 1)] + [spare]
 
 
 def _on_subject(chosen: list[Evidence], about: str, aliases: Aliases, products: list[str]) -> list[Evidence]:
@@ -420,25 +381,3 @@ def _about_else(text: str, intents: list) -> bool:
     CONTRAINDICATIONS heading of a two-column Highlights page): its heading does not vouch for it."""
     asked = {i.name for i in intents}
     return any(i.name in _TOPICS and i.name not in asked and i.question.search(text) for i in INTENTS)
-
-
-def _duplicate_of(ev: Evidence, chosen: list[Evidence], ratio: int) -> Evidence | None:
-    a = ev.display.lower()
-    for c in chosen:
-        if c.passage.doc_id == ev.passage.doc_id and TABLE_ROW.search(a) and _numbers(a) != _numbers(c.display):
-            continue  # two rows of one table: alike in words, apart in the figures that are the answer
-        if c.passage.product != ev.passage.product:
-            continue  # the Uses of ibuprofen and of acetaminophen read alike, and are about two drugs
-        if fuzz.token_set_ratio(a, c.display.lower()) >= ratio:
-            return c
-    return None
-
-
-def _numbers(text: str) -> set[str]:
-    text = re.sub(r"\(\s*\d+(?:\.\d+)?\s*\)", "", text)  # section cross-references
-    return set(re.findall(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?(?![A-Za-z\d])", text))
-
-
-def _differ_notice(a: Evidence, b: Evidence) -> str:
-    return (f"Sources differ: {a.passage.title} (version {a.passage.version}) and {b.passage.title} "
-            f"(version {b.passage.version}) give different figures on this point; both are cited.")

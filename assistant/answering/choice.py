@@ -1,0 +1,71 @@
+"""Which ranked evidence sentences an answer keeps: one per fact (a near-duplicate from another label is cited
+beside it, with a notice when their figures differ), the strength a question names, and a place for the section it
+asks for."""
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from assistant.answering.context import ANAPHORIC
+from assistant.answering.lead import Evidence
+from assistant.question.intents import section_matches
+from assistant.settings import Thresholds
+
+
+def duplicate_of(ev: Evidence, chosen: list[Evidence], ratio: int) -> Evidence | None:
+    a = ev.display.lower()
+    for c in chosen:
+        if c.passage.doc_id == ev.passage.doc_id and numbers(a) != numbers(c.display):
+            continue  # one label's sentences alike in words, apart in the figures that are the answer: two rows of
+            # a table, each strength's tablet ("... 1 mg are supplied as pink ...", "... 2 mg ... lavender ...")
+        if c.passage.product != ev.passage.product:
+            continue  # the Uses of ibuprofen and of acetaminophen read alike, and are about two drugs
+        if fuzz.token_set_ratio(a, c.display.lower()) >= ratio:
+            return c
+    return None
+
+
+def numbers(text: str) -> set[str]:
+    text = re.sub(r"\(\s*\d+(?:\.\d+)?\s*\)", "", text)  # section cross-references
+    return set(re.findall(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?(?![A-Za-z\d])", text))
+
+
+def differ_notice(a: Evidence, b: Evidence) -> str:
+    return (f"Sources differ: {a.passage.title} (version {a.passage.version}) and {b.passage.title} "
+            f"(version {b.passage.version}) give different figures on this point; both are cited.")
+
+
+STRENGTH = re.compile(r"\b(\d+(?:\.\d+)?[½¼¾]?)\s?(mg|mcg|g|mL|units?)\b", re.I)  # "5 mg", "7½ mg", "0.5 mL"
+
+
+def _strengths(text: str) -> set[tuple[str, str]]:
+    return {(n, u.lower().rstrip("s")) for n, u in STRENGTH.findall(text)}
+
+
+def of_strength(candidates: list[Evidence], question: str) -> list[Evidence]:
+    """A question that names a strength ("What color is the warfarin 5 mg tablet?") is answered by the sentences
+    that name it, where any does, not by those that name only others ("Warfarin Sodium Tablets USP, 1 mg are supplied
+    as pink ..."), however alike their words."""
+    asked = _strengths(question)
+    if not asked:
+        return candidates
+    named = [(e, _strengths(e.display)) for e in candidates]
+    if not any(s & asked for _, s in named):
+        return candidates
+    return [e for e, s in named if not s or s & asked]
+
+
+def asked_section_kept(chosen: list[Evidence], candidates: list[Evidence], intents: list, t: Thresholds
+                        ) -> list[Evidence]:
+    """The best sentence under the section a question asks for ("What is baricitinib used to treat?": 1.1 Rheumatoid
+    Arthritis) keeps a place when sentences elsewhere that say its words more often filled them all (six adverse
+    reaction rows "treated with baricitinib"): direct_first then leads with it."""
+    if not intents or not chosen or any(section_matches(intents, e.section) for e in chosen):
+        return chosen
+    spare = next((e for e in candidates if section_matches(intents, e.section) and not e.lead_in
+                  and e.overlap >= t.min_overlap and e.score >= t.min_relative_score * chosen[0].score
+                  and not ANAPHORIC.match(e.display.lstrip())), None)
+    if spare is None:
+        return chosen
+    return chosen[:max(0, t.max_sentences - 1)] + [spare]
