@@ -87,8 +87,11 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
                                    "rule was run on them; measured once (AE recall 12/13, false alarms 5/27, "
                                    "complaint recall 0/4); then one round of fixes",
          "safety_holdout18.jsonl": "40 messages written 2026-12-05 after holdout17's fixes, labelled before any "
+                                   "rule was run on them; measured once (AE recall 11/13, false alarms 4/27, "
+                                   "complaint recall 2/4); then one round of fixes",
+         "safety_holdout19.jsonl": "40 messages written 2026-12-05 after holdout18's fixes, labelled before any "
                                    "rule was run on them; never tuned"}
-HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test", "safety_holdout18.jsonl"}
+HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test", "safety_holdout19.jsonl"}
 
 
 def main() -> None:
@@ -100,7 +103,8 @@ def main() -> None:
                  "safety_holdout15.jsonl",
                  "safety_holdout16.jsonl",
                  "safety_holdout17.jsonl",
-                 "safety_holdout18.jsonl", "safety_consumer.jsonl dev",
+                 "safety_holdout18.jsonl",
+                 "safety_holdout19.jsonl", "safety_consumer.jsonl dev",
                  "safety_consumer.jsonl test"):
         path, _, split = name.partition(" ")
         items = [json.loads(x) for x in (ROOT / "eval/golden" / path).read_text().splitlines() if x]

@@ -75,6 +75,9 @@ def flagged(question: str) -> bool:
     # a drug not started yet; hearsay (holdout17's false alarms: sentences written after)
     "We're going to start my mother on warfarin. How long does the bruising usually last?",
     "I read that ibuprofen can hurt the kidneys. Is acetaminophen kinder?",
+    # checking whether; a request for a letter (holdout18's false alarms: sentences written after)
+    "Quick question, checking if Tylenol is fine with green tea.",
+    "Our school nurse needs a statement that the Motrin suspension is dye-free for a student.",
 ])
 def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     assert not flagged(question)
@@ -117,6 +120,9 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "Ever since the Cipro I have had a bitter taste in my mouth.",
     # an exposure in pregnancy told by its trimester (holdout17's miss: a sentence written after)
     "In her first trimester she was taking lisinopril for blood pressure.",
+    # a drug that did nothing; a dose given twice (holdout18's misses: sentences written after)
+    "Tylenol did nothing for his fever last night.",
+    "The care home gave my aunt her warfarin twice on Sunday.",
 ])
 def test_something_that_happened_is_a_report_however_it_is_asked(question):
     assert flagged(question)
@@ -161,6 +167,9 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     "Several Amoxil capsules in the new bottle had split open.",
     "The lot number on my metformin box is completely rubbed off.",
     "My Zestril tablets are round, but the picture on the leaflet shows an oval tablet.",
+    # a strength unlike its label's; tablets stuck to the foil (holdout18's misses)
+    "The pharmacy gave me metformin 1000 mg in a box marked 500 mg.",
+    "The lisinopril tablets stick to the foil and crumbled as I pressed them out.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
     q = question.lower()
