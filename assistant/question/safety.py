@@ -75,16 +75,28 @@ SPECIFIC_PERSON = re.compile(
     r"(?:the )?(?:baby|mother|newborn|infant)|"
     r"(?:a|the) (?:man|woman|boy|girl|baby|infant|resident|teenager|toddler|patient) (?:who|on|taking|with|was|is|"
     r"had|has))\b", re.I)
-HYPOTHETICAL = re.compile(r"\b(?:(?:will|would|could|might|can)\s+(?:\w+\s+){0,2}(?:make|give)\s+(?:me|him|her|you|"
-                          r"us|them)\b|what if|if (?:a|my|the|your)? ?(?:patient|someone|person|he|she|i|we|you|they)\b[^.?]*?\b"
-                          r"(?:develops?|gets?|has|experiences?|misses|forgets|takes?|stops|swallows|ingests|eats|drinks|overdoses)|what (?:should|do|can|would) (?:i|we|you|one|they|parents) do if|in case (?:of|a|my|the|someone|he|she|i|we)\b|(?:what|which) (?:are )?(?:the )?(?:warning )?(?:signs|symptoms)\b|(?:should|to|must) (?:i |we |you |they )?(?:watch|look) (?:out )?for|can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
-                          r"risk of|how common|how often|(?:i'?m|i am|we'?re|we are|he'?s|she'?s|is|are) (?:about|"
-                          r"going|planning|due|set) to (?:start|begin|take|try)\b|\bstart\w* (?:\w+ )?(?:tomorrow|"
-                          r"next (?:week|month)|soon)\b|\b(?:i|we) (?:(?:'ve|have) )?(?:heard|read)\b|(?:i was|we were) "
-                          r"told\b|(?:they|people) say\b|can (?:\w+ ){0,3}(?:damage|harm|hurt|affect)\b|is it (?:common|normal)|what are (?:the )?(?:\w+ ){0,2}(?:side effects|"
-                          r"adverse)|does \w+ cause|do \w+ cause|likely to|\b(?:why|how) (?:does|do|would|can|could) (?:(?!(?:my|his|her|our|"
-                          r"their)\b)[\w-]+\s+){1,5}(?:cause|lead to|trigger|produce)\b(?!\s+(?:me|him|her|us|them)\b))",
-                          re.I)
+# What a drug might do, or what one would do if: asked about, not told. One kind per line.
+HYPOTHETICAL = re.compile(r"\b(?:"
+                          r"(?:will|would|could|might|can)\s+(?:\w+\s+){0,2}(?:make|give)\s+(?:me|him|her|you|us|them)\b|"
+                          r"what if|"
+                          r"if (?:a|my|the|your)? ?(?:patient|someone|person|he|she|i|we|you|they)\b[^.?]*?\b"
+                          r"(?:develops?|gets?|has|experiences?|misses|forgets|takes?|stops|swallows|ingests|eats|drinks|overdoses)|"
+                          r"what (?:should|do|can|would) (?:i|we|you|one|they|parents) do if|"
+                          r"in case (?:of|a|my|the|someone|he|she|i|we)\b|"
+                          r"(?:what|which) (?:are )?(?:the )?(?:warning )?(?:signs|symptoms)\b|"
+                          r"(?:should|to|must) (?:i |we |you |they )?(?:watch|look) (?:out )?for|"
+                          r"can [\w\s]{0,30}\bcause|could [\w\s]{0,30}\bcause|"
+                          r"risk of|how common|how often|"
+                          r"(?:i'?m|i am|we'?re|we are|he'?s|she'?s|is|are) (?:about|going|planning|due|set) to (?:start|begin|take|try)\b|"
+                          r"\bstart\w* (?:\w+ )?(?:tomorrow|next (?:week|month)|soon)\b|"
+                          r"\b(?:i|we) (?:(?:'ve|have) )?(?:heard|read)\b|(?:i was|we were) told\b|(?:they|people) say\b|"
+                          r"can (?:\w+ ){0,3}(?:damage|harm|hurt|affect)\b|"
+                          r"is it (?:common|normal)|"
+                          r"what are (?:the )?(?:\w+ ){0,2}(?:side effects|adverse)|"
+                          r"does \w+ cause|do \w+ cause|likely to|"
+                          r"\b(?:why|how) (?:does|do|would|can|could) (?:(?!(?:my|his|her|our|their)\b)[\w-]+\s+){1,5}"
+                          r"(?:cause|lead to|trigger|produce)\b(?!\s+(?:me|him|her|us|them)\b)"
+                          r")", re.I)
 PATIENT = re.compile(
     r"\b(?:(?:my|a|our|the|one of my|this|his|her) (?:patient|pt|client|resident|wife|husband|partner|son|"
     r"daughter|mother|father|mom|dad|child|kid|baby|infant|neonate|friend|colleague|brother|sister|grandmother|"
@@ -258,15 +270,19 @@ RECENT = re.compile(r"\b(?:yesterday|today|tonight|last (?:night|evening|week|mo
                     r"again|recently|still|currently|these days)\b", re.I)
 
 
+def _sentence_spans(text: str, keep) -> list[tuple[int, int]]:
+    """The spans of the sentences of text for which keep(sentence) holds."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.?!]+[.?!]?", text) if keep(m.group(0))]
+
+
 def _history_spans(text: str) -> list[tuple[int, int]]:
     """The sentences that place what they tell long ago (see LONG_AGO)."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^.?!]+[.?!]?", text)
-            if LONG_AGO.search(m.group(0)) and not RECENT.search(m.group(0))]
+    return _sentence_spans(text, lambda s: LONG_AGO.search(s) and not RECENT.search(s))
 
 
 def _help_spans(text: str) -> list[tuple[int, int]]:
     """The sentences that ask whether a drug helps (see HELPS)."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^.?!]+[.?!]?", text) if HELPS.search(m.group(0))]
+    return _sentence_spans(text, HELPS.search)
 
 
 def _condition_spans(text: str, products: list[str]) -> list[tuple[int, int]]:
