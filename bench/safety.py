@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/safety.py [-v] [--show-held-out]   (eval/golden/safety*.jsonl)
 
+Since the twenty-fifth session the signals are decided by the classifiers bench/fit_safety.py fits on every set
+here but HELD_OUT (the word rules they replaced were written on the same sets; each NOTE tells that history).
+
 -v prints the misclassified messages of the sets rules were written against; those of the held-out sets
 (HELD_OUT) only with --show-held-out, so that reading a tuning run's output does not read the test items.
 """

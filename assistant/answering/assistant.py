@@ -187,7 +187,7 @@ class Assistant:
             self._in_language(answer, answer.language, pivot)
         if rtype == "consumer" and not scope.reply:
             answer.notices += [CONSUMER_PLAIN, CONSUMER_CONTACT]
-        answer.flags = _flags(asked, scope, redaction)
+        answer.flags = _flags(asked, scope, redaction, self.store.embedder)
         if redaction.redacted:
             answer.notices.append("Personal data in the question (" + ", ".join(k.replace("_", " ") for k in
                                   redaction.kinds) + ") was redacted before the question was logged or processed.")
@@ -393,8 +393,8 @@ def local_requester(channel: str) -> Requester:
     return Requester(f"{channel}:{user}", channel)
 
 
-def _flags(question: str, scope: Scope, redaction: privacy.Redaction) -> Flags:
-    signals = analyse(question, scope.mentioned)
+def _flags(question: str, scope: Scope, redaction: privacy.Redaction, embedder=None) -> Flags:
+    signals = analyse(question, scope.mentioned, embedder)
     details = {k: v for k, v in signals.items() if v}
     if scope.off_label:
         details["off_label"] = scope.off_label
