@@ -187,12 +187,14 @@ class Assistant:
             self._in_language(answer, answer.language, pivot)
         if rtype == "consumer" and not scope.reply:
             answer.notices += [CONSUMER_PLAIN, CONSUMER_CONTACT]
-        answer.flags = _flags(asked, scope, redaction, self.store.embedder)
+        answer.flags = _flags(asked, scope, redaction, self.store.embedder,
+                              self.crosslingual.model if self.crosslingual is not None else None)
         if redaction.redacted:
             answer.notices.append("Personal data in the question (" + ", ".join(k.replace("_", " ") for k in
                                   redaction.kinds) + ") was redacted before the question was logged or processed.")
         if answer.flags.adverse_event or answer.flags.product_complaint:
-            answer.notices.append("This question may describe an adverse event or a product complaint; it has "
+            answer.notices.append(language.interface(answer.language, "safety") or
+                                  "This question may describe an adverse event or a product complaint; it has "
                                   "been recorded for pharmacovigilance follow-up.")
         answer.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
         self.records.record_answer(answer, requester, channel)
@@ -393,8 +395,11 @@ def local_requester(channel: str) -> Requester:
     return Requester(f"{channel}:{user}", channel)
 
 
-def _flags(question: str, scope: Scope, redaction: privacy.Redaction, embedder=None) -> Flags:
-    signals = analyse(question, scope.mentioned, embedder)
+def _flags(question: str, scope: Scope, redaction: privacy.Redaction, embedder=None, e5=None) -> Flags:
+    # a question in another language is read as written, not as its English search words
+    across = scope.language != "en" and bool(scope.original)
+    signals = analyse(scope.original if across and scope.original else question, scope.mentioned, embedder,
+                      scope.language if across else "en", e5)
     details = {k: v for k, v in signals.items() if v}
     if scope.off_label:
         details["off_label"] = scope.off_label

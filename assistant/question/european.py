@@ -183,17 +183,27 @@ def _english(word: str, vocab: frozenset[str]) -> str | None:
 INTERFACE = {
     "es": {"no_evidence": "El contenido disponible no responde a esta pregunta.", "references": "Referencias",
            "answering": "Respondiendo", "searched": "Se buscó en las fuentes en inglés con: {pivot}",
-           "quotes": "Las citas se muestran en el inglés original."},
+           "quotes": "Las citas se muestran en el inglés original.",
+           "safety": "Esta pregunta puede describir un acontecimiento adverso o una reclamación de producto; se ha "
+                     "registrado para el seguimiento de farmacovigilancia."},
     "fr": {"no_evidence": "Le contenu disponible ne répond pas à cette question.", "references": "Références",
            "answering": "Réponse à", "searched": "Sources en anglais recherchées avec : {pivot}",
-           "quotes": "Les citations sont reproduites dans l'anglais original."},
+           "quotes": "Les citations sont reproduites dans l'anglais original.",
+           "safety": "Cette question peut décrire un événement indésirable ou une réclamation produit ; elle a été "
+                     "enregistrée pour le suivi de pharmacovigilance."},
     "de": {"no_evidence": "Die verfügbaren Inhalte beantworten diese Frage nicht.", "references": "Quellen",
            "answering": "Antwort auf", "searched": "Englische Quellen durchsucht mit: {pivot}",
-           "quotes": "Die Zitate sind im englischen Original wiedergegeben."},
+           "quotes": "Die Zitate sind im englischen Original wiedergegeben.",
+           "safety": "Diese Frage beschreibt möglicherweise ein unerwünschtes Ereignis oder eine Produktreklamation; "
+                     "sie wurde für die Pharmakovigilanz erfasst."},
     "pt": {"no_evidence": "O conteúdo disponível não responde a esta pergunta.", "references": "Referências",
            "answering": "Respondendo", "searched": "Fontes em inglês pesquisadas com: {pivot}",
-           "quotes": "As citações são mostradas no inglês original."},
+           "quotes": "As citações são mostradas no inglês original.",
+           "safety": "Esta pergunta pode descrever um evento adverso ou uma reclamação de produto; foi registada "
+                     "para seguimento de farmacovigilância."},
     "it": {"no_evidence": "Il contenuto disponibile non risponde a questa domanda.", "references": "Bibliografia",
            "answering": "Risposta a", "searched": "Fonti in inglese cercate con: {pivot}",
-           "quotes": "Le citazioni sono riportate nell'inglese originale."},
+           "quotes": "Le citazioni sono riportate nell'inglese originale.",
+           "safety": "Questa domanda può descrivere un evento avverso o un reclamo sul prodotto; è stata registrata "
+                     "per il follow-up di farmacovigilanza."},
 }

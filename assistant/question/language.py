@@ -228,12 +228,16 @@ def english(text: str, lang: str, names: dict[str, str], vocab: frozenset[str]) 
 INTERFACE = {
     "ja": {"no_evidence": "利用可能な資料ではこの質問に回答できません。", "references": "参考文献",
            "answering": "回答対象", "searched": "英語の資料を次の語で検索しました: {pivot}",
-           "quotes": "引用は英語の原文のままです。"},
+           "quotes": "引用は英語の原文のままです。",
+           "safety": "この質問は有害事象または製品苦情を含む可能性があるため、"
+                     "ファーマコビジランスの確認用に記録しました。"},
     "zh": {"no_evidence": "现有资料无法回答此问题。", "references": "参考文献", "answering": "正在回答",
-           "searched": "已用以下英文词检索英文资料：{pivot}", "quotes": "引文保留英文原文。"},
+           "searched": "已用以下英文词检索英文资料：{pivot}", "quotes": "引文保留英文原文。",
+           "safety": "此问题可能涉及不良事件或产品投诉，已记录以供药物警戒跟进。"},
     "ko": {"no_evidence": "이용 가능한 자료로는 이 질문에 답할 수 없습니다.", "references": "참고문헌",
            "answering": "답변 대상", "searched": "다음 영어 단어로 영어 자료를 검색했습니다: {pivot}",
-           "quotes": "인용문은 영어 원문 그대로입니다."},
+           "quotes": "인용문은 영어 원문 그대로입니다.",
+           "safety": "이 질문은 이상사례 또는 제품 불만을 포함할 수 있어 약물감시 후속 조치를 위해 기록되었습니다."},
 }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from assistant.question import safety_model
+from assistant.question import language, safety_model
 from assistant.question.products import drugs_in
 
 SYMPTOMS = (
@@ -171,20 +171,26 @@ def _events(text: str, indications: bool = True) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def analyse(question: str, known_products: list[str], embedder=None) -> dict:
+def analyse(question: str, known_products: list[str], embedder=None, lang: str = "en", e5=None) -> dict:
     """Adverse-event and product-complaint signals of a question: {"adverse_event": {...} | None, ...}.
 
     Whether a message reports either is decided by the fitted classifiers (safety_model), for a message that names
     a product; the word tables here only fill in the report (event, timing, seriousness cues, defect, lot number).
-    embedder: the caller's embedder, used when it is the model's (int8 MiniLM) so it is not loaded twice."""
+    embedder: the caller's embedder, used when it is the model's (int8 MiniLM) so it is not loaded twice.
+    lang: the question's language; another than English is read by the cross-language classifiers (e5: the
+    caller's multilingual-e5-small), the products named in Japanese, Chinese or Korean script found by the name
+    table. The word tables read English only: elsewhere the event is "unspecified" with the message."""
     text = question
-    products = list(dict.fromkeys([p for p in known_products] + drugs_in(text)))
+    across = lang != "en"
+    cjk = language.drugs_in(text) if lang in language.CJK else []
+    products = list(dict.fromkeys([p for p in known_products] + cjk + drugs_in(text)))
     out: dict = {"adverse_event": None, "product_complaint": None}
     if not products:
         return out
     received = datetime.now(UTC).isoformat(timespec="seconds")
-    scores = safety_model.probabilities(text, given_embedder=embedder)
-    if scores["adverse_event"] >= safety_model.threshold("adverse_event"):
+    scores = safety_model.probabilities_across(text, e5) if across else \
+        safety_model.probabilities(text, given_embedder=embedder)
+    if scores["adverse_event"] >= safety_model.threshold("adverse_event", across):
         events = _events(text, indications=False) or _events(text)
         serious = sorted({m.group(0).lower() for m in SERIOUS.finditer(text)})
         timing = [m.group(0) for m in TIMING.finditer(text)]
@@ -197,7 +203,7 @@ def analyse(question: str, known_products: list[str], embedder=None) -> dict:
             "valid_report": patient, "day0": received, "score": round(scores["adverse_event"], 3),
             "action": "forward to pharmacovigilance within one working day",
         }
-    if scores["product_complaint"] >= safety_model.threshold("product_complaint"):
+    if scores["product_complaint"] >= safety_model.threshold("product_complaint", across):
         defects = [m.group(0).lower() for m in DEFECT.finditer(text)
                    if not re.search(r"\b(?:no|not|never|without)\b[^.?!]{0,20}$", text[:m.start()], re.I)]
         lot = LOT.search(text)

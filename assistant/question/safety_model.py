@@ -3,6 +3,8 @@
 Each is a logistic regression over two views of the message: its all-MiniLM-L6-v2 vector (the default int8
 embedder, unit length) and the TF-IDF of its words and word pairs (sublinear counts, unit length), fitted on the
 labelled safety sets the rules had been written on, and measured on the sets held out from them (bench/safety.py).
+A question in another language is read by a second pair over its multilingual-e5-small vector alone, fitted on the
+same English messages: the model places a message and its translation close together.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ SPEC = "minilm-int8"  # the embedder the model was fitted with
 TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern, which the fit used
 _lock = threading.Lock()
 _embedders: list = []
+_e5: list = []
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +34,8 @@ def model() -> dict:
     for kind in data["kinds"].values():
         kind["embedding"] = np.asarray(kind["embedding"])
         kind["words"] = np.asarray(kind["words"])
+    for kind in data["across"]["kinds"].values():
+        kind["embedding"] = np.asarray(kind["embedding"])
     return data
 
 
@@ -76,5 +81,22 @@ def probabilities(text: str, vector: np.ndarray | None = None, given_embedder=No
     return out
 
 
-def threshold(kind: str) -> float:
-    return float(model()["kinds"][kind]["threshold"])
+def probabilities_across(text: str, e5=None) -> dict[str, float]:
+    """The same for a message in any language, from its multilingual-e5-small vector (e5: the caller's E5)."""
+    if e5 is None:
+        with _lock:
+            if not _e5:
+                from ingest.multilingual import E5
+
+                _e5.append(E5())
+            e5 = _e5[0]
+    vector = e5.query(text)
+    out = {}
+    for name, kind in model()["across"]["kinds"].items():
+        z = kind["intercept"] + float(kind["embedding"] @ vector)
+        out[name] = 1.0 / (1.0 + math.exp(-z))
+    return out
+
+
+def threshold(kind: str, across: bool = False) -> float:
+    return float((model()["across"] if across else model())["kinds"][kind]["threshold"])

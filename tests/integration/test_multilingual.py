@@ -116,3 +116,15 @@ def test_a_follow_up_in_another_language_keeps_the_product_of_the_earlier_turn(s
         a = _assistant(stores).ask(follow_up, history=[earlier])
         assert a.status == "answered" and a.resolved_question, a.explanation
         assert {c.document_id for c in a.citations} == {doc}, (follow_up, earlier, a.resolved_question)
+
+
+def test_a_report_in_japanese_or_korean_is_flagged_with_its_notice_in_that_language(stores):
+    """Safety signals read a question as written in its own language (the cross-language classifiers); a plain
+    question in that language is no report. Messages written for this test, in no labelled set."""
+    ja = _assistant(stores).ask("イブプロフェンを3日飲んだら、娘の顔じゅうにじんましんが出て救急外来に行きました。")
+    assert ja.flags.adverse_event and ja.flags.details["adverse_event"]["drug"] == "ibuprofen"
+    assert any("有害事象" in n for n in ja.notices)
+    ko = _assistant(stores).ask("어머니가 타이레놀을 드신 뒤로 눈이 노랗게 변했어요.")
+    assert ko.flags.adverse_event and any("이상사례" in n for n in ko.notices)
+    plain = _assistant(stores).ask("アセトアミノフェンの1日最大量は？")
+    assert not plain.flags.adverse_event and not plain.flags.product_complaint

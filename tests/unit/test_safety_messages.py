@@ -18,7 +18,7 @@ BUNDLED = {"warfarin": ["coumadin", "jantoven"], "metformin": ["glucophage"], "a
 
 # Sentences the fitted classifiers (assistant/question/safety_model.py) get wrong; these tests were written for the
 # rules they replaced and were never fitted on. strict: a refit that gets one right must say so here.
-MISSED = "missed by the fitted classifier (bench/RESULTS.md, twenty-fifth session)"
+MISSED = pytest.mark.xfail(strict=True, reason="missed by the fitted classifier (bench/RESULTS.md, 25th session)")
 
 
 def flagged(question: str) -> bool:
@@ -89,7 +89,8 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
 
 
 @pytest.mark.parametrize("question", [
-    pytest.param("My son's lips got puffy an hour after his amoxicillin dose. Should I give the next one?", marks=pytest.mark.xfail(strict=True, reason=MISSED)),
+    pytest.param("My son's lips got puffy an hour after his amoxicillin dose. Should I give the next one?",
+                 marks=MISSED),
     "Since I started atorvastatin my legs hurt all the time. Is that normal?",
     "I have used nystatin for two weeks and it is not working on my thrush. Is that normal?",
     "I was given ibuprofen instead of acetaminophen at the pharmacy and took it for a week.",
@@ -98,7 +99,7 @@ def test_asking_for_advice_about_a_drug_is_not_a_report(question):
     "An 82-year-old on cipro turned confused and restless yesterday; could the drug be the cause?",
     "My stomach has burned every day since I started taking ibuprofen; is that normal?",
     # however it is asked, what happened after the drug is reported (2026-12-04)
-    pytest.param("Would Tylenol help with the rash I developed after starting amoxicillin?", marks=pytest.mark.xfail(strict=True, reason=MISSED)),
+    pytest.param("Would Tylenol help with the rash I developed after starting amoxicillin?", marks=MISSED),
     "My father wonders if warfarin caused the bruises on his arms this week.",
     "I took Advil last night, is it normal that my face is swollen?",
     # a lack of effect said as what the drug did not do (2026-12-04)
@@ -173,7 +174,7 @@ def test_research_wording_and_what_a_drug_might_do_are_not_reports(question):
     "The lot number on my metformin box is completely rubbed off.",
     "My Zestril tablets are round, but the picture on the leaflet shows an oval tablet.",
     # a strength unlike its label's; tablets stuck to the foil (holdout18's misses)
-    pytest.param("The pharmacy gave me metformin 1000 mg in a box marked 500 mg.", marks=pytest.mark.xfail(strict=True, reason=MISSED)),
+    pytest.param("The pharmacy gave me metformin 1000 mg in a box marked 500 mg.", marks=MISSED),
     "The lisinopril tablets stick to the foil and crumbled as I pressed them out.",
 ])
 def test_a_defect_of_the_product_alone_is_a_complaint_not_an_adverse_event(question):
@@ -226,3 +227,24 @@ def test_a_report_carries_what_the_word_tables_find_and_a_message_without_a_prod
         complaint["product_complaint"]["problem"]
     assert analyse("My father was admitted to hospital with black stools after his new pills.", []) == \
         {"adverse_event": None, "product_complaint": None}
+
+
+@pytest.mark.parametrize("question, lang, kind", [
+    ("我父亲吃了华法林一周后牙龈一直出血，今天住院了。", "zh", "adverse_event"),
+    ("メトホルミンを飲み始めてから毎日ひどい下痢が続いています。", "ja", "adverse_event"),
+    ("새로 산 와파린 통에 깨진 알약이 잔뜩 들어 있었어요.", "ko", "product_complaint"),
+    ("Mi madre tomó ibuprofeno y ahora tiene heces negras y vómitos con sangre.", "es", "adverse_event"),
+])
+def test_a_report_in_another_language_is_read_as_written(question, lang, kind):
+    # CJK names are found by the name table; a European name ("ibuprofeno") by the question's scope, as here
+    out = analyse(question, ["ibuprofen"] if lang == "es" else [], lang=lang)
+    assert out[kind] is not None and out[kind].get("drug", out[kind].get("product")) in \
+        ("warfarin", "metformin", "ibuprofen")
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("华法林的常用起始剂量是多少？", "zh"), ("メトホルミンは食後に飲むべきですか？", "ja"),
+    ("와파린 복용 중 피해야 할 음식이 있습니까?", "ko"),
+])
+def test_a_plain_question_in_another_language_is_no_report(question, lang):
+    assert analyse(question, [], lang=lang) == {"adverse_event": None, "product_complaint": None}
