@@ -95,8 +95,12 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
          "safety_holdout19.jsonl": "40 messages written 2026-12-05 after holdout18's fixes, labelled before any "
                                    "rule was run on them; never tuned (never fitted on)",
          "safety_holdout20.jsonl": "40 messages written 2026-12-05 (twenty-fifth session) after the classifiers were "
-                                   "fitted, labelled before they were run on them; never fitted on"}
-HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test", "safety_holdout19.jsonl", "safety_holdout20.jsonl"}
+                                   "fitted, labelled before they were run on them; never fitted on",
+         "safety_holdout21.jsonl": "40 messages written 2026-12-05 in registers the other sets lack (call-centre notes, "
+                                   "clinical shorthand, social media, e-mails), labelled before the classifiers were "
+                                   "run on them; never fitted on"}
+HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test", "safety_holdout19.jsonl", "safety_holdout20.jsonl",
+            "safety_holdout21.jsonl"}
 
 
 def main() -> None:
@@ -109,7 +113,8 @@ def main() -> None:
                  "safety_holdout16.jsonl",
                  "safety_holdout17.jsonl",
                  "safety_holdout18.jsonl",
-                 "safety_holdout19.jsonl", "safety_holdout20.jsonl", "safety_consumer.jsonl dev",
+                 "safety_holdout19.jsonl", "safety_holdout20.jsonl", "safety_holdout21.jsonl",
+                 "safety_consumer.jsonl dev",
                  "safety_consumer.jsonl test"):
         path, _, split = name.partition(" ")
         items = [json.loads(x) for x in (ROOT / "eval/golden" / path).read_text().splitlines() if x]
