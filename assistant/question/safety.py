@@ -179,7 +179,8 @@ def analyse(question: str, known_products: list[str], embedder=None, lang: str =
     embedder: the caller's embedder, used when it is the model's (int8 MiniLM) so it is not loaded twice.
     lang: the question's language; another than English is read by the cross-language classifiers (e5: the
     caller's multilingual-e5-small), the products named in Japanese, Chinese or Korean script found by the name
-    table. The word tables read English only: elsewhere the event is "unspecified" with the message."""
+    table. The word tables read English: elsewhere the event is read from the English words of its term tables, or is
+    "unspecified" with the message."""
     text = question
     across = lang != "en"
     cjk = language.drugs_in(text) if lang in language.CJK else []
@@ -191,7 +192,9 @@ def analyse(question: str, known_products: list[str], embedder=None, lang: str =
     scores = safety_model.probabilities_across(text, e5) if across else \
         safety_model.probabilities(text, given_embedder=embedder)
     if scores["adverse_event"] >= safety_model.threshold("adverse_event", across):
-        events = _events(text, indications=False) or _events(text)
+        # in another language: the event words among its English search words (the term tables), if any
+        read = language.english(text, lang, {}, frozenset()) if across else text
+        events = _events(read, indications=False) or _events(read)
         serious = sorted({m.group(0).lower() for m in SERIOUS.finditer(text)})
         timing = [m.group(0) for m in TIMING.finditer(text)]
         patient = bool(PATIENT.search(text))

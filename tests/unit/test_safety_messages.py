@@ -240,6 +240,8 @@ def test_a_report_in_another_language_is_read_as_written(question, lang, kind):
     out = analyse(question, ["ibuprofen"] if lang == "es" else [], lang=lang)
     assert out[kind] is not None and out[kind].get("drug", out[kind].get("product")) in \
         ("warfarin", "metformin", "ibuprofen")
+    if lang == "zh":  # the event read from the term tables' English words (出血: bleeding)
+        assert "bleeding" in out[kind]["event"]
 
 
 @pytest.mark.parametrize("question, lang", [
