@@ -99,8 +99,8 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
          "safety_holdout21.jsonl": "40 messages written 2026-12-05 in registers the other sets lack (call-centre notes, "
                                    "clinical shorthand, social media, e-mails), labelled before the classifiers were "
                                    "run on them; never fitted on"}
-HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test", "safety_holdout19.jsonl", "safety_holdout20.jsonl",
-            "safety_holdout21.jsonl"}
+HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test", "safety_holdout19.jsonl",
+            "safety_holdout20.jsonl", "safety_holdout21.jsonl"}
 
 
 def main() -> None:
