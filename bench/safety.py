@@ -96,9 +96,9 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
                                    "rule was run on them; never tuned (never fitted on)",
          "safety_holdout20.jsonl": "40 messages written 2026-12-05 (twenty-fifth session) after the classifiers were "
                                    "fitted, labelled before they were run on them; never fitted on",
-         "safety_holdout21.jsonl": "40 messages written 2026-12-05 in registers the other sets lack (call-centre notes, "
-                                   "clinical shorthand, social media, e-mails), labelled before the classifiers were "
-                                   "run on them; never fitted on"}
+         "safety_holdout21.jsonl": "40 messages written 2026-12-05 in registers the other sets lack (call-centre "
+                                   "notes, clinical shorthand, social media, e-mails), labelled before the "
+                                   "classifiers were run on them; never fitted on"}
 HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test", "safety_holdout19.jsonl",
             "safety_holdout20.jsonl", "safety_holdout21.jsonl"}
 
