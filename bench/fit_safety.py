@@ -10,7 +10,8 @@ operating point, the highest recall with at most 2 % false alarms (then the fewe
 needs a product named (as the assistant's rule always did).
 
 Across languages (a question not in English): the same regression over the question's multilingual-e5-small
-vector alone, fitted on the English messages (C by leaving one set out, in English); its operating point is chosen
+vector alone, fitted on the English messages and on holdout17 written in Japanese, Chinese and Korean
+(eval/golden/safety_languages/holdout17.yaml; C by leaving one set out, in English); its operating point is chosen
 on eval/golden/safety_languages/holdout18.yaml (Japanese, Chinese, Korean), scored by the fit that left holdout18
 out, so no translated message's English original was fitted on, among the cuts that flag at most 1 % of the dev
 split's label questions in those languages (eval/golden/multilingual). holdout20.yaml is the held-out test.
@@ -160,6 +161,9 @@ def fit_across(items, products, out) -> None:
     dev_vectors = np.stack([e5.query(i["question"]) for i in dev])
     dev_named = np.array([named_across(i["question"], products) for i in dev])
     held = sets != "safety_holdout18.jsonl"
+    # holdout17 written in Japanese, Chinese and Korean: fitted on beside the English messages
+    extra = translated("holdout17", by_id)
+    extra_vectors = np.stack([e5.query(i["question"]) for i in extra])
     plain = plain_questions()
     plain_vectors = np.stack([e5.query(q) for q in plain])
     plain_named = np.array([named_across(q, products) for q in plain])
@@ -180,7 +184,9 @@ def fit_across(items, products, out) -> None:
             if best is None or key > best[0]:
                 best = (key, C)
         C = best[1]
-        clf = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(vectors[held], y[held])
+        ey = np.array([bool(i[kind]) for i in extra])
+        clf = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
+            np.vstack([vectors[held], extra_vectors]), np.concatenate([y[held], ey]))
         dy = np.array([bool(i[kind]) for i in dev])
         dp = clf.predict_proba(dev_vectors)[:, 1]
         plain_p = clf.predict_proba(plain_vectors)[:, 1]
@@ -193,7 +199,8 @@ def fit_across(items, products, out) -> None:
             flag = (dp >= t) & dev_named & sel
             print(f"across {kind} dev holdout18 {lang} at {t:.3f}: recall {np.sum(flag & dy)}/{np.sum(dy & sel)}, "
                   f"false alarms {np.sum(flag & ~dy)}/{np.sum(~dy & sel)}")
-        clf = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(vectors, y)
+        clf = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
+            np.vstack([vectors, extra_vectors]), np.concatenate([y, ey]))
         out["across"]["kinds"][kind] = {"C": C, "threshold": t, "intercept": round(float(clf.intercept_[0]), 6),
                                         "embedding": [round(float(v), 6) for v in clf.coef_[0]],
                                         "dev_holdout18": {"recall": round(recall, 3),
