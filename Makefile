@@ -53,8 +53,8 @@ lint: venv
 	$(BIN)/mypy
 
 # The release gate: golden sets against eval/thresholds.yaml, on the offline default, in two stores:
-#  - the bundled corpus: labels, pubmedqa, consumer_drugs, followups (conversation turns) and out_of_corpus
-#    (PubMedRS-200 test half);
+#  - the bundled corpus: labels, pubmedqa, consumer_drugs, followups (conversation turns), out_of_corpus
+#    (PubMedRS-200 test half) and the safety messages held out from the fitted safety classifiers (their flags);
 #  - the bundled corpus plus the documents of the held-out literature and consumer sets (eval/golden/docs:
 #    BioASQ gold snippets, MEDIQA graded passages): the fixed test samples of bioasq and mediqa.
 # Tuning uses the dev samples in eval/golden/dev/ only (eval/golden/build_dev_sets.py).
@@ -64,7 +64,9 @@ gate: venv
 	$(BIN)/medinfo ingest corpus --data-dir $(GATE_DIR) > /dev/null
 	mkdir -p reports
 	$(BIN)/medinfo eval eval/golden/labels.jsonl eval/golden/pubmedqa.jsonl eval/golden/out_of_corpus.jsonl \
-		eval/golden/consumer_drugs.jsonl eval/golden/followups.jsonl --data-dir $(GATE_DIR) \
+		eval/golden/consumer_drugs.jsonl eval/golden/followups.jsonl eval/golden/safety_holdout6.jsonl \
+		eval/golden/safety_holdout19.jsonl eval/golden/safety_holdout20.jsonl eval/golden/safety_holdout21.jsonl \
+		--data-dir $(GATE_DIR) \
 		--thresholds eval/thresholds.yaml --junit reports/eval.xml --report reports/eval.html
 	$(BIN)/medinfo ingest corpus --data-dir $(GATE_DEV_DIR) > /dev/null
 	$(BIN)/medinfo ingest eval/golden/docs --data-dir $(GATE_DEV_DIR) > /dev/null

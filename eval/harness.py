@@ -17,7 +17,8 @@ LLM_METRICS = ("faithfulness", "response_groundedness", "answer_relevancy")
 REGRESSION_TOLERANCE = 0.02
 # Metrics where lower is better (a threshold on them is a maximum by default).
 LOWER_IS_BETTER = {"false_refusal_rate", "uncited_sentence_rate", "latency_p50_ms", "latency_p95_ms",
-                   "unsupported_claim_rate"}
+                   "unsupported_claim_rate", "adverse_event_false_alarm_rate", "product_complaint_false_alarm_rate"}
+SAFETY = ("adverse_event", "product_complaint")  # a message labelled for these is scored on the answer's flags
 
 
 class GoldenSetError(ValueError):
@@ -43,6 +44,8 @@ def load_set(path: Path) -> list[dict]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise GoldenSetError(f"{path}:{n}: invalid JSON: {exc}") from None
+        if "answerable" not in item and any(k in item for k in SAFETY):
+            item["answerable"] = None  # a safety message (eval/golden/safety*.jsonl): scored on its flags only
         for key in ("id", "question", "answerable"):
             if key not in item:
                 raise GoldenSetError(f"{path}:{n}: missing field {key!r}")
@@ -70,7 +73,14 @@ def run_item(set_name: str, item: dict, client, top_k: int = 10) -> ItemResult:
         if not r.metrics["resolution_correct"]:
             r.failures.append(f"resolved as {answer.get('resolved_question') or answer['question']!r}, expected "
                               f"{item['resolution']}")
-    if item["answerable"]:
+    for kind in (k for k in SAFETY if k in item):
+        flagged = bool((answer.get("flags") or {}).get(kind))
+        r.metrics[f"{kind}_flagged" if item[kind] else f"{kind}_false_alarm"] = float(flagged)
+        if flagged != bool(item[kind]):
+            r.failures.append(f"{'missed' if item[kind] else 'false alarm'}: {kind.replace('_', ' ')}")
+    if item["answerable"] is None:
+        pass
+    elif item["answerable"]:
         expected = {(e["document_id"], int(p)) for e in item["expected"] for p in e.get("pages") or []}
         expected_docs = {e["document_id"] for e in item["expected"]}
         r.metrics.update(retrieval_metrics(answer, expected, expected_docs))
@@ -127,7 +137,7 @@ def aggregate(results: list[ItemResult]) -> dict[str, Any]:
         return sum(vals) / len(vals) if vals else None
 
     answerable = [r for r in results if r.item["answerable"]]
-    unanswerable = [r for r in results if not r.item["answerable"]]
+    unanswerable = [r for r in results if r.item["answerable"] is False]
     answered = [r for r in results if r.answer and r.answer["status"] == "answered"]
     answered_ok = [r for r in answerable if r.answer and r.answer["status"] == "answered"]
     n_claims = sum(r.metrics.get("n_claims", 0) for r in answered)
@@ -154,6 +164,10 @@ def aggregate(results: list[ItemResult]) -> dict[str, Any]:
         "refusal_accuracy": mean("refusal_correct", unanswerable),
         "resolution_accuracy": mean("resolution_correct", results),
         "false_refusal_rate": mean("refused", answerable),
+        "adverse_event_recall": mean("adverse_event_flagged", results),
+        "adverse_event_false_alarm_rate": mean("adverse_event_false_alarm", results),
+        "product_complaint_recall": mean("product_complaint_flagged", results),
+        "product_complaint_false_alarm_rate": mean("product_complaint_false_alarm", results),
         "ragas_context_precision": mean("ragas_context_precision", answered),
         "ragas_context_recall": mean("ragas_context_recall", answered),
         "ragas_string_similarity": mean("ragas_string_similarity", answered),

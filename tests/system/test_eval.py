@@ -46,6 +46,13 @@ FACTORIES = textwrap.dedent('''
                     for c in split_claims(answer)], []
 
 
+    def deaf_to_safety(data_dir):
+        """A regression: no message is read as an adverse event or a complaint."""
+        import assistant.answering.assistant as answering
+        answering.analyse = lambda *args, **kwargs: {"adverse_event": None, "product_complaint": None}
+        return Assistant(data_dir=data_dir)
+
+
     def broken_retriever(data_dir):
         a = Assistant(data_dir=data_dir)
         a.retriever = WrongDocumentRetriever(a.store)
@@ -130,3 +137,18 @@ def test_eval_against_a_running_server(api, tmp_path):
     assert code == 0, err
     assert out["meta"]["client"] == f"http {server.url}" and out["summary"]["labels"]["items"] == 12
     assert out["summary"]["labels"]["verbatim_quote_rate"] == 1.0 and out["summary"]["labels"]["errors"] == 0
+
+
+def test_held_out_safety_messages_are_gated_on_the_answers_flags(corpus_dir, factories):
+    """A safety set (no 'answerable' field) is scored on the flags of the answers: recall and false alarms per kind;
+    a regression that stops flagging fails the gate naming the metric."""
+    safety = str(ROOT / "eval/golden/safety_holdout20.jsonl")
+    code, out, err = run_cli("eval", safety, "--thresholds", THRESHOLDS, "--json", data_dir=corpus_dir)
+    s = out["summary"]["safety_holdout20"]
+    assert code == 0, err
+    assert s["adverse_event_recall"] >= 0.9 and s["adverse_event_false_alarm_rate"] <= 0.1
+    assert s["product_complaint_recall"] >= 0.75 and s["refusal_accuracy"] is None  # nothing read as unanswerable
+    code, out, err = run_cli("eval", safety, "--thresholds", THRESHOLDS, "--factory", "broken_configs:deaf_to_safety",
+                             "--json", data_dir=corpus_dir, env={"PYTHONPATH": str(factories)})
+    assert code == 1 and "FAILED: safety_holdout20 adverse_event_recall" in err
+    assert {"adverse_event_recall", "product_complaint_recall"} <= {f["metric"] for f in out["failed"]}
