@@ -193,9 +193,7 @@ class Assistant:
             answer.notices.append("Personal data in the question (" + ", ".join(k.replace("_", " ") for k in
                                   redaction.kinds) + ") was redacted before the question was logged or processed.")
         if answer.flags.adverse_event or answer.flags.product_complaint:
-            answer.notices.append(language.interface(answer.language, "safety") or
-                                  "This question may describe an adverse event or a product complaint; it has "
-                                  "been recorded for pharmacovigilance follow-up.")
+            answer.notices.append(language.interface(answer.language, "safety") or "")
         answer.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
         self.records.record_answer(answer, requester, channel)
         if conversation_id is not None:
@@ -397,9 +395,8 @@ def local_requester(channel: str) -> Requester:
 
 def _flags(question: str, scope: Scope, redaction: privacy.Redaction, embedder=None, e5=None) -> Flags:
     # a question in another language is read as written, not as its English search words
-    across = scope.language != "en" and bool(scope.original)
-    signals = analyse(scope.original if across and scope.original else question, scope.mentioned, embedder,
-                      scope.language if across else "en", e5)
+    text, lang = (scope.original, scope.language) if scope.language != "en" and scope.original else (question, "en")
+    signals = analyse(text, scope.mentioned, embedder, lang, e5)
     details = {k: v for k, v in signals.items() if v}
     if scope.off_label:
         details["off_label"] = scope.off_label

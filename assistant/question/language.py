@@ -226,6 +226,8 @@ def english(text: str, lang: str, names: dict[str, str], vocab: frozenset[str]) 
 # --- the interface in the question's language ---------------------------------------------------------
 
 INTERFACE = {
+    "en": {"safety": "This question may describe an adverse event or a product complaint; it has been recorded for "
+                     "pharmacovigilance follow-up."},
     "ja": {"no_evidence": "利用可能な資料ではこの質問に回答できません。", "references": "参考文献",
            "answering": "回答対象", "searched": "英語の資料を次の語で検索しました: {pivot}",
            "quotes": "引用は英語の原文のままです。",
@@ -245,5 +247,5 @@ def interface(language: str | None, key: str, **kwargs) -> str | None:
     if language == "zh-Hant":
         text = interface("zh", key, **kwargs)
         return traditional(text) if text else None
-    text = (INTERFACE | EUROPEAN_INTERFACE).get(language or "", {}).get(key)
+    text = (INTERFACE | EUROPEAN_INTERFACE).get(language or "", {}).get(key) or INTERFACE["en"].get(key)
     return text.format(**kwargs) if text else None
