@@ -250,3 +250,9 @@ def test_a_report_in_another_language_is_read_as_written(question, lang, kind):
 ])
 def test_a_plain_question_in_another_language_is_no_report(question, lang):
     assert analyse(question, [], lang=lang) == {"adverse_event": None, "product_complaint": None}
+
+
+def test_care_escalated_in_an_emergency_makes_a_report_serious():
+    out = analyse("After one dose of Amoxil her throat swelled and we dialled 911; the paramedics gave her an EpiPen.",
+                  ["amoxicillin"])["adverse_event"]
+    assert out["serious"] and {"paramedics", "epipen"} <= set(out["seriousness_cues"])
