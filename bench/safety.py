@@ -98,9 +98,14 @@ NOTES = {"safety.jsonl": "the set the rules were written and tuned on",
                                    "fitted, labelled before they were run on them; never fitted on",
          "safety_holdout21.jsonl": "40 messages written 2026-12-05 in registers the other sets lack (call-centre "
                                    "notes, clinical shorthand, social media, e-mails), labelled before the "
-                                   "classifiers were run on them; never fitted on"}
+                                   "classifiers were run on them; never fitted on",
+         "safety_holdout22.jsonl": "a stress set: 40 messages written 2026-12-05 for the classifiers' weak spot "
+                                   "seen on dev (a report then a general question; the same cases without an "
+                                   "event), labelled before they were run on them; measured once (AE recall 13/20, "
+                                   "false alarms 1/20). Tried as training data: no clear gain (bench/RESULTS.md); "
+                                   "never fitted on since"}
 HELD_OUT = {"safety_holdout6.jsonl", "safety_consumer.jsonl test", "safety_holdout19.jsonl",
-            "safety_holdout20.jsonl", "safety_holdout21.jsonl"}
+            "safety_holdout20.jsonl", "safety_holdout21.jsonl", "safety_holdout22.jsonl"}
 
 
 def main() -> None:
@@ -113,7 +118,7 @@ def main() -> None:
                  "safety_holdout16.jsonl",
                  "safety_holdout17.jsonl",
                  "safety_holdout18.jsonl",
-                 "safety_holdout19.jsonl", "safety_holdout20.jsonl", "safety_holdout21.jsonl",
+                 "safety_holdout19.jsonl", "safety_holdout20.jsonl", "safety_holdout21.jsonl", "safety_holdout22.jsonl",
                  "safety_consumer.jsonl dev",
                  "safety_consumer.jsonl test"):
         path, _, split = name.partition(" ")
