@@ -60,9 +60,8 @@ PATIENT = re.compile(
 NEGATION_SCOPE = re.compile(
     r"\b(?:no|not|never|without|didn'?t|did not|hasn'?t|has not|haven'?t|have not|wasn'?t|was not|denies|denied|"
     r"free of|nor)\b(?:(?!\bbut\b|\bthen\b|\bhowever\b)[^.?!;]){0,60}", re.I)
-# care escalated in an emergency (an ambulance called, adrenaline given) marks a case as serious as an admission does
-SERIOUS = re.compile(r"\b(?:hospitali[sz]\w*|admitted|icu|intensive care|emergency|er\b|a&e|died|death|fatal|"
-                     r"ambulance|paramedics?|(?:called|dialled|dialed|call) (?:911|999|112)|epipen|adrenaline|"
+# emergency treatment ("given epinephrine in the ED") marks a case as serious as an admission does
+SERIOUS = re.compile(r"\b(?:hospitali[sz]\w*|admitted|icu|intensive care|emergency|er\b|(?-i:ED)\b|a&e|died|death|fatal|"
                      r"epinephrine|"
                      r"passed away|life[- ]threatening|intubat\w*|transfus\w*|disabilit\w*|birth defect|"
                      r"malformation|anaphyla\w*|resuscitat\w*|seizure)", re.I)

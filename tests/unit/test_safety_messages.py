@@ -252,7 +252,7 @@ def test_a_plain_question_in_another_language_is_no_report(question, lang):
     assert analyse(question, [], lang=lang) == {"adverse_event": None, "product_complaint": None}
 
 
-def test_care_escalated_in_an_emergency_makes_a_report_serious():
-    out = analyse("After one dose of Amoxil her throat swelled and we dialled 911; the paramedics gave her an EpiPen.",
+def test_emergency_treatment_makes_a_report_serious():
+    out = analyse("After one dose of Amoxil her throat closed up and she needed epinephrine in the ED.",
                   ["amoxicillin"])["adverse_event"]
-    assert out["serious"] and {"paramedics", "epipen"} <= set(out["seriousness_cues"])
+    assert out["serious"] and {"epinephrine", "ed"} <= set(out["seriousness_cues"])
