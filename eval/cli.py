@@ -89,9 +89,12 @@ def _print_summary(summary: dict, gate_rows: list[dict], regressions: list[dict]
     from eval.report import HEADLINE, _fmt
 
     names = list(summary)
-    print(f"{'metric':<28}" + "".join(f"{n:>12}" for n in names))
+    key_width = max(len(k) for k, _ in HEADLINE) + 1
+    widths = [max(10, len(n)) + 2 for n in names]  # a column as wide as its set's name
+    print(f"{'metric':<{key_width}}" + "".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True)))
     for key, _ in HEADLINE:
-        print(f"{key:<28}" + "".join(f"{_fmt(summary[n].get(key)):>12}" for n in names))
+        print(f"{key:<{key_width}}" + "".join(f"{_fmt(summary[n].get(key)):>{w}}"
+                                              for n, w in zip(names, widths, strict=True)))
     all_ = summary["all"]
     print("LLM-judged: " + ", ".join(f"{k} {all_.get(k)}" for k in ("faithfulness", "response_groundedness",
                                                                      "answer_relevancy")))
