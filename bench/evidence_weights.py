@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.answering import evidence  # noqa: E402
+from assistant.settings import Thresholds  # noqa: E402
 from eval.golden.build_dev_sets import split_of  # noqa: E402
 from ingest import offline  # noqa: E402,F401
 from ingest.text import TABLE_ROW  # noqa: E402
@@ -83,11 +84,13 @@ def main() -> None:
     ap.add_argument("--data-dir", default=str(ROOT / ".medinfo-gate-heldout"))
     rows = collect(ap.parse_args().data_dir)
     print(Counter(r["kind"] for r in rows))
+    t = Thresholds()
+    w0, d0 = t.overlap_weight, t.rank_decay
     feats, y, group, shipped, rank = [], [], [], [], []
     for qi, r in enumerate(rows):
         for c in r["cands"]:
-            prior = 1 / (1 + 0.35 * c["rank"])
-            damp = c["score"] < 0.99 * (0.65 * c["overlap"] + 0.35 * prior)  # a carton or contents page
+            prior = 1 / (1 + d0 * c["rank"])
+            damp = c["score"] < 0.99 * (w0 * c["overlap"] + (1 - w0) * prior)  # a carton or contents page
             feats.append([c["overlap"], prior, c["lead_in"], c["row"], c["section"], np.log1p(c["n"]), c["num"],
                           damp, c["overlap"] * prior])
             y.append(c["gold"])
@@ -106,12 +109,12 @@ def main() -> None:
         rates = [hit[k] / n[k] for k in KINDS]
         return " ".join(f"{k} {v:.3f}" for k, v in zip(KINDS, rates, strict=True)) + f" | mean {np.mean(rates):.3f}"
 
-    print("shipped score (overlap_weight 0.65, rank_decay 0.35):", top1(np.array(shipped)))
+    print(f"shipped score (overlap_weight {w0}, rank_decay {d0}):", top1(np.array(shipped)))
     ov, rk, damp = X[:, 0], np.array(rank), X[:, 7].astype(bool)
     for w in (0.5, 0.6, 0.65, 0.7, 0.8):
         for d in (0.2, 0.35, 0.5, 0.8):
             print(f"  overlap_weight {w}, rank_decay {d}:",
-                  top1((w * ov + (1 - w) / (1 + d * rk)) * np.where(damp, 0.6, 1.0)))
+                  top1((w * ov + (1 - w) / (1 + d * rk)) * np.where(damp, t.low_value_damp, 1.0)))
     for C in (0.01, 0.1, 1.0, 10.0):
         p = np.zeros(len(Y))
         for tr, te in GroupKFold(5).split(X, Y, G):

@@ -18,7 +18,6 @@ split's label questions in those languages (eval/golden/multilingual). holdout20
 """
 from __future__ import annotations
 
-import ast
 import json
 import sys
 from pathlib import Path
@@ -27,6 +26,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import safety as safety_bench  # noqa: E402  (bench/safety.py: HELD_OUT and the bundled products, in one place)
 
 from assistant.question import safety_model  # noqa: E402
 from assistant.question.safety import drugs_in  # noqa: E402
@@ -40,16 +42,8 @@ WIDE = [round(0.05 + 0.025 * k, 3) for k in range(35)]  # 0.05 … 0.90: scores 
 MAX_FALSE_ALARMS = 0.02
 
 
-def bench_constant(name: str):
-    tree = ast.parse((ROOT / "bench" / "safety.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == name for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise SystemExit(f"bench/safety.py has no {name}")
-
-
 def tuning_items() -> list[dict]:
-    held = bench_constant("HELD_OUT")
+    held = safety_bench.HELD_OUT
     items = []
     for path in sorted(GOLDEN.glob("safety*.jsonl")):
         for line in path.read_text().splitlines():
@@ -128,13 +122,13 @@ def translated(name: str, items_by_id: dict[str, dict]) -> list[dict]:
 
 def plain_questions() -> list[str]:
     """The dev split's label questions in Japanese, Chinese and Korean (eval/golden/multilingual): none reports."""
-    from eval.golden.build_dev_sets import split_of
+    from multilingual import split_of_row
 
     out = []
     for lang in ("ja", "zh", "ko"):
         for line in (GOLDEN / "multilingual" / f"labels_{lang}.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            if (row.get("split") or split_of("ml:" + row["id"].rsplit("-", 1)[0])) == "dev":
+            if split_of_row(row) == "dev":
                 out.append(row["question"])
     return out
 
@@ -212,13 +206,13 @@ def fit_across(items, products, out) -> None:
 def main() -> None:
     from ingest.embedding import Embedder
 
-    products = bench_constant("PRODUCTS")
+    products = safety_bench.PRODUCTS
     items = tuning_items()
     texts = [i["question"] for i in items]
     vectors = Embedder(safety_model.SPEC, "cpu").embed(texts)
     named_ = np.array([named(t, products) for t in texts])
     print(f"{len(items)} messages from {len({i['set'] for i in items})} tuning sets (held out: "
-          f"{', '.join(sorted(bench_constant('HELD_OUT')))})")
+          f"{', '.join(sorted(safety_bench.HELD_OUT))})")
     out = {"fitted_on": sorted({i["set"] for i in items}), "spec": safety_model.SPEC, "kinds": {}}
     for kind in KINDS:
         y = np.array([bool(i[kind]) for i in items])

@@ -78,9 +78,7 @@ def run_item(set_name: str, item: dict, client, top_k: int = 10) -> ItemResult:
         r.metrics[f"{kind}_flagged" if item[kind] else f"{kind}_false_alarm"] = float(flagged)
         if flagged != bool(item[kind]):
             r.failures.append(f"{'missed' if item[kind] else 'false alarm'}: {kind.replace('_', ' ')}")
-    if item["answerable"] is None:
-        pass
-    elif item["answerable"]:
+    if item["answerable"]:
         expected = {(e["document_id"], int(p)) for e in item["expected"] for p in e.get("pages") or []}
         expected_docs = {e["document_id"] for e in item["expected"]}
         r.metrics.update(retrieval_metrics(answer, expected, expected_docs))
@@ -96,7 +94,7 @@ def run_item(set_name: str, item: dict, client, top_k: int = 10) -> ItemResult:
             r.metrics["correct_page"] = float(bool(cited_pages & expected)) if expected else None
             if not r.metrics["correct_document"]:
                 r.failures.append(f"cited {sorted(cited_docs)}, expected one of {sorted(expected_docs)}")
-    else:
+    elif item["answerable"] is False:  # None: a safety message, scored on its flags alone
         r.metrics["refusal_correct"] = float(not answered)
         if answered:
             r.failures.append("answered a question the content does not cover")

@@ -396,7 +396,7 @@ def local_requester(channel: str) -> Requester:
 def _flags(question: str, scope: Scope, redaction: privacy.Redaction, embedder=None, e5=None) -> Flags:
     # a question in another language is read as written, not as its English search words
     text, lang = (scope.original, scope.language) if scope.language != "en" and scope.original else (question, "en")
-    signals = analyse(text, scope.mentioned, embedder, lang, e5)
+    signals = analyse(text, scope.mentioned, embedder, lang, e5, english=question)  # question: its English words
     details = {k: v for k, v in signals.items() if v}
     if scope.off_label:
         details["off_label"] = scope.off_label

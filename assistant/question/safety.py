@@ -173,7 +173,8 @@ def _events(text: str, indications: bool = True) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def analyse(question: str, known_products: list[str], embedder=None, lang: str = "en", e5=None) -> dict:
+def analyse(question: str, known_products: list[str], embedder=None, lang: str = "en", e5=None,
+            english: str | None = None) -> dict:
     """Adverse-event and product-complaint signals of a question: {"adverse_event": {...} | None, ...}.
 
     Whether a message reports either is decided by the fitted classifiers (safety_model), for a message that names
@@ -181,8 +182,8 @@ def analyse(question: str, known_products: list[str], embedder=None, lang: str =
     embedder: the caller's embedder, used when it is the model's (int8 MiniLM) so it is not loaded twice.
     lang: the question's language; another than English is read by the cross-language classifiers (e5: the
     caller's multilingual-e5-small), the products named in Japanese, Chinese or Korean script found by the name
-    table. The word tables read English: elsewhere the event is read from the English words of its term tables, or is
-    "unspecified" with the message."""
+    table. The word tables read English: elsewhere the event is read from the question's English search words
+    (english: the caller's, else made from the term tables here), or is "unspecified" with the message."""
     text = question
     across = lang != "en"
     cjk = language.drugs_in(text) if lang in language.CJK else []
@@ -195,7 +196,7 @@ def analyse(question: str, known_products: list[str], embedder=None, lang: str =
         safety_model.probabilities(text, given_embedder=embedder)
     if scores["adverse_event"] >= safety_model.threshold("adverse_event", across):
         # in another language: the event words among its English search words (the term tables), if any
-        read = language.english(text, lang, {}, frozenset()) if across else text
+        read = (english or language.english(text, lang, {}, frozenset())) if across else text
         events = _events(read, indications=False) or _events(read)
         serious = sorted({m.group(0).lower() for m in SERIOUS.finditer(text)})
         timing = [m.group(0) for m in TIMING.finditer(text)]
