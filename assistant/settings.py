@@ -65,6 +65,11 @@ class Thresholds(BaseModel):
                                   "and carton text. Hand-set on eval/golden/labels.jsonl.")
     other_label_damp: float = Field(0.85, ge=0, le=1, description="Score factor for a sentence of another label of "
                                     "the lead's product (keeps an answer to one label). Hand-set.")
+    both_products_boost: float = Field(1.5, ge=1, description="Score factor for a sentence of one named product's "
+                                       "labelling that names another product the question names (\"does cipro "
+                                       "interact with coumadin\": ciprofloxacin's sentence on warfarin); such "
+                                       "sentences lead. Chosen on dev questions naming two products (bench/RESULTS.md, "
+                                       "twenty-sixth session).")
     min_relative_score: float = Field(0.6, ge=0, le=1, description="A sentence scoring under this share of the "
                                       "lead's score is not evidence. Hand-set on eval/golden/labels.jsonl.")
     direct_answer_margin: float = Field(0.8, ge=0, le=1, description="A dose question is led by a sentence stating a "

@@ -69,3 +69,48 @@ def asked_section_kept(chosen: list[Evidence], candidates: list[Evidence], inten
     if spare is None:
         return chosen
     return chosen[:max(0, t.max_sentences - 1)] + [spare]
+
+
+def others_named(products: list[str], names: dict[str, str], class_of=None) -> dict[str, list[frozenset[str]]]:
+    """For a question naming several products: for each of them, the names of the others (each a set of stems;
+    names: the store's product names and aliases -> product; class_of: product -> the class its labels give it,
+    "NSAID"). A sentence of one's labelling that holds all the stems of such a name speaks of both, which is what
+    the question asks about ("coadministration of NSAIDs ... with ACE inhibitors, including lisinopril")."""
+    if len(products) < 2:
+        return {}
+    from assistant.question.terms import stem_tokens
+
+    spelled: dict[str, list[frozenset[str]]] = {p: [frozenset(stem_tokens(p))] for p in products}
+    for name, product in names.items():
+        if product in spelled and (stems := frozenset(stem_tokens(name))):
+            spelled[product].append(stems)
+    for product in products if class_of else ():
+        if stems := frozenset(stem_tokens(class_of(product))):
+            spelled[product].append(stems)
+    return {p: [n for q in products if q != p for n in spelled[q] if n] for p in products}
+
+
+def of_pair(candidates: list[Evidence], both: set[int], products: list[str], names: dict[str, str]
+            ) -> list[Evidence]:
+    """A question naming several products, with evidence that speaks of two of them (both: the ids of those
+    sentences, others_named), is answered by those and by what names no other drug: not by a label's sentence on a
+    third drug ("Does ciprofloxacin interact with warfarin?": not "... ciprofloxacin with the sulfonylurea glyburide
+    ... severe hypoglycemia")."""
+    if not both:
+        return candidates
+    from assistant.question.products import drugs_in
+
+    ours = set(products)
+
+    def third(e: Evidence) -> bool:
+        return any(n not in ours and names.get(n) not in ours for n in drugs_in(e.display))
+
+    return [e for e in candidates if id(e) in both or not (e.passage.product and third(e))]
+
+
+def name_list(text: str) -> bool:
+    """A bare list of names, a table cell cut from its header ("celecoxib, diclofenac, diflunisal, ..."): it says
+    nothing by itself."""
+    items = [i for i in re.split(r"[,;]", " ".join(text.split())) if i.strip()]
+    return len(items) >= 3 and all(len(i.split()) <= 3 for i in items)
+

@@ -10,7 +10,16 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering.acronyms import Aliases, defined
-from assistant.answering.choice import asked_section_kept, differ_notice, duplicate_of, numbers, of_strength
+from assistant.answering.choice import (
+    asked_section_kept,
+    differ_notice,
+    duplicate_of,
+    name_list,
+    numbers,
+    of_pair,
+    of_strength,
+    others_named,
+)
 from assistant.answering.context import ANAPHORIC, in_reading_order, sentence_before, with_antecedents, with_lead_ins
 from assistant.answering.key_terms import key_terms, subject
 from assistant.answering.lead import direct_first, findings_first, labelling_first
@@ -181,8 +190,9 @@ def _introduces(sentence: str) -> bool:
     """A line ending with a colon, or a Drug Facts heading on the first line ("Ask a doctor before use if you
     have\nulcers\nbleeding problems\nhigh blood pressure": the items, each too short to quote, stay with it)."""
     first = BULLETS.sub("", sentence.strip().split("\n", 1)[0])
+    heading = _opening_heading(sentence)  # then at most a few words more ("... before use if the user is")
     return bool(LIST_INTRO.search(sentence)) or (
-        "." not in first and len(first.split()) <= 10 and bool(_opening_heading(sentence)))
+        "." not in first and bool(heading) and len(first.split()) <= max(10, len(heading.split()) + 4))
 
 
 def _opening_heading(text: str) -> str:
@@ -252,6 +262,8 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     ranked = list(enumerate(hits[:t.max_hits]))
     aliases = defined(question, (h.passage.text for _, h in ranked)) if terms else Aliases()
     pool = [(r, h, False) for r, h in ranked] + [(r, h, True) for r, h in _table_pages(ranked, snap)]
+    others = others_named(products, snap.products, lambda p: snap.classes.of(p)[0])
+    both: set[int] = set()  # the candidates that do
     page_rank: dict[tuple[str, int], int] = {}  # the best rank on each page: a table's rows compete on their words,
     for r, h in ranked:                           # not on which passage of the page each fell into
         page_rank.setdefault((h.passage.doc_id, h.passage.page), r)
@@ -276,11 +288,19 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             overlap = (hit_w + 0.5 * sec_w) / total
             if not terms and in_section:  # "What is Tylenol used for?": the asked section is all the question says
                 overlap = 0.5
+            # one named drug's labelling on another named drug: on the question's subject, whatever its words
+            pair = any(n <= toks for n in others.get(hit.passage.product or "", ()))
+            if pair and not name_list(text):
+                overlap = max(overlap, t.min_overlap)
             score = (t.overlap_weight * overlap + (1 - t.overlap_weight) * prior) * damp
-            candidates.append(Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead,
-                                       section=section))
-    candidates = of_strength(candidates, question)
-    candidates.sort(key=lambda e: -e.score)
+            ev = Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead, section=section)
+            if pair:
+                ev.score *= t.both_products_boost
+                if overlap >= t.min_overlap:
+                    both.add(id(ev))
+            candidates.append(ev)
+    candidates = of_pair(of_strength(candidates, question), both, products, snap.products)
+    candidates.sort(key=lambda e: (id(e) not in both, -e.score))  # what speaks of two named drugs first
     chosen: list[Evidence] = []
     notices: list[str] = []
     for ev in candidates:

@@ -239,6 +239,29 @@ def test_a_numbered_subsection_heading_cut_across_lines_is_never_quoted_as_an_an
         [c.quote for c in a.citations]
 
 
+@pytest.mark.parametrize("question, label, other", [
+    # led by warfarin's general interaction sentences; atorvastatin's label says what the question asks
+    ("Does atorvastatin interact with warfarin?", "atorvastatin", "warfarin"),
+    # the Drug Facts item "taking the blood thinning\ndrug warfarin" had lost its last line ("... if the user is" made
+    # the heading line too long to introduce a list), and a list of SSRIs from warfarin's table led
+    ("Is it safe to take acetaminophen with warfarin?", "acetaminophen", "warfarin"),
+])
+def test_a_question_naming_two_drugs_is_led_by_one_labels_sentence_on_the_other(assistant, question, label, other):
+    a = assistant.ask(question)
+    assert a.status == "answered", a.explanation
+    first = a.citations[0]
+    assert first.document_id.startswith(label) and other in first.quote.lower(), (first.document_id, first.quote)
+
+
+def test_a_question_naming_two_drugs_is_not_answered_with_a_third(assistant):
+    # ciprofloxacin's Drug Interactions passage: glyburide and cyclosporine had been quoted before the warfarin sentence
+    a = assistant.ask("Does ciprofloxacin interact with warfarin?")
+    assert a.status == "answered", a.explanation
+    quotes = [" ".join(c.quote.split()).lower() for c in a.citations if c.document_id.startswith("ciprofloxacin")]
+    assert any("warfarin" in q for q in quotes), quotes
+    assert not any(drug in q for q in quotes for drug in ("glyburide", "cyclosporine")), quotes
+
+
 def test_one_labels_sentences_alike_but_for_their_numbers_are_each_kept(assistant):
     # each strength's tablet has its own sentence ("... 1 mg are supplied as pink ...", "... 2 mg ... lavender"):
     # they had been dropped as near-duplicates of the first, so "what strengths" was answered with one
