@@ -9,17 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.answering import choice
 from assistant.answering.acronyms import Aliases, defined
-from assistant.answering.choice import (
-    asked_section_kept,
-    differ_notice,
-    duplicate_of,
-    name_list,
-    numbers,
-    of_pair,
-    of_strength,
-    others_named,
-)
+from assistant.answering.choice import asked_section_kept, differ_notice, duplicate_of, numbers, of_strength
 from assistant.answering.context import ANAPHORIC, in_reading_order, sentence_before, with_antecedents, with_lead_ins
 from assistant.answering.key_terms import key_terms, subject
 from assistant.answering.lead import direct_first, findings_first, labelling_first
@@ -262,8 +254,9 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     ranked = list(enumerate(hits[:t.max_hits]))
     aliases = defined(question, (h.passage.text for _, h in ranked)) if terms else Aliases()
     pool = [(r, h, False) for r, h in ranked] + [(r, h, True) for r, h in _table_pages(ranked, snap)]
-    others = others_named(products, snap.products, lambda p: snap.classes.of(p)[0])
+    others = choice.others_named(products, snap.products, lambda p: snap.classes.of(p)[0])
     both: set[int] = set()  # the candidates that do
+    paired = False  # some sentence found names two of the products named
     page_rank: dict[tuple[str, int], int] = {}  # the best rank on each page: a table's rows compete on their words,
     for r, h in ranked:                           # not on which passage of the page each fell into
         page_rank.setdefault((h.passage.doc_id, h.passage.page), r)
@@ -290,16 +283,17 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
                 overlap = 0.5
             # one named drug's labelling on another named drug: on the question's subject, whatever its words
             pair = any(n <= toks for n in others.get(hit.passage.product or "", ()))
-            if pair and not name_list(text):
+            if pair and not choice.name_list(text):
                 overlap = max(overlap, t.min_overlap)
             score = (t.overlap_weight * overlap + (1 - t.overlap_weight) * prior) * damp
             ev = Evidence(hit.passage, start, end, text, score, rank, overlap, lead_in=lead, section=section)
             if pair:
                 ev.score *= t.both_products_boost
+                paired = True
                 if overlap >= t.min_overlap:
                     both.add(id(ev))
             candidates.append(ev)
-    candidates = of_pair(of_strength(candidates, question), both, products, snap.products)
+    candidates = choice.of_pair(of_strength(candidates, question), both, products, snap.products)
     candidates.sort(key=lambda e: (id(e) not in both, -e.score))  # what speaks of two named drugs first
     chosen: list[Evidence] = []
     notices: list[str] = []
@@ -327,6 +321,9 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         chosen.append(ev)
     chosen = asked_section_kept(chosen, candidates, intents, t)
     chosen = labelling_first(_on_subject(chosen, about, aliases, products), notices)
+    if others and not paired and any(i.name == "interactions" for i in intents):
+        notices.append(f"No passage found speaks of {' and '.join(products)} together; what each label says of "
+                       "interactions in general is shown.")
     # a question that names nothing but the section it asks for ("How does metformin work?") is answered by that
     # section, however well a sentence elsewhere matched its words ("the insulin ... does not work as well")
     only_section = bool(terms) and all(term in vouched for term in terms)

@@ -262,6 +262,13 @@ def test_a_question_naming_two_drugs_is_not_answered_with_a_third(assistant):
     assert not any(drug in q for q in quotes for drug in ("glyburide", "cyclosporine")), quotes
 
 
+def test_two_drugs_no_label_names_together_are_answered_with_a_notice_saying_so(assistant):
+    a = assistant.ask("Can ibuprofen be taken with atorvastatin?")
+    assert any("speaks of ibuprofen and atorvastatin together" in n for n in a.notices), a.notices
+    b = assistant.ask("Does atorvastatin interact with warfarin?")  # atorvastatin's label names warfarin
+    assert not any("together" in n for n in b.notices), b.notices
+
+
 def test_one_labels_sentences_alike_but_for_their_numbers_are_each_kept(assistant):
     # each strength's tablet has its own sentence ("... 1 mg are supplied as pink ...", "... 2 mg ... lavender"):
     # they had been dropped as near-duplicates of the first, so "what strengths" was answered with one
