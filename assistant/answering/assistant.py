@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering import answerability, refusal
+from assistant.answering.choice import pair_first
 from assistant.answering.claims import prune
 from assistant.answering.combine import combine
 from assistant.answering.crosslingual import CrossLingual
@@ -26,7 +27,7 @@ from assistant.answering.extractive import Draft, ExtractiveGenerator
 from assistant.answering.judge import Judge, second_reading
 from assistant.answering.label_links import difference_notices, locate, printed_page
 from assistant.answering.llm import GeneratorUnavailable, LLMGenerator, configured_model, suspicious
-from assistant.answering.retrieval import Retriever, Snapshot
+from assistant.answering.retrieval import Retriever, Snapshot, fused
 from assistant.answering.scope import Scope, decide
 from assistant.answering.standard_responses import standard_responses_first
 from assistant.answering.verify import Verifier
@@ -324,22 +325,17 @@ class Assistant:
         rankings = [hits]
         if scope.question != asked:
             rankings.append(self.retriever.search(scope.searched(asked), k=k, filters=scope.filters))
+        pair = scope.pair_query()  # two named drugs: what names both
+        paired = self.retriever.search(scope.searched(pair), k=k, filters=scope.pair_filters()) if pair else []
         if scope.language != "en" and scope.original and self.crosslingual is not None \
                 and self.crosslingual.available():  # the question as written, across languages
             across = self.crosslingual.search(scope.original, self.retriever.snapshot(), scope.filters, k)
             if not set(stem_tokens(asked)) - {t for p in scope.mentioned for t in stem_tokens(p)}:
                 return across  # the pivot names only the drug: its English search knows nothing of the topic
             rankings.append(across)
-        if len(rankings) == 1:
-            return hits
-        k_rrf = self.retriever.weights.rrf_k  # the same reciprocal-rank fusion as dense + lexical
-        score: dict[str, float] = {}
-        keep: dict[str, Any] = {}
-        for ranked in rankings:
-            for rank, h in enumerate(ranked):
-                score[h.passage.chunk_id] = score.get(h.passage.chunk_id, 0.0) + 1.0 / (k_rrf + rank)
-                keep.setdefault(h.passage.chunk_id, h)
-        return [keep[c] for c in sorted(score, key=lambda c: -score[c])][:k]
+        if len(rankings) > 1:
+            hits = fused(rankings, self.retriever.weights.rrf_k, k)
+        return pair_first(hits, paired, scope.mentioned, self.retriever.snapshot(), k)
 
     def select(self, question: str, hits: list, scope: Scope, snap: Snapshot
                ) -> tuple[Selection, dict[str, float]]:

@@ -114,3 +114,19 @@ def name_list(text: str) -> bool:
     items = [i for i in re.split(r"[,;]", " ".join(text.split())) if i.strip()]
     return len(items) >= 3 and all(len(i.split()) <= 3 for i in items)
 
+
+def pair_first(fused: list, pair_hits: list, products: list[str], snap, k: int, n: int = 2) -> list:
+    """The retrieved passages, led by the best n of a named product's labelling that name another named product
+    (pair_hits: the search of the products' names alone, Scope.pair_query): reciprocal-rank fusion favours what
+    every ranking holds, and the label's one line on the other drug ("Ask a doctor or pharmacist before use if the
+    user is taking the blood thinning drug warfarin") is in that search's ranking only."""
+    if not pair_hits:
+        return fused
+    from assistant.question.terms import stem_tokens
+
+    others = others_named(products, snap.products, lambda p: snap.classes.of(p)[0])
+    first = [h for h in pair_hits
+             if any(name <= set(stem_tokens(h.passage.text)) for name in others.get(h.passage.product or "", ()))][:n]
+    ids = {h.passage.chunk_id for h in first}
+    return (first + [h for h in fused if h.passage.chunk_id not in ids])[:k]
+

@@ -196,3 +196,15 @@ def resolve_product(snap: Snapshot, name: str | None) -> str | None:
     if not name:
         return None
     return snap.products.get(name.strip().lower())
+
+
+def fused(rankings: list[list[Hit]], rrf_k: float, k: int) -> list[Hit]:
+    """Several rankings of hits as one, by the same reciprocal-rank fusion as dense + lexical."""
+    score: dict[str, float] = {}
+    keep: dict[str, Hit] = {}
+    for ranked in rankings:
+        for rank, h in enumerate(ranked):
+            score[h.passage.chunk_id] = score.get(h.passage.chunk_id, 0.0) + 1.0 / (rrf_k + rank)
+            keep.setdefault(h.passage.chunk_id, h)
+    return [keep[c] for c in sorted(score, key=lambda c: -score[c])][:k]
+

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answering.evidence import Evidence
 from assistant.answering.retrieval import Filters, Snapshot, asked_terms
@@ -49,6 +49,19 @@ class Scope:
         low = text.lower()
         extra = [p for p in self.mentioned if not re.search(rf"(?<![a-z0-9]){re.escape(p.lower())}(?![a-z0-9])", low)]
         return text + (" " + " ".join(extra) if extra else "") + (" " + self.related if self.related else "")
+
+    def pair_query(self) -> str:
+        """For a question on how two named products go together: their names alone, searched beside the question so
+        that a passage naming both ranks ("my patient on warfarin needs cipro for a UTI, any concerns?" had found only
+        ciprofloxacin's urinary tract indications); "" for any other question."""
+        if len(self.mentioned) < 2 or not any(i.name == "interactions" for i in self.filters.intents):
+            return ""
+        return " ".join(self.mentioned)
+
+    def pair_filters(self) -> Filters:
+        """The filters of the pair's search: not led to the interaction sections, where a label's line on the other
+        drug may not be (Drug Facts: "Ask a doctor or pharmacist before use if ... warfarin")."""
+        return replace(self.filters, intents=[])
 
     def admit(self, evidence: list[Evidence], snap: Snapshot) -> list[Evidence]:
         """The evidence sentences this question may cite."""

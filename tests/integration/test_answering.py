@@ -245,6 +245,10 @@ def test_a_numbered_subsection_heading_cut_across_lines_is_never_quoted_as_an_an
     # the Drug Facts item "taking the blood thinning\ndrug warfarin" had lost its last line ("... if the user is" made
     # the heading line too long to introduce a list), and a list of SSRIs from warfarin's table led
     ("Is it safe to take acetaminophen with warfarin?", "acetaminophen", "warfarin"),
+    # retrieval: the label's line on the other drug ranked in neither the question's search nor the interaction
+    # sections ("UTI" led to ciprofloxacin's indications; Tylenol's Drug Facts line is not in warfarin's section 7)
+    ("my patient on warfarin needs cipro for a UTI, any concerns?", "ciprofloxacin", "warfarin"),
+    ("Tylenol while on Jantoven?", "acetaminophen", "warfarin"),
 ])
 def test_a_question_naming_two_drugs_is_led_by_one_labels_sentence_on_the_other(assistant, question, label, other):
     a = assistant.ask(question)
