@@ -44,6 +44,8 @@ def _use(question: str) -> tuple[str, int] | None:
             SOMEONE.match(use) or drugs_in(use.split()[0])):
         return None  # "How long does it take for lisinopril to start working?": a subject and its verb, no use
     kept = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", use) if not _describes(w.lower())]
+    if kept and all(drugs_in(w) for w in kept):
+        return None  # a drug, not a use: "What is the boxed warning for Coumadin?"
     return (" ".join(kept), m.start()) if kept else None
 
 

@@ -67,3 +67,12 @@ def test_for_someone_or_a_drug_to_do_something_is_no_use():
         assert check(question, [product], INDICATIONS.get) is None, question
     # a use after "for" stays one
     assert check("Can metformin be used for weight loss?", ["metformin"], INDICATIONS.get)["use"] == "weight loss"
+
+
+def test_a_drug_after_for_is_no_use():
+    # "the boxed warning for Coumadin" had been read as the use "Coumadin", which warfarin's indications do not
+    # name: the question was answered from literature only under an off-label notice (follow-ups dev, 2026-12-05)
+    for question in ("What is the boxed warning for Coumadin?", "What is the maximum dose for Tylenol?"):
+        product = "warfarin" if "Coumadin" in question else "acetaminophen"
+        assert check(question, [product], (INDICATIONS | {"acetaminophen": "Uses: reduces fever"}).get) is None
+    assert check("Is warfarin used for weight loss?", ["warfarin"], INDICATIONS.get)["use"] == "weight loss"
