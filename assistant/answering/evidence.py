@@ -170,8 +170,10 @@ def _short_items_joined(text: str, spans: list[tuple[int, int, str]]) -> list[tu
     for s, e, section in spans:
         flat = BULLETS.sub("", text[s:e].strip())
         short = all(len(line.split()) <= 5 for line in flat.splitlines())  # items the splitter left on one
-        if out and flat[:1].islower() and short and not flat.endswith(".") and _introduces(text[out[-1][0]:out[-1][1]]):
-            out[-1] = (out[-1][0], e, out[-1][2])
+        before = text[out[-1][0]:out[-1][1]].rstrip() if out else ""
+        if out and flat[:1].islower() and (short and not flat.endswith(".") and _introduces(before) or (
+                flat.endswith("?") and before[-1:] not in ".!?:;")):  # or a question cut across lines ("What
+            out[-1] = (out[-1][0], e, out[-1][2])  # should I avoid while taking" / "metformin ... tablets ?")
         else:
             out.append((s, e, section))
     return out

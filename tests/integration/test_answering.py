@@ -273,6 +273,17 @@ def test_two_drugs_no_label_names_together_are_answered_with_a_notice_saying_so(
     assert not any("together" in n for n in b.notices), b.notices
 
 
+def test_a_medication_guide_question_cut_across_lines_is_quoted_whole(assistant):
+    # "What should I avoid while taking" / "metformin hydrochloride tablets ?" were two sentences, and the answer
+    # opened with the quote "metformin hydrochloride tablets ?"
+    a = assistant.ask("is it safe to drink alcohol on metformin")
+    assert a.status == "answered", a.explanation
+    for c in a.citations:
+        quote = " ".join(c.quote.split())
+        assert not (quote.endswith("?") and quote[:1].islower()), quote
+    assert any("alcohol" in c.quote.lower() for c in a.citations), [c.quote for c in a.citations]
+
+
 def test_one_labels_sentences_alike_but_for_their_numbers_are_each_kept(assistant):
     # each strength's tablet has its own sentence ("... 1 mg are supplied as pink ...", "... 2 mg ... lavender"):
     # they had been dropped as near-duplicates of the first, so "what strengths" was answered with one
