@@ -10,6 +10,8 @@ from rapidfuzz import fuzz
 from assistant.answering.context import ANAPHORIC
 from assistant.answering.lead import Evidence
 from assistant.question.intents import section_matches
+from assistant.question.products import drugs_in
+from assistant.question.terms import stem_tokens
 from assistant.settings import Thresholds
 
 
@@ -78,8 +80,6 @@ def others_named(products: list[str], names: dict[str, str], class_of=None) -> d
     the question asks about ("coadministration of NSAIDs ... with ACE inhibitors, including lisinopril")."""
     if len(products) < 2:
         return {}
-    from assistant.question.terms import stem_tokens
-
     spelled: dict[str, list[frozenset[str]]] = {p: [frozenset(stem_tokens(p))] for p in products}
     for name, product in names.items():
         if product in spelled and (stems := frozenset(stem_tokens(name))):
@@ -98,8 +98,6 @@ def of_pair(candidates: list[Evidence], both: set[int], products: list[str], nam
     ... severe hypoglycemia")."""
     if not both:
         return candidates
-    from assistant.question.products import drugs_in
-
     ours = set(products)
 
     def third(e: Evidence) -> bool:
@@ -122,8 +120,6 @@ def pair_first(fused: list, pair_hits: list, products: list[str], snap, k: int, 
     user is taking the blood thinning drug warfarin") is in that search's ranking only."""
     if not pair_hits:
         return fused
-    from assistant.question.terms import stem_tokens
-
     others = others_named(products, snap.products, lambda p: snap.classes.of(p)[0])
     first = [h for h in pair_hits
              if any(name <= set(stem_tokens(h.passage.text)) for name in others.get(h.passage.product or "", ()))][:n]
