@@ -90,6 +90,16 @@ def others_named(products: list[str], names: dict[str, str], class_of=None) -> d
     return {p: [n for q in products if q != p for n in spelled[q] if n] for p in products}
 
 
+def others_in(products: list[str], snap) -> dict[str, list[frozenset[str]]]:
+    """others_named with the store's names and aliases and the class each product's labels give it."""
+    return others_named(products, snap.products, lambda p: snap.classes.of(p)[0])
+
+
+def names_other(others: dict[str, list[frozenset[str]]], product: str | None, stems: set[str]) -> bool:
+    """Do these stems, of a sentence or passage of product's labelling, name another product the question names?"""
+    return any(name <= stems for name in others.get(product or "", ()))
+
+
 def of_pair(candidates: list[Evidence], both: set[int], products: list[str], names: dict[str, str]
             ) -> list[Evidence]:
     """A question naming several products, with evidence that speaks of two of them (both: the ids of those
@@ -120,9 +130,8 @@ def pair_first(fused: list, pair_hits: list, products: list[str], snap, k: int, 
     user is taking the blood thinning drug warfarin") is in that search's ranking only."""
     if not pair_hits:
         return fused
-    others = others_named(products, snap.products, lambda p: snap.classes.of(p)[0])
-    first = [h for h in pair_hits
-             if any(name <= set(stem_tokens(h.passage.text)) for name in others.get(h.passage.product or "", ()))][:n]
+    others = others_in(products, snap)
+    first = [h for h in pair_hits if names_other(others, h.passage.product, set(stem_tokens(h.passage.text)))][:n]
     ids = {h.passage.chunk_id for h in first}
     return (first + [h for h in fused if h.passage.chunk_id not in ids])[:k]
 
