@@ -65,9 +65,15 @@ SPECIAL = (*POPULATIONS, "pregnancy", "lactation")  # the populations a dose is 
 
 
 def special(ev: Evidence) -> bool:
-    """Is this sentence about a special population, by its words or its heading?"""
-    return any(i.name in SPECIAL and (i.question.search(ev.display) or i.section.search(ev.section or ""))
-               for i in INTENTS)
+    """Is this sentence about a special population, by its words, its heading, or the opening of an unheaded
+    subsection it continues: a passage that opens with the population ("For pediatric patients with glomerular
+    filtration rate > 30 ...") goes on about it ("Dosage should be adjusted ... up to a maximum of 0.61 mg/kg")."""
+    opening = ev.passage.text[:OPENING] if ev.start > ev.passage.start else ""
+    return any(i.name in SPECIAL and (i.question.search(ev.display) or i.section.search(ev.section or "")
+                                      or i.question.search(opening)) for i in INTENTS)
+
+
+OPENING = 40  # characters of a passage read for the population an unheaded subsection opens with
 
 
 def labelling_first(chosen: list[Evidence], notices: list[str]) -> list[Evidence]:

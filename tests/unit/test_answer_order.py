@@ -42,6 +42,20 @@ def test_a_dose_leads_before_a_general_sentence_that_states_none():
     assert lead("Is examplostat safe in children?", PEDIATRIC, ADULT) == PEDIATRIC[1]  # not a dose question
 
 
+
+def test_a_sentence_continuing_an_unheaded_pediatric_subsection_does_not_lead_a_general_dose_question():
+    # one passage opens with the population; its second sentence names none, only a weight-based maximum
+    opening = "For pediatric patients 6 to 16 years of age, the starting dosage is 0.1 mg/kg once daily. "
+    follow = "Adjust the dosage up to a maximum of 0.5 mg/kg (up to 40 mg) once daily."
+    text = opening + follow
+    p = Passage("c0", "examplostat-pi", "r1", 3, 100, 100 + len(text), "2.1 Hypertension", text,
+                "Examplostat tablets", "approved", "examplostat", "hcp", "1", None, None)
+    child = Evidence(p, 100 + len(opening), 100 + len(text), follow, 1.0, 0, 0.8, section="2.1 Hypertension")
+    adult = evidence(("2.2 Heart Failure", "Increase as tolerated to a maximum of 40 mg once daily."))[0]
+    q = "What is the maximum daily dose of examplostat?"
+    assert _direct_first([child, adult], intents_of(q), 0.8)[0] is adult
+    assert _direct_first([child, adult], intents_of(q + " in children"), 0.8)[0] is child
+
 # Any other section asked for: a sentence under it leads one from elsewhere when nearly as good. Consumer-health
 # records have no sections; the title is their heading ("Gout (What causes gout?)"). Made-up records.
 def records(*titled: tuple[str, str], question: str) -> list[Evidence]:
