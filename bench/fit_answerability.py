@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from quality import ROOT, consumer_questions, holds, label_questions, split_of  # noqa: E402
 
+from assistant.answering import reader  # noqa: E402
 from assistant.answering.answerability import FEATURES, MODEL_PATH  # noqa: E402
 from ingest import offline  # noqa: E402,F401
 
@@ -106,13 +107,18 @@ def label(it: dict, r: dict, docs: dict) -> int:
     return int(any((e.passage.doc_id, e.passage.page) in want for e in ev))
 
 
-def collect(assistant, its: list[dict]) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+def collect(assistant, its: list[dict], reader_scores: dict | None = None
+            ) -> tuple[np.ndarray, np.ndarray, list[dict]]:
     docs = {d["doc_id"]: d for d in assistant.store.catalog.documents()}
     X, y, kept = [], [], []
     for it in its:
         r = assistant.inspect(it["question"])
         if r["selection"] is None or not r["selection"].evidence:
             continue  # refused before the model (unknown drug, nothing retrieved or no usable sentence)
+        if reader_scores is not None:
+            if it["id"] not in reader_scores:
+                continue  # not collected by fit_reader.py (its evidence differed): left out rather than leaked
+            r["features"] |= reader_scores[it["id"]]
         X.append([r["features"][k] for k in FEATURES])
         y.append(label(it, r, docs))
         kept.append(it | {"rule_refuses": _rule(r)})
@@ -231,6 +237,8 @@ def main() -> None:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--store", default="/tmp/medinfo-fit-store")
     ap.add_argument("--write", action="store_true", help=f"save the model to {MODEL_PATH}")
+    ap.add_argument("--reader-scores", help="the reader features of each item from bench/fit_reader.py (dev items "
+                    "scored by a reader trained without them); required when the reader is in use")
     ap.add_argument("--features", help="fit on features saved by an earlier run (its .npz) instead of collecting them")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -243,8 +251,12 @@ def main() -> None:
         all_items = items(Path(args.shared))
         dev = [i for i in all_items if i["split"] == "dev"]
         test = [i for i in all_items if i["split"] == "test"]
-        Xd, yd, kd = collect(assistant, dev)
-        Xt, yt, kt = collect(assistant, test)
+        scores = json.loads(Path(args.reader_scores).read_text()) if args.reader_scores else None
+        if scores is None and reader.load() is not None:
+            sys.exit("the reader is in use: give --reader-scores from bench/fit_reader.py (the shipped reader has "
+                     "seen the dev items; their features must come from readers that did not)")
+        Xd, yd, kd = collect(assistant, dev, scores)
+        Xt, yt, kt = collect(assistant, test, scores)
         np.savez(FEATURES_SAVED, Xd=Xd, yd=yd, Xt=Xt, yt=yt,
                  kd=np.array([i["kind"] for i in kd]), kt=np.array([i["kind"] for i in kt]),
                  rd=np.array([i["rule_refuses"] for i in kd]), rt=np.array([i["rule_refuses"] for i in kt]))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.answering import reader
 from assistant.answering.evidence import Evidence, Selection, answered
 from assistant.answering.retrieval import Hit, Snapshot, only_intent_words
 from assistant.question.intents import section_matches
@@ -37,7 +38,10 @@ FEATURES = ("coverage", "best_overlap", "best_dense", "lead_score", "n_terms", "
             # something else; a passage that stands out from the next document's is a targeted answer
             "rare_missing", "top_terms_found", "lead_coverage", "dense_margin",
             # closeness of the question to the evidence sentences themselves, not to the passages around them
-            "sentence_dense", "lead_sentence_dense")
+            "sentence_dense", "lead_sentence_dense",
+            # the reader (answering/reader.py): the question and the first evidence sentences read together, the
+            # best sentence alone and all of them as one passage
+            "reader_max", "reader_joined")
 
 
 def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: list, products: list[str],
@@ -73,7 +77,13 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
         sims = embedder.embed_cached([e.display for e in shown]) @ embedder.embed_query(question)
         f["sentence_dense"] = float(sims.max())
         f["lead_sentence_dense"] = float(sims[shown.index(lead)]) if lead in shown else float(sims[0])
+    f.update(reader.features(question, reader_sentences(selection)))
     return f
+
+
+def reader_sentences(selection: Selection) -> list[str]:
+    """What the reader reads of the evidence: its first sentences, as shown."""
+    return [e.display for e in selection.judged[:SENTENCES_EMBEDDED]]
 
 
 def _lead(ev: list[Evidence]) -> Evidence | None:

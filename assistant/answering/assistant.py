@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from assistant.answering import answerability, refusal
+from assistant.answering import answerability, reader, refusal
 from assistant.answering.choice import pair_first
 from assistant.answering.claims import prune
 from assistant.answering.combine import combine
@@ -101,7 +101,8 @@ class Assistant:
         """Load the embedding model in a second thread while the snapshot of the live passages is built (at 1.36 M
         passages ~6 s and ~13 s one after the other: reading the catalogue waits on sqlite, loading the model on
         torch, and both release the interpreter while they do)."""
-        loader = threading.Thread(target=lambda: self.store.embedder.model, name="medinfo-model", daemon=True)
+        loader = threading.Thread(target=lambda: (self.store.embedder.model, reader.load()), name="medinfo-model",
+                                  daemon=True)
         loader.start()
         try:
             self.retriever.snapshot()
