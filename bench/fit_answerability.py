@@ -1,6 +1,8 @@
 """Fit the answerability model on the dev splits and report it on the test splits it never saw.
 
-    .venv/bin/python bench/fit_answerability.py [--store /tmp/fit-store] [--write]
+    .venv/bin/python bench/fit_reader.py [--store /tmp/fit-store]    # first: the reader's scores of the items
+    .venv/bin/python bench/fit_answerability.py [--store /tmp/fit-store] --reader-scores /tmp/reader-scores.json \
+        [--write]
 
 Store: the bundled corpus plus the 17 labels of shared/data/fda_labels_more (approved by the operator, no
 manifest). Items, each split dev/test by a hash of its id (labels by document):

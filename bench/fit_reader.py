@@ -40,11 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval" / "golden"))
 import fit_answerability as fa  # noqa: E402
 from build_dev_sets import split_of  # noqa: E402  (the question's split, by its text, as the golden sets have it)
 
-from assistant.answering.reader import MAX_TOKENS, READER_PATH, SCALE  # noqa: E402
+from assistant.answering.reader import MAX_TOKENS, READER_PATH, SCALE, UPDATED, part  # noqa: E402
 from ingest import offline  # noqa: E402,F401
 
 RANK = 8
-LAYERS = (("query", "attention.self.query"), ("value", "attention.self.value"), ("output", "output.dense"))
 
 
 def norm(text: str) -> str:
@@ -119,23 +118,22 @@ def fit_pairs(items: list[dict]) -> list[tuple[str, str, int, str]]:
     return out
 
 
-class LoRA:
-    @staticmethod
-    def wrap(linear, rank: int):
-        import torch
-        from torch import nn
+def low_rank(linear, rank: int):
+    """linear plus a trained update B @ A of the given rank (B starts at 0: the update starts as nothing)."""
+    import torch
+    from torch import nn
 
-        class Wrapped(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.base = linear
-                self.A = nn.Parameter(torch.randn(rank, linear.in_features) * 0.01)
-                self.B = nn.Parameter(torch.zeros(linear.out_features, rank))
+    class Updated(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.base = linear
+            self.A = nn.Parameter(torch.randn(rank, linear.in_features) * 0.01)
+            self.B = nn.Parameter(torch.zeros(linear.out_features, rank))
 
-            def forward(self, x):
-                return self.base(x) + (x @ self.A.T) @ self.B.T * SCALE
+        def forward(self, x):
+            return self.base(x) + (x @ self.A.T) @ self.B.T * SCALE
 
-        return Wrapped()
+    return Updated()
 
 
 def build_model():
@@ -149,9 +147,9 @@ def build_model():
     for p in bert.parameters():
         p.requires_grad = False
     for layer in bert.encoder.layer:
-        layer.attention.self.query = LoRA.wrap(layer.attention.self.query, RANK)
-        layer.attention.self.value = LoRA.wrap(layer.attention.self.value, RANK)
-        layer.output.dense = LoRA.wrap(layer.output.dense, RANK)
+        for _, path in UPDATED:
+            owner, _, attr = path.rpartition(".")
+            setattr(part(layer, owner), attr, low_rank(part(layer, path), RANK))
     head = torch.nn.Linear(bert.config.hidden_size, 1)
     return tok, bert, head
 
@@ -190,10 +188,8 @@ def train(pairs: list[tuple], seed: int = 0):
 def export(bert, head) -> dict[str, np.ndarray]:
     out = {}
     for n, layer in enumerate(bert.encoder.layer):
-        for name, attr in LAYERS:
-            mod = layer
-            for part in attr.split("."):
-                mod = getattr(mod, part)
+        for name, path in UPDATED:
+            mod = part(layer, path)
             out[f"{n}.{name}.A"] = mod.A.detach().numpy().astype(np.float16)
             out[f"{n}.{name}.B"] = mod.B.detach().numpy().astype(np.float16)
     out["head.weight"] = head.weight.detach().numpy().astype(np.float16)
@@ -211,11 +207,7 @@ def score(path: Path, items: list[dict]) -> dict[str, dict]:
     from assistant.answering.reader import Reader
 
     reader = Reader(path)
-    out = {}
-    for it in items:
-        s = reader.scores(it["question"], it["sentences"] + [" ".join(it["sentences"])])
-        out[it["id"]] = {"reader_max": max(s[:-1]), "reader_joined": s[-1]}
-    return out
+    return {it["id"]: reader.features(it["question"], it["sentences"]) for it in items}
 
 
 def collect(store_path: Path, shared: Path) -> list[dict]:

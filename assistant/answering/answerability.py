@@ -45,9 +45,10 @@ FEATURES = ("coverage", "best_overlap", "best_dense", "lead_score", "n_terms", "
 
 
 def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: list, products: list[str],
-             question: str = "", embedder: Embedder | None = None) -> dict[str, float]:
+             question: str = "", embedder: Embedder | None = None, read: bool = True) -> dict[str, float]:
     """embedder: the store's (the question's vector comes from its query cache, already computed for retrieval);
-    without it the sentence features are 0."""
+    without it the sentence features are 0. read: run the reader (~60 ms); without it its features are 0 (the
+    hand-set rule, which decides without the fitted model, does not use them)."""
     ev = selection.judged
     lead = _lead(ev)
     f = {
@@ -77,7 +78,7 @@ def features(hits: list[Hit], selection: Selection, snap: Snapshot, intents: lis
         sims = embedder.embed_cached([e.display for e in shown]) @ embedder.embed_query(question)
         f["sentence_dense"] = float(sims.max())
         f["lead_sentence_dense"] = float(sims[shown.index(lead)]) if lead in shown else float(sims[0])
-    f.update(reader.features(question, reader_sentences(selection)))
+    f.update(reader.features(question, reader_sentences(selection) if read else []))
     return f
 
 

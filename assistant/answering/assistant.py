@@ -347,7 +347,8 @@ class Assistant:
         if selection.scored is not None:
             selection.scored = scope.admit(selection.scored, snap)
         feats = answerability.features(hits, selection, snap, scope.filters.intents, scope.mentioned, question,
-                                       embedder=self.store.embedder)
+                                       embedder=self.store.embedder,
+                                       read=self.settings.thresholds.answerability == "fitted")
         return selection, feats
 
     def inspect(self, question: str, top_k: int | None = None) -> dict:

@@ -22,6 +22,15 @@ from ingest import offline  # noqa: F401
 READER_PATH = Path(__file__).parent / "data" / "reader.npz"
 MAX_TOKENS = 160  # question and sentence together, as trained
 SCALE = 2.0  # the low-rank update's scale (alpha / rank), as trained
+# The linear layers of each transformer layer that carry a low-rank update: (name in reader.npz, attribute path)
+UPDATED = (("query", "attention.self.query"), ("value", "attention.self.value"), ("output", "output.dense"))
+
+
+def part(layer, path: str):
+    """The module at an attribute path of a transformer layer ("attention.self.query")."""
+    for name in path.split("."):
+        layer = getattr(layer, name)
+    return layer
 
 
 class Reader:
@@ -37,11 +46,10 @@ class Reader:
         params = np.load(path)
         with torch.no_grad():
             for n, layer in enumerate(self.model.encoder.layer):
-                for name, linear in (("query", layer.attention.self.query), ("value", layer.attention.self.value),
-                                     ("output", layer.output.dense)):
+                for name, where in UPDATED:
                     a = torch.from_numpy(params[f"{n}.{name}.A"].astype(np.float32))
                     b = torch.from_numpy(params[f"{n}.{name}.B"].astype(np.float32))
-                    linear.weight += (b @ a) * SCALE
+                    part(layer, where).weight += (b @ a) * SCALE
         self.head_w = torch.from_numpy(params["head.weight"].astype(np.float32)).reshape(-1)
         self.head_b = float(params["head.bias"].reshape(-1)[0])
         self._lock = threading.Lock()
@@ -58,6 +66,12 @@ class Reader:
             return (cls @ self.head_w + self.head_b).tolist()
 
 
+    def features(self, question: str, sentences: list[str]) -> dict[str, float]:
+        """reader_max: the best of the sentences read alone; reader_joined: all of them read as one passage."""
+        s = self.scores(question, sentences + [" ".join(sentences)])
+        return {"reader_max": max(s[:-1]), "reader_joined": s[-1]}
+
+
 @lru_cache(maxsize=1)
 def load(path: str = str(READER_PATH)) -> Reader | None:
     if not Path(path).is_file():
@@ -69,10 +83,8 @@ def load(path: str = str(READER_PATH)) -> Reader | None:
 
 
 def features(question: str, sentences: list[str]) -> dict[str, float]:
-    """reader_max: the best of the first sentences alone; reader_joined: them read as one passage. 0 without a
-    reader."""
+    """Reader.features of the shipped reader; 0 without one."""
     reader = load()
     if reader is None or not sentences or not question:
         return {"reader_max": 0.0, "reader_joined": 0.0}
-    s = reader.scores(question, sentences + [" ".join(sentences)])
-    return {"reader_max": max(s[:-1]), "reader_joined": s[-1]}
+    return reader.features(question, sentences)
