@@ -128,6 +128,11 @@ def split_section_heading(first: str, second: str) -> str | None:
     return None
 
 
+# Words a title-case line cannot end on when the next line starts with a number: it goes on there ("Store at" /
+# "20° to 25°C").
+_OPEN_END = frozenset("a an and as at by for from in into of on or than that the to with".split())
+
+
 def _boundaries(text: str) -> set[int]:
     cuts: set[int] = set()
     lines = list(_line_spans(text))
@@ -149,6 +154,8 @@ def _boundaries(text: str) -> set[int]:
         heading = classify_heading(stripped)
         if heading and heading.level == "sub" and not (nxt[0].isupper() or nxt[0].isdigit() or _starts_item(nxt)):
             heading = None  # "Warfarin Sodium Tablets USP\nare supplied as ...": a wrapped sentence
+        if heading and heading.level == "sub" and nxt[0].isdigit() and stripped.split()[-1] in _OPEN_END:
+            heading = None  # "Store at\n20° to 25°C ...": a sentence wrapped after a preposition
         if heading or _starts_item(nxt) or starts_drug_facts_heading(nxt) or is_drug_facts_heading(stripped) or (
             classify_heading(nxt) and stripped[-1] in _TERMINAL
         ) or PLR_SECTION.match(" ".join(nxt.split())):

@@ -21,13 +21,14 @@ ORIGINS = ("manifest", "record", "file")
 AUDIENCES = ("hcp", "patient", "consumer", "any", "internal")  # internal: data on file, for MSL drafts only
 # Bumped whenever loading or chunking changes how a file becomes chunks: every document then gets a new
 # revision on its next ingest (unchanged texts reuse their cached embeddings).
+# 16: a title-case line that ends on "at", "with", "and" ... ("Store at") continues, no heading;
 # 15: a line that starts with a sentence's verb ("are supplied as ...") continues the line before, no list item;
 # 14: a numbered section heading wrapped across two lines ("10 OVER" / "DOSAGE") is one heading; 13: the prescribed
 # first sentence of a Medication Guide, Patient Information or section 17 starts that section where its heading was
 # not extracted, and a line of capitals that continues a sentence is no heading; 12: a narrow block's short lines
 # are list items too; 11: each Drug Facts panel starts its own chunk, labelled "Drug Facts > Directions"; 10: a
 # numbered PLR section starts its own chunk; 9: Drug Facts panels as sub-sections; 8: PDF tables as rows
-PIPELINE_VERSION = "15"
+PIPELINE_VERSION = "16"
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 

@@ -15,6 +15,7 @@ from assistant.answering.choice import asked_section_kept, differ_notice, duplic
 from assistant.answering.context import ANAPHORIC, in_reading_order, sentence_before, with_antecedents, with_lead_ins
 from assistant.answering.key_terms import key_terms, subject
 from assistant.answering.lead import direct_first, findings_first, labelling_first
+from assistant.answering.low_value import NDC
 from assistant.answering.retrieval import Hit, Passage, Snapshot
 from assistant.question.intents import INTENTS, answered_stems, section_matches, vouched_stems
 from assistant.question.terms import present, stem_tokens
@@ -264,9 +265,10 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         page_rank.setdefault((h.passage.doc_id, h.passage.page), r)
     for rank, hit, rows_only in pool:
         i = snap.index.get(hit.passage.chunk_id)
-        damp = t.low_value_damp if i is not None and snap.low_value[i] else 1.0  # a carton, a table of contents
+        low = i is not None and snap.low_value[i]  # a carton, a table of contents
         titled = _titled(hit.passage, intents, about)
         for start, end, text, lead, section in _sentences(hit):
+            damp = t.low_value_damp if low or NDC.search(text) else 1.0  # or a package's line ("NDC 0093-... Bottles")
             section = _panel(text, section) or section or titled
             row = TABLE_ROW.search(text) is not None
             if rows_only and not row:

@@ -10,7 +10,11 @@ from assistant.answering.passages import PassageTable
 from ingest.text import toc_like
 
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
-                           r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
+                           r"Dispense with\s+Medication Guide", re.I)
+NDC = re.compile(r"\bNDC\s*\d{4,5}-\d")
+# Where NDC numbers are the labelling itself: the package list of "16 HOW SUPPLIED/STORAGE AND HANDLING", followed
+# by how to store the product (not carton text, which NDC numbers mark elsewhere).
+SUPPLIED = re.compile(r"how supplied|storage|handling", re.I)
 
 
 END = 1 << 60
@@ -36,7 +40,7 @@ class LowValue:
             page = self.table.page_rows(i)
             self.load_texts(page)
             rows = [self.table[j] for j in page]
-            start = min((q.start for q in rows if marker(q.text)), default=END)
+            start = min((q.start for q in rows if marker(q.text, q.section)), default=END)
             # the contents end where the full prescribing information begins on the same page
             resumed = min((q.start for q in rows if q.start >= start and FPI_START.search(q.text)), default=END)
             span = self._low_from[key] = (start, resumed)
@@ -47,6 +51,7 @@ class LowValue:
 
 
 @lru_cache(maxsize=65536)
-def marker(text: str) -> bool:
+def marker(text: str, section: str = "") -> bool:
     """Does the passage open carton or contents text?"""
-    return bool(_LOW_VALUE_RE.search(text) or toc_like(text))
+    return bool(_LOW_VALUE_RE.search(text) or toc_like(text)
+                or (NDC.search(text) and not SUPPLIED.search(section or "")))

@@ -213,3 +213,20 @@ def test_a_line_of_capitals_that_continues_a_sentence_is_no_heading(line, headin
     from ingest.text import classify_heading
 
     assert (classify_heading(line) is not None) is heading
+
+
+
+def test_a_sentence_wrapped_after_a_preposition_is_no_heading():
+    # "Store at" alone on a line was read as a sub-heading, and the storage sentence lost its verb
+    chunks = _chunks("16 HOW SUPPLIED/STORAGE AND HANDLING \nBottles of 30 tablets \nStore at\n"
+                     "20\u00b0C to 25\u00b0C (68\u00b0F to 77\u00b0F). Keep the bottle tightly closed. \n")
+    held = _holding(chunks, "Store at")
+    assert [c.section for c in held] == ["16 HOW SUPPLIED/STORAGE AND HANDLING"]
+    from ingest.text import sentence_spans
+
+    text = held[0].text
+    assert any(" ".join(text[a:b].split()).startswith("Store at 20") for a, b in sentence_spans(text))
+    # a title-case heading over a sentence is still one
+    assert [c.section for c in _holding(_chunks("5 WARNINGS AND PRECAUTIONS \nLiver Injury\n"
+                                                 "Cases of liver injury were reported. \n"), "liver injury were")] \
+        == ["5 WARNINGS AND PRECAUTIONS > Liver Injury"]
