@@ -130,7 +130,9 @@ INTENTS = [
     _i("diagnosis", r"diagnos|tests? (for|to)|exams?\b|\bcheck(?:ed)? for\b", r"exams and tests|diagnos",
        "diagnose diagnosis tests exams"),
     _i("outlook", r"outlook|prognosis", r"outlook|prognosis", "outlook prognosis"),
-    _i("causes", r"what causes|causes? of|cause\b", r"causes|cause", "causes cause"),
+    # "the main causes", "its causes and cures"; "how do people get diabetes" (not "how do I get rid of")
+    _i("causes", r"what causes|\bcauses?\b|how (?:do|does|did) (?:people|you|someone|a person|children|kids) "
+       r"(?:get|catch|develop)\b(?! rid)", r"causes|cause", "causes cause"),
     _i("treatment", r"treatments?\b|treated|therap(y|ies) for|how (?:\w+ ){0,3}treat\b|\bmanag(?:e|ed|ing|ement)\b"
        r"|\b(?:deal|cope|coping|dealing) with\b|\bget rid of\b",
        r"treatment|managing|management", "treatments treatment treated treat manage management"),

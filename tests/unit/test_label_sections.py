@@ -230,3 +230,13 @@ def test_a_sentence_wrapped_after_a_preposition_is_no_heading():
     assert [c.section for c in _holding(_chunks("5 WARNINGS AND PRECAUTIONS \nLiver Injury\n"
                                                  "Cases of liver injury were reported. \n"), "liver injury were")] \
         == ["5 WARNINGS AND PRECAUTIONS > Liver Injury"]
+
+
+@pytest.mark.parametrize("question, causes", [
+    ("what are the most common causes hair thinning?", True),  # no "of"
+    ("how do children get impetigo", True),
+    ("how do you get rid of scabies", False),  # treatment
+    ("Should I double the dose because I missed one?", False),  # "because" is no cause asked for
+])
+def test_a_question_about_causes_is_one_however_it_is_worded(question, causes):
+    assert ("causes" in [i.name for i in intents_of(question)]) is causes
