@@ -326,8 +326,8 @@ class Assistant:
         rankings = [hits]
         if scope.question != asked:
             rankings.append(self.retriever.search(scope.searched(asked), k=k, filters=scope.filters))
-        pair = scope.pair_query()  # two named drugs: what names both
-        paired = self.retriever.search(scope.searched(pair), k=k, filters=scope.pair_filters()) if pair else []
+        pair = scope.pair_query()  # two named drugs: what names both, in the sections asked for first
+        paired = [h for f in scope.pair_filters() for h in self.retriever.search(scope.searched(pair), k=k, filters=f)]
         if scope.language != "en" and scope.original and self.crosslingual is not None \
                 and self.crosslingual.available():  # the question as written, across languages
             across = self.crosslingual.search(scope.original, self.retriever.snapshot(), scope.filters, k)
@@ -336,13 +336,13 @@ class Assistant:
             rankings.append(across)
         if len(rankings) > 1:
             hits = fused(rankings, self.retriever.weights.rrf_k, k)
-        return pair_first(hits, paired, scope.mentioned, self.retriever.snapshot(), k)
+        return pair_first(hits, paired, scope.mentioned, self.retriever.snapshot(), k, unlabelled=scope.unlabelled)
 
     def select(self, question: str, hits: list, scope: Scope, snap: Snapshot
                ) -> tuple[Selection, dict[str, float]]:
         """The evidence sentences a question may cite, and the answerability features of that evidence."""
         selection = select(question, hits, snap, scope.mentioned, intents=scope.filters.intents,
-                           thresholds=self.settings.thresholds)
+                           thresholds=self.settings.thresholds, unlabelled=scope.unlabelled)
         selection.evidence = scope.admit(selection.evidence, snap)
         if selection.scored is not None:
             selection.scored = scope.admit(selection.scored, snap)

@@ -4,6 +4,7 @@ asks for."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
@@ -73,13 +74,16 @@ def asked_section_kept(chosen: list[Evidence], candidates: list[Evidence], inten
     return chosen[:max(0, t.max_sentences - 1)] + [spare]
 
 
-def others_named(products: list[str], names: dict[str, str], class_of=None) -> dict[str, list[frozenset[str]]]:
+def others_named(products: list[str], names: dict[str, str], class_of=None, unlabelled: Sequence[str] = ()
+                 ) -> dict[str, list[frozenset[str]]]:
     """For a question naming several products: for each of them, the names of the others (each a set of stems;
     names: the store's product names and aliases -> product; class_of: product -> the class its labels give it,
-    "NSAID"). A sentence of one's labelling that holds all the stems of such a name speaks of both, which is what
-    the question asks about ("coadministration of NSAIDs ... with ACE inhibitors, including lisinopril")."""
-    if len(products) < 2:
+    "NSAID"; unlabelled: drugs the question names that no label here is for, "aspirin"). A sentence of one's
+    labelling that holds all the stems of such a name speaks of both, which is what the question asks about
+    ("coadministration of NSAIDs ... with ACE inhibitors, including lisinopril")."""
+    if not products or len(products) + len(unlabelled) < 2:
         return {}
+    bare = [s for u in unlabelled if (s := frozenset(stem_tokens(u)))]
     spelled: dict[str, list[frozenset[str]]] = {p: [frozenset(stem_tokens(p))] for p in products}
     for name, product in names.items():
         if product in spelled and (stems := frozenset(stem_tokens(name))):
@@ -87,12 +91,12 @@ def others_named(products: list[str], names: dict[str, str], class_of=None) -> d
     for product in products if class_of else ():
         if stems := frozenset(stem_tokens(class_of(product))):
             spelled[product].append(stems)
-    return {p: [n for q in products if q != p for n in spelled[q] if n] for p in products}
+    return {p: [n for q in products if q != p for n in spelled[q] if n] + bare for p in products}
 
 
-def others_in(products: list[str], snap) -> dict[str, list[frozenset[str]]]:
+def others_in(products: list[str], snap, unlabelled: Sequence[str] = ()) -> dict[str, list[frozenset[str]]]:
     """others_named with the store's names and aliases and the class each product's labels give it."""
-    return others_named(products, snap.products, lambda p: snap.classes.of(p)[0])
+    return others_named(products, snap.products, lambda p: snap.classes.of(p)[0], unlabelled)
 
 
 def names_other(others: dict[str, list[frozenset[str]]], product: str | None, stems: set[str]) -> bool:
@@ -123,15 +127,17 @@ def name_list(text: str) -> bool:
     return len(items) >= 3 and all(len(i.split()) <= 3 for i in items)
 
 
-def pair_first(fused: list, pair_hits: list, products: list[str], snap, k: int, n: int = 2) -> list:
+def pair_first(fused: list, pair_hits: list, products: list[str], snap, k: int, n: int = 2,
+               unlabelled: Sequence[str] = ()) -> list:
     """The retrieved passages, led by the best n of a named product's labelling that name another named product
     (pair_hits: the search of the products' names alone, Scope.pair_query): reciprocal-rank fusion favours what
     every ranking holds, and the label's one line on the other drug ("Ask a doctor or pharmacist before use if the
     user is taking the blood thinning drug warfarin") is in that search's ranking only."""
     if not pair_hits:
         return fused
-    others = others_in(products, snap)
-    first = [h for h in pair_hits if names_other(others, h.passage.product, set(stem_tokens(h.passage.text)))][:n]
+    others = others_in(products, snap, unlabelled)
+    first = list({h.passage.chunk_id: h for h in pair_hits
+                  if names_other(others, h.passage.product, set(stem_tokens(h.passage.text)))}.values())[:n]
     ids = {h.passage.chunk_id for h in first}
     return (first + [h for h in fused if h.passage.chunk_id not in ids])[:k]
 

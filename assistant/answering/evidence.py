@@ -15,7 +15,7 @@ from assistant.answering.choice import asked_section_kept, differ_notice, duplic
 from assistant.answering.context import ANAPHORIC, in_reading_order, sentence_before, with_antecedents, with_lead_ins
 from assistant.answering.key_terms import key_terms, subject
 from assistant.answering.lead import direct_first, findings_first, labelling_first
-from assistant.answering.low_value import NDC
+from assistant.answering.low_value import PACKAGE_LINE
 from assistant.answering.retrieval import Hit, Passage, Snapshot
 from assistant.question.intents import INTENTS, answered_stems, section_matches, vouched_stems
 from assistant.question.terms import present, stem_tokens
@@ -246,7 +246,7 @@ def _alpha_ratio(text: str) -> float:
 
 
 def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], intents: list | None = None,
-           thresholds: Thresholds | None = None) -> Selection:
+           thresholds: Thresholds | None = None, unlabelled: list[str] | tuple = ()) -> Selection:  # Scope.unlabelled
     t = thresholds or Thresholds()
     intents = intents or []
     terms = key_terms(question, snap, products)
@@ -257,7 +257,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     ranked = list(enumerate(hits[:t.max_hits]))
     aliases = defined(question, (h.passage.text for _, h in ranked)) if terms else Aliases()
     pool = [(r, h, False) for r, h in ranked] + [(r, h, True) for r, h in _table_pages(ranked, snap)]
-    others = choice.others_in(products, snap)
+    others = choice.others_in(products, snap, unlabelled)
     both: set[int] = set()  # the candidates that do
     paired = False  # some sentence found names two of the products named
     page_rank: dict[tuple[str, int], int] = {}  # the best rank on each page: a table's rows compete on their words,
@@ -268,7 +268,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
         low = i is not None and snap.low_value[i]  # a carton, a table of contents
         titled = _titled(hit.passage, intents, about)
         for start, end, text, lead, section in _sentences(hit):
-            damp = t.low_value_damp if low or NDC.search(text) else 1.0  # or a package's line ("NDC 0093-... Bottles")
+            damp = t.low_value_damp if low or PACKAGE_LINE.match(text) else 1.0  # or a package's line
             section = _panel(text, section) or section or titled
             row = TABLE_ROW.search(text) is not None
             if rows_only and not row:
@@ -297,7 +297,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
                 if overlap >= t.min_overlap:
                     both.add(id(ev))
             candidates.append(ev)
-    candidates = choice.of_pair(of_strength(candidates, question), both, products, snap.products)
+    candidates = choice.of_pair(of_strength(candidates, question), both, products + list(unlabelled), snap.products)
     candidates.sort(key=lambda e: (id(e) not in both, -e.score))  # what speaks of two named drugs first
     chosen: list[Evidence] = []
     notices: list[str] = []

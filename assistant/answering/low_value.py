@@ -10,11 +10,15 @@ from assistant.answering.passages import PassageTable
 from ingest.text import toc_like
 
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
-                           r"Dispense with\s+Medication Guide", re.I)
-NDC = re.compile(r"\bNDC\s*\d{4,5}-\d")
-# Where NDC numbers are the labelling itself: the package list of "16 HOW SUPPLIED/STORAGE AND HANDLING", followed
-# by how to store the product (not carton text, which NDC numbers mark elsewhere).
+                           r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
+# How to store the product, in "16 HOW SUPPLIED/STORAGE AND HANDLING" after its package list (whose NDC numbers
+# mark the rest of the page as carton text): labelling, not carton text.
 SUPPLIED = re.compile(r"how supplied|storage|handling", re.I)
+STORES = re.compile(r"\bstored?\b|\bstorage\b|refrigerat|room temperature", re.I)
+# A package's line: "NDC 0093-1234-01 Bottles of 100", "Bottles of 30 NDC 12345-025-30" (not a tablet's
+# description that runs on into its NDC numbers); damped as evidence (answering/evidence.py)
+PACKAGE_LINE = re.compile(r"^\W*(?:NDC\s*\d|(?:bottles?|cartons?|box(?:es)?|packs?|packages?|blisters?|cases?)\b"
+                          r"[^.]{0,40}\bNDC\s*\d)", re.I)
 
 
 END = 1 << 60
@@ -40,18 +44,19 @@ class LowValue:
             page = self.table.page_rows(i)
             self.load_texts(page)
             rows = [self.table[j] for j in page]
-            start = min((q.start for q in rows if marker(q.text, q.section)), default=END)
+            start = min((q.start for q in rows if marker(q.text)), default=END)
             # the contents end where the full prescribing information begins on the same page
             resumed = min((q.start for q in rows if q.start >= start and FPI_START.search(q.text)), default=END)
             span = self._low_from[key] = (start, resumed)
-        return span[0] <= p.start < span[1] or not WORD.search(p.text or "")
+        if span[0] <= p.start < span[1]:
+            return not (SUPPLIED.search(p.section or "") and STORES.search(p.text or ""))
+        return not WORD.search(p.text or "")
 
     def __len__(self) -> int:
         return len(self.table)
 
 
 @lru_cache(maxsize=65536)
-def marker(text: str, section: str = "") -> bool:
+def marker(text: str) -> bool:
     """Does the passage open carton or contents text?"""
-    return bool(_LOW_VALUE_RE.search(text) or toc_like(text)
-                or (NDC.search(text) and not SUPPLIED.search(section or "")))
+    return bool(_LOW_VALUE_RE.search(text) or toc_like(text))

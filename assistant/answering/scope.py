@@ -40,6 +40,7 @@ class Scope:
     language: str = "en"  # the question's language; when not English, `original` is searched across languages
     original: str | None = None
     related: str = ""  # with several products named, the classes one label gives its product that another names
+    unlabelled: list[str] = field(default_factory=list)  # drugs named beside a product, with no label here
 
     def searched(self, text: str) -> str:
         """The text to search: without the times its story tells (intents.without_story), with the catalogue name of
@@ -54,14 +55,16 @@ class Scope:
         """For a question on how two named products go together: their names alone, searched beside the question so
         that a passage naming both ranks ("my patient on warfarin needs cipro for a UTI, any concerns?" had found only
         ciprofloxacin's urinary tract indications); "" for any other question."""
-        if len(self.mentioned) < 2 or not any(i.name == "interactions" for i in self.filters.intents):
+        named = self.mentioned + self.unlabelled  # "warfarin and aspirin": a label's table row names aspirin
+        if not self.mentioned or len(named) < 2 or not any(i.name == "interactions" for i in self.filters.intents):
             return ""
-        return " ".join(self.mentioned)
+        return " ".join(named)
 
-    def pair_filters(self) -> Filters:
-        """The filters of the pair's search: not led to the interaction sections, where a label's line on the other
-        drug may not be (Drug Facts: "Ask a doctor or pharmacist before use if ... warfarin")."""
-        return replace(self.filters, intents=[])
+    def pair_filters(self) -> list[Filters]:
+        """The filters of the pair's searches: led to the interaction sections first (a table row "Antiplatelet
+        agents | aspirin, ..."), then not, where a label's line on the other drug may be elsewhere (Drug Facts: "Ask a
+        doctor or pharmacist before use if ... warfarin"). Empty without a pair."""
+        return [self.filters, replace(self.filters, intents=[])] if self.pair_query() else []
 
     def admit(self, evidence: list[Evidence], snap: Snapshot) -> list[Evidence]:
         """The evidence sentences this question may cite."""
@@ -157,6 +160,8 @@ def decide(asked: str, snap: Snapshot, product: str | None = None, audience: str
         scope.notices.append(f"No approved labelling is held for {'; '.join(named)}; what the labelling of "
                              f"{', '.join(scope.mentioned)} says is shown.")
         held_twice = sorted({i for ins in inside.values() for i in ins if i in scope.mentioned})
+        scope.unlabelled = list(dict.fromkeys(unknown + [i for ins in inside.values() for i in ins
+                                                        if i not in scope.mentioned]))
         # "I took a Percocet, can I take Tylenol?": acetaminophen twice. Its label's Do-not-use or
         # Contraindications say so ("with any other drug containing acetaminophen"). A brand the labels do not
         # name is looked for by the ingredients the named product's labels do ("Cipro with Prilosec":

@@ -64,3 +64,12 @@ def test_consumer_brand_names_reach_the_right_label_of_the_bundled_corpus(assist
     first = answer.citations[0].document_id if answer.citations else answer.closest_documents[0].document_id
     assert by_id[first] == product, (answer.status, answer.explanation)
     assert all(by_id[r.document_id] == product for r in answer.retrieved[:3])
+
+
+def test_a_drug_without_a_label_is_answered_from_the_interactions_of_the_product_named(assistant):
+    # Regression on a bundled label (seen there; the mechanism is tested on made-up names in
+    # tests/unit/test_unlabelled_pair.py): a clinical trial's table of aspirin and warfarin arms had led.
+    answer = assistant.ask("Can warfarin and aspirin be taken together?")
+    assert answer.status == "answered", answer.explanation
+    first = answer.citations[0]
+    assert first.section.startswith("7") and "aspirin" in first.quote.lower(), (first.section, first.quote)
