@@ -125,3 +125,17 @@ def make_keys(data_dir: Path) -> dict[str, str]:
 
     db = ServiceDB(data_dir, Settings.load(data_dir).audit_anchor_dir)
     return {role: db.create_key(role, f"test-{role}")[1] for role in ROLES}
+
+
+def label_assistant(labels: Path, store_dir: Path, embedder):
+    """An assistant over the PDF labels in `labels`, ingested as approved (`medinfo ingest --approve`), deciding by
+    the hand-set rule: a store of one short label is far from any the fitted answerability model was fitted on."""
+    from assistant.answering.assistant import Assistant
+    from assistant.settings import Settings
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    store = Store(store_dir, embedder)
+    summary, code = ingest([labels], store=store, approve=True)
+    assert code == 0, summary
+    return Assistant(store=store, settings=Settings.load(store.data_dir, thresholds={"answerability": "rule"}))

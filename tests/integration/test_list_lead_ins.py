@@ -6,11 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from assistant.answering.assistant import Assistant
-from assistant.settings import Settings
-from ingest.pipeline import ingest
-from ingest.store import Store
+from helpers import label_assistant
 
 pytestmark = pytest.mark.slow
 
@@ -47,11 +43,7 @@ def _label(path: Path) -> Path:
 
 def test_an_item_is_quoted_after_the_sentence_it_completes(tmp_path, embedder):
     _label(tmp_path / "labels" / "zentaril.pdf")
-    store = Store(tmp_path / "store", embedder)
-    summary, code = ingest([tmp_path / "labels"], store=store, approve=True)
-    assert code == 0, summary
-    # the rule, not the fitted model: a store of one short label is far from any the model was fitted on
-    a = Assistant(store=store, settings=Settings.load(store.data_dir, thresholds={"answerability": "rule"}))
+    a = label_assistant(tmp_path / "labels", tmp_path / "store", embedder)
     ans = a.ask("Can Zentaril be used together with phototherapy?")
     assert ans.status == "answered", ans.explanation
     quotes = [" ".join(c.quote.split()) for c in ans.citations]

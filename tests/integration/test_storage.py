@@ -7,11 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from assistant.answering.assistant import Assistant
-from assistant.settings import Settings
-from ingest.pipeline import ingest
-from ingest.store import Store
+from helpers import label_assistant
 
 pytestmark = pytest.mark.slow
 
@@ -44,10 +40,7 @@ def _label(path: Path) -> Path:
 
 def test_a_storage_question_is_led_by_the_storage_sentence(tmp_path, embedder):
     _label(tmp_path / "labels" / "velotab.pdf")
-    store = Store(tmp_path / "store", embedder)
-    summary, code = ingest([tmp_path / "labels"], store=store, approve=True)
-    assert code == 0, summary
-    a = Assistant(store=store, settings=Settings.load(store.data_dir, thresholds={"answerability": "rule"}))
+    a = label_assistant(tmp_path / "labels", tmp_path / "store", embedder)
     ans = a.ask("How should I store Velotab?")
     assert ans.status == "answered", ans.explanation
     first = ans.citations[0]
