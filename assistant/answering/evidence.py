@@ -257,8 +257,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
     ranked = list(enumerate(hits[:t.max_hits]))
     aliases = defined(question, (h.passage.text for _, h in ranked)) if terms else Aliases()
     pool = [(r, h, False) for r, h in ranked] + [(r, h, True) for r, h in _table_pages(ranked, snap)]
-    # a drug without a label here pairs with a product in the sections asked for only (not a trial naming both)
-    others, unnamed = choice.others_in(products, snap), choice.others_in(products, snap, unlabelled)
+    others = choice.others_in(products, snap, unlabelled)
     both: set[int] = set()  # the candidates that do
     paired = False  # some sentence found names two of the products named
     page_rank: dict[tuple[str, int], int] = {}  # the best rank on each page: a table's rows compete on their words,
@@ -287,8 +286,7 @@ def select(question: str, hits: list[Hit], snap: Snapshot, products: list[str], 
             if not terms and in_section:  # "What is Tylenol used for?": the asked section is all the question says
                 overlap = 0.5
             # one named drug's labelling on another named drug: on the question's subject, whatever its words
-            pair = choice.names_other(others, hit.passage.product, toks) or (
-                section_matches(intents, section) and choice.names_other(unnamed, hit.passage.product, toks))
+            pair = choice.names_other(others, hit.passage.product, toks)
             if pair and not choice.name_list(text):
                 overlap = max(overlap, t.min_overlap)
             score = (t.overlap_weight * overlap + (1 - t.overlap_weight) * prior) * damp
