@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from assistant.answering.passages import PassageTable
+from assistant.question.intents import INTENTS
 from ingest.text import toc_like
 
 _LOW_VALUE_RE = re.compile(r"PRINCIPAL DISPLAY PANEL|PACKAGE LABEL|FULL PRESCRIBING INFORMATION: CONTENTS|"
                            r"Dispense with\s+Medication Guide|\bNDC\s*\d{4,5}-\d", re.I)
 # How to store the product, in "16 HOW SUPPLIED/STORAGE AND HANDLING" after its package list (whose NDC numbers
-# mark the rest of the page as carton text): labelling, not carton text.
-SUPPLIED = re.compile(r"how supplied|storage|handling", re.I)
-STORES = re.compile(r"\bstored?\b|\bstorage\b|refrigerat|room temperature", re.I)
+# mark the rest of the page as carton text): labelling, not carton text. The storage question's own intent says both.
+STORAGE = next(i for i in INTENTS if i.name == "storage")
 # A package's line: "NDC 0093-1234-01 Bottles of 100", "Bottles of 30 NDC 12345-025-30" (not a tablet's
 # description that runs on into its NDC numbers); damped as evidence (answering/evidence.py)
 PACKAGE_LINE = re.compile(r"^\W*(?:NDC\s*\d|(?:bottles?|cartons?|box(?:es)?|packs?|packages?|blisters?|cases?)\b"
@@ -49,7 +49,7 @@ class LowValue:
             resumed = min((q.start for q in rows if q.start >= start and FPI_START.search(q.text)), default=END)
             span = self._low_from[key] = (start, resumed)
         if span[0] <= p.start < span[1]:
-            return not (SUPPLIED.search(p.section or "") and STORES.search(p.text or ""))
+            return not (STORAGE.section.search(p.section or "") and STORAGE.question.search(p.text or ""))
         return not WORD.search(p.text or "")
 
     def __len__(self) -> int:
