@@ -112,8 +112,10 @@ def load_pdf(data: bytes, path: Path) -> Loaded:
             raise LoadError("empty PDF: no pages")
         texts = [_page_text(reader.pages[i]) for i in range(n)]
         found = tables.rows_by_page(data, tables.wanted_pages(texts))
-        pages = [Page(i + 1, tables.insert_rows(t, found[i], texts[i - 1] if i else "") if i in found else t)
-                 for i, t in enumerate(texts)]
+        pages: list[Page] = []
+        for i, t in enumerate(texts):  # the page before as rows too: a table going on overleaf takes its caption
+            before = pages[-1].text if pages else ""
+            pages.append(Page(i + 1, tables.insert_rows(t, found[i], before) if i in found else t))
         title = _pdf_title(reader)
     except LoadError:
         raise

@@ -18,6 +18,7 @@ CAPTION = re.compile(r"(?m)^\s*Table\s+\d+[A-Za-z]?\s*[.:]?\s")  # a caption ope
 PRODUCT_DATA = re.compile(r"^(?:Product Information|Product Type|Packaging|Marketing Information|Marketing Category|"
                           r"Active Ingredient|Inactive Ingredients|Ingredient Name|Item Code|Product Characteristics|"
                           r"Route of Administration|Labeler)\b", re.I)
+ROW_AFTER_CAPTION = "\u2014"  # "Table 2: Examples of ... \u2014 Enzyme: CYP2C9 | Inhibitors: ..."
 MAX_ROW = 1200  # a longer "row" is a page box, not a table row
 
 
@@ -52,18 +53,21 @@ def rows_by_page(data: bytes, pages: list[int]) -> dict[int, list[list[str]]]:
     except ImportError:  # an install without it: plain text only
         return {}
     out: dict[int, list[list[str]]] = {}
-    last: tuple[int, list[str]] | None = None  # (page, header) of the last table read: a table may go on overleaf
+    last: tuple[int, list[str], str] | None = None  # (page, header, last row's label) of the last table read: a
+    # table may go on overleaf
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for i in pages:
                 tables: list[list[str]] = []
                 for table in pdf.pages[i].find_tables():
-                    overleaf = last[1] if last is not None and last[0] == i - 1 and not tables else None
+                    before = last if last is not None and last[0] == i - 1 and not tables else None
                     # x_tolerance 1.5, not pdfplumber's 3: 3 glued narrow-spaced words ("such asinfluenza")
-                    rows, header = render(table.extract(x_tolerance=1.5), overleaf)
+                    raw = table.extract(x_tolerance=1.5)
+                    rows, header = render(raw, before[1] if before else None, before[2] if before else "",
+                                          at_top=before is not None and _at_top(pdf.pages[i], table.bbox))
                     if rows:
                         tables.append(rows)
-                        last = (i, header)
+                        last = (i, header, next((_clean(r[0]) for r in reversed(raw) if r and _clean(r[0])), ""))
                 if tables:
                     out[i] = tables
     except Exception:  # noqa: BLE001 - pdfminer raises many types on odd files; the plain text stands
@@ -81,12 +85,21 @@ def _data_like(row: list[str]) -> bool:
     return bool(cells) and sum(c[0].isdigit() or c[0] in "<>±≤≥–-." for c in cells) >= 0.5 * len(cells)
 
 
-def render(raw: list[list[str | None]], overleaf: list[str] | None = None) -> tuple[list[str], list[str]]:
+def _at_top(page, bbox) -> bool:
+    """Nothing but a running header (one line) is printed above the table: it opens the page."""
+    above = page.crop((0, 0, page.width, max(1.0, bbox[1]))).extract_text() or ""
+    return len([ln for ln in above.split("\n") if ln.strip()]) <= 1
+
+
+def render(raw: list[list[str | None]], overleaf: list[str] | None = None, carried: str = "", at_top: bool = False
+           ) -> tuple[list[str], list[str]]:
     """A table's body rows as "header: cell | header: cell" lines and its column headers, or no lines when it is
     not a table of facts (one column, a box around a heading, product data). In pdfplumber's grid None marks a
     position covered by a merged cell (a header spanning columns, a row label spanning rows) and "" an empty cell.
     overleaf: the headers of a table that ended the page before, taken when this one opens with values in as many
-    columns (its header was printed there)."""
+    columns, or at the top of the page (`at_top`) with a row whose label cell is empty and that is not the header
+    printed again (the end of a row begun there): its header was printed there, and `carried` (the label of the last
+    row there) labels that row."""
     grid = [row for row in raw if any(_clean(c) for c in row)]
     if len(grid) < 2 or max(len(r) for r in grid) < 2:
         return [], []
@@ -95,8 +108,13 @@ def render(raw: list[list[str | None]], overleaf: list[str] | None = None) -> tu
     used = [j for j in range(cols) if any(_clean(r[j]) for r in grid)]
     if len(used) < 2 or any(PRODUCT_DATA.match(_clean(c)) for r in grid for c in r if c):
         return [], []
-    if overleaf is not None and len(overleaf) == cols and _data_like([_clean(c) for c in grid[0]]):
+    first = [_clean(c) for c in grid[0]]
+    ends_row = at_top and not first[0] and any(first[1:])  # the end of a row begun overleaf, or a header's corner
+    if overleaf is not None and len(overleaf) == cols and (_data_like(first) or (
+            ends_row and _names_columns(overleaf) and not _reprinted(first, overleaf))):
         header, body = overleaf, grid
+        if not first[0] and carried:
+            body = [[carried] + list(grid[0][1:])] + grid[1:]
     else:
         header, body = _header(grid)
     lines = []
@@ -113,6 +131,17 @@ def render(raw: list[list[str | None]], overleaf: list[str] | None = None) -> tu
         if len(line) <= MAX_ROW:
             lines.append(line)
     return lines, header
+
+
+def _names_columns(header: list[str], longest: int = 80) -> bool:
+    """Short names, not sentences: a header. A table printed without one took its first row for it (a drug and its
+    "Clinical Impact:" text), and that row must not head the rows overleaf."""
+    return all(len(h) <= longest and not h.endswith(".") for h in header)
+
+
+def _reprinted(row: list[str], header: list[str]) -> bool:
+    """Every filled cell of the row is (part of) the header's cell above it: the header printed again overleaf."""
+    return all(cell in head for cell, head in zip(row, header, strict=True) if cell)
 
 
 def _header(grid: list[list[str | None]]) -> tuple[list[str], list[list[str | None]]]:
@@ -140,7 +169,7 @@ def insert_rows(text: str, tables: list[list[str]], previous: str = "") -> str:
         held = " ".join(" ".join(r.split()) for r in rows)  # the rows' text, whitespace collapsed
         at = _cells_start(text, rows, held, after)
         caption = _caption(text[:at], previous, held) if at is not None else None
-        block = "\n\n" + "\n\n".join(f"{caption} \u2014 {r}" if caption else r for r in rows) + "\n\n"
+        block = "\n\n" + "\n\n".join(f"{caption} {ROW_AFTER_CAPTION} {r}" if caption else r for r in rows) + "\n\n"
         if at is None:
             text = text.rstrip() + block
             after = len(text)
@@ -154,14 +183,17 @@ def insert_rows(text: str, tables: list[list[str]], previous: str = "") -> str:
 def _caption(before: str, previous: str, held: str, near: int = 6) -> str | None:
     """The caption ("Table 1: Range of Expected ...", with the lines it wraps onto) among the `near` lines above a
     table's cells (header lines the rows did not take sit between), never above another table's rows; for cells at
-    the top of the page, a caption among the last lines of the page before. None when there is none that close: a
-    row is better without a title than with another table's."""
+    the top of the page, the caption of the rows that end the page before (a table going on overleaf), else a caption
+    among its last lines. None when there is none that close: a row is better without a title than with another
+    table's."""
     lines = [ln.strip() for ln in before.split("\n") if ln.strip()]
     k = _caption_line(lines, near)
     if k is not None:
         return _title(lines[k:], held) if k >= 0 else None
     if len(lines) <= 1:
         last = [ln.strip() for ln in previous.split("\n") if ln.strip()]
+        if last and CAPTION.match(last[-1]) and f" {ROW_AFTER_CAPTION} " in last[-1]:
+            return last[-1].split(f" {ROW_AFTER_CAPTION} ", 1)[0]
         j = _caption_line(last, near)
         if j is not None and j >= 0:
             return _title(last[j:] + lines, held)

@@ -50,7 +50,7 @@ def classify_heading(line: str) -> Heading | None:
     if m and not DOSE_UNIT.search(line) and mostly_capitalised(m.group(2)):
         return Heading("section", line)
     letters = [c for c in line if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and _caps_prose(line):
+    if letters and all(c.isupper() for c in letters) and (_caps_prose(line) or numeric_row(line)):
         return None
     if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 12:
         return Heading("section", line)
@@ -67,14 +67,55 @@ def classify_heading(line: str) -> Heading | None:
 _CONTINUES = frozenset("a an and as at about after before by for from if in into of on or than that the to with not "
                        "is are may can tell call ask keep your you".split())
 _READER = re.compile(r"\b(?:YOU|YOUR|MAY|CAN|SHOULD|WILL|MUST)\b")  # the reader, or a modal verb: a sentence
+# a verb no heading has: "SERIOUS AND FATAL REACTIONS HAVE BEEN REPORTED IN ...", "DO NOT SPLIT, CRUSH, OR CHEW ..."
+CAPS_VERB = re.compile(r"\b(?:HAVE|HAS|HAD)\s+(?:NOT\s+)?BEEN\b|\b(?:DO|DOES|DID|IS|ARE|WAS|WERE)\s+NOT\b")
 
 
 def _caps_prose(line: str) -> bool:
     """Is this line of capitals part of a sentence ("THE MOST COMMON SIDE EFFECTS OF X INCLUDE:") rather than a
     heading?"""
     last = line.rsplit(maxsplit=1)[-1].strip(",:;()").lower()
-    return (last in _CONTINUES or (line[-1] != "?" and _READER.search(line) is not None)
+    return (last in _CONTINUES or (line[-1] != "?" and (_READER.search(line) or CAPS_VERB.search(line)) is not None)
             or (line[-1] == ":" and len(line.split()) >= 5))
+
+
+def numeric_row(line: str) -> bool:
+    """A row of a table whose cells came out as one line of text ("HR (95% CI)* 1.13 (0.76, 1.69) 1.26 (0.85, 1.87)",
+    "PASI 75 578 (71%) 26 (7%)"): as many numbers as words. Its capitals make no heading."""
+    tokens = line.split()
+    numbers = sum(1 for t in tokens if any(c.isdigit() for c in t))
+    words = sum(1 for t in tokens if not any(c.isdigit() for c in t) and sum(c.isalpha() for c in t) >= 2)
+    return numbers >= 2 and numbers >= words
+
+
+def caps_sentence(lines: list[str]) -> bool:
+    """Lines of capitals that make a sentence ("THE SAFETY AND EFFECTIVENESS OF X EXTENDED-RELEASE" / "TABLETS IN
+    PEDIATRIC PATIENTS ... HAVE NOT BEEN"): from the first, a run of lines in capitals (at most four, up to a full
+    stop) that says a verb no heading has. The first line is long (six words or more) and neither a boxed warning's
+    title nor ends on a colon: a short heading over a paragraph in capitals stays one."""
+    first = lines[0].strip() if lines else ""
+    if len(first.split()) < 6 or first.startswith("WARNING") or first.endswith(":"):
+        return False
+    run = []
+    for line in lines[:4]:
+        line = line.strip()
+        letters = [c for c in line if c.isalpha()]
+        if not letters or not all(c.isupper() for c in letters):
+            break
+        run.append(line)
+        if line.endswith("."):
+            break
+    return CAPS_VERB.search(" ".join(run)) is not None
+    run = []
+    for line in lines[:4]:
+        line = line.strip()
+        letters = [c for c in line if c.isalpha()]
+        if not letters or not all(c.isupper() for c in letters):
+            break
+        run.append(line)
+        if line.endswith("."):
+            return CAPS_VERB.search(" ".join(run)) is not None
+    return False
 
 
 def mostly_capitalised(text: str) -> bool:
@@ -152,6 +193,8 @@ def _boundaries(text: str) -> set[int]:
         if depth_at[min(e, len(text) - 1)] > 0 or split_section_heading(stripped, nxt):
             continue
         heading = classify_heading(stripped)
+        if heading and heading.level == "section" and caps_sentence([x[2] for x in lines[i:i + 4]]):
+            continue  # a sentence set in capitals, wrapped: it goes on on the next line
         if heading and heading.level == "sub" and not (nxt[0].isupper() or nxt[0].isdigit() or _starts_item(nxt)):
             heading = None  # "Warfarin Sodium Tablets USP\nare supplied as ...": a wrapped sentence
         if heading and heading.level == "sub" and nxt[0].isdigit() and stripped.split()[-1] in _OPEN_END:

@@ -86,3 +86,38 @@ def test_boxes_and_product_data_are_not_tables():
     rows, header = render([["Strength", "Bottle Size", "Water"], ["125 mg/5 mL", "80 mL", "62 mL"],
                            [None, "100 mL", "78 mL"]])
     assert rows[1] == "Strength: 125 mg/5 mL | Bottle Size: 100 mL | Water: 78 mL"  # a label spanning rows
+
+
+def _long_table(path: Path) -> Path:
+    """A label whose interaction table starts low on page 1 and goes on overleaf without its header; the first row
+    overleaf ends a row begun on page 1 (its label cell empty)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    rows = [["Pathway", "Raises levels", "Lowers levels"]]
+    for n in range(1, 31):
+        rows.append([f"Route R{n}", f"korbamine {n}, salvotin {n}", f"dextrane {n}"])
+        if n == 15:  # the last row of page 1: its end goes overleaf
+            rows.append(["", "melbutide, tarsivane", "quorfen"])
+    story = [Paragraph("VELOTRIN tablets, for oral use", styles["Title"]),
+             Paragraph("7 DRUG INTERACTIONS", styles["Heading2"])]
+    note = "Monitor patients closely when a drug of Table 4 is started or stopped."
+    story += [Paragraph(note, styles["Normal"])] * 22
+    story += [Paragraph("Table 4: Drugs that Change Velotrin Levels", styles["Normal"]),
+              Table(rows, style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    SimpleDocTemplate(str(path), pagesize=letter).build(story)
+    return path
+
+
+def test_a_table_going_on_overleaf_keeps_its_caption_and_header(tmp_path):
+    pages = load(_long_table(tmp_path / "velotrin.pdf"))[0].pages
+    overleaf = next(p.text for p in pages[1:] if "salvotin 30" in p.text)
+    assert ("Table 4: Drugs that Change Velotrin Levels \u2014 Pathway: Route R30 | Raises levels: korbamine 30, "
+            "salvotin 30 | Lowers levels: dextrane 30") in overleaf
+    # the row that opens the page with its label cell empty ends the last row of the page before: that row's label
+    assert overleaf.lstrip().startswith("Table 4: Drugs that Change Velotrin Levels \u2014 Pathway: Route R15 | "
+                                        "Raises levels: melbutide, tarsivane | Lowers levels: quorfen")

@@ -215,6 +215,36 @@ def test_a_line_of_capitals_that_continues_a_sentence_is_no_heading(line, headin
     assert (classify_heading(line) is not None) is heading
 
 
+@pytest.mark.parametrize("line, heading", [
+    ("SEVERE REACTIONS HAVE BEEN SEEN IN PATIENTS TAKING", False),  # a verb no heading has
+    ("DO NOT BREAK OR CRUSH THE CAPSULE", False),
+    ("HR (95% CI) 1.42 (0.88, 2.31) 1.10 (0.70, 1.74)", False),  # a table row of numbers
+    ("ACR 20 61 (48%) 19 (15%)", False),
+    ("(N = 120) (N = 118)", False),
+    ("14 CLINICAL STUDIES", True),
+    ("WARNING: RISK OF SERIOUS BLEEDING", True),
+    ("CARCINOGENESIS, MUTAGENESIS, IMPAIRMENT OF FERTILITY", True),
+])
+def test_a_line_of_capitals_that_says_a_verb_or_holds_numbers_is_no_heading(line, heading):
+    from ingest.text import classify_heading
+
+    assert (classify_heading(line) is not None) is heading
+
+
+def test_sentences_and_table_rows_in_capitals_do_not_take_over_the_section():
+    # an old-format label: an emphasised sentence in capitals inside PRECAUTIONS, a sentence in capitals wrapped over
+    # three lines (its verb on the last) inside WARNINGS, and a clinical table whose rows are lines of numbers
+    chunks = _chunks(
+        "WARNINGS\nTendon rupture has been reported. \n"
+        "THE USE OF VELOTRIN EXTENDED-RELEASE CAPSULES IN CHILDREN\nAND IN WOMEN WHO ARE BREASTFEEDING\n"
+        "HAS NOT BEEN STUDIED.\nPRECAUTIONS\nInformation for Patients\nTake the capsule whole.\n"
+        "DO NOT BREAK OR CRUSH THE CAPSULE\n.\nDrug Interactions\nAntacids lower the absorption of velotrin. \n",
+        "14 CLINICAL STUDIES\nTrial A enrolled 240 patients.\nRESPONSE 61 (48%) 19 (15%)\n"
+        "Remission at week 12 was more frequent with velotrin. \n")
+    assert {c.section for c in _holding(chunks, "Antacids lower")} == {"PRECAUTIONS > Drug Interactions"}
+    assert {c.section for c in _holding(chunks, "HAS NOT BEEN STUDIED")} == {"WARNINGS"}
+    assert {c.section for c in _holding(chunks, "Remission at week 12")} == {"14 CLINICAL STUDIES"}
+
 
 def test_a_sentence_wrapped_after_a_preposition_is_no_heading():
     # "Store at" alone on a line was read as a sub-heading, and the storage sentence lost its verb
