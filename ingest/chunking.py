@@ -17,6 +17,7 @@ from ingest.text import (
     is_drug_facts_heading,
     sentence_spans,
     split_section_heading,
+    wrapped_sub_heading,
 )
 from ingest.types import Chunk, Document
 
@@ -67,8 +68,11 @@ class SectionState:
             return "panel"
         lines = sentence.strip().split("\n")
         wrapped = split_section_heading(*lines) if len(lines) == 2 else None  # "10 OVER" / "DOSAGE"
+        wrapped_sub = wrapped_sub_heading(lines)  # "Adult Dosage for" / "Metformin Hydrochloride Tablets:"
         if wrapped:
             heading = Heading("section", wrapped)
+        elif wrapped_sub:
+            heading = Heading("sub", wrapped_sub)
         elif len(lines) == 1:
             if number:  # "12.1" then "Mechanism of Action": one numbered heading
                 heading = classify_heading(f"{number} {flat}")

@@ -174,6 +174,21 @@ def split_section_heading(first: str, second: str) -> str | None:
 _OPEN_END = frozenset("a an and as at by for from in into of on or than that the to with".split())
 
 
+def wrapped_sub_heading(lines: list[str]) -> str | None:
+    """A title-case heading wrapped after a preposition, article or conjunction ("Pediatric Dosage for" /
+    "Metformin Hydrochloride Tablets" / ":"): the heading it makes, else None."""
+    lines = [" ".join(ln.split()) for ln in lines if ln.strip()]
+    if not 2 <= len(lines) <= 3 or lines[0].split()[-1] not in _OPEN_END or "," in lines[0]:
+        return None  # a comma: a list of headings or of changes ("Warnings and Precautions, Major Adverse")
+    words = " ".join(lines).split()
+    if 2 * sum(w.isupper() and len(w) > 1 for w in words) > len(words):
+        return None  # capitals: a boxed warning's title wrapped ("... EVENTS (MACE), and" / "THROMBOSIS")
+    first = classify_heading(lines[0])
+    joined = " ".join(lines).rstrip(" :")
+    whole = classify_heading(joined)
+    return joined if first and first.level == "sub" and whole and whole.level == "sub" else None
+
+
 def _boundaries(text: str) -> set[int]:
     cuts: set[int] = set()
     lines = list(_line_spans(text))
@@ -199,6 +214,8 @@ def _boundaries(text: str) -> set[int]:
             heading = None  # "Warfarin Sodium Tablets USP\nare supplied as ...": a wrapped sentence
         if heading and heading.level == "sub" and nxt[0].isdigit() and stripped.split()[-1] in _OPEN_END:
             heading = None  # "Store at\n20° to 25°C ...": a sentence wrapped after a preposition
+        if heading and wrapped_sub_heading([stripped, nxt]):
+            continue  # "Adult Dosage for" / "Metformin Hydrochloride Tablets:": one heading, wrapped
         if heading or _starts_item(nxt) or starts_drug_facts_heading(nxt) or is_drug_facts_heading(stripped) or (
             classify_heading(nxt) and stripped[-1] in _TERMINAL
         ) or PLR_SECTION.match(" ".join(nxt.split())):

@@ -21,6 +21,8 @@ ORIGINS = ("manifest", "record", "file")
 AUDIENCES = ("hcp", "patient", "consumer", "any", "internal")  # internal: data on file, for MSL drafts only
 # Bumped whenever loading or chunking changes how a file becomes chunks: every document then gets a new
 # revision on its next ingest (unchanged texts reuse their cached embeddings).
+# 18: a title-case heading wrapped after "for", "of", "with" ... ("Pediatric Dosage for" / "Metformin Tablets:") is
+# one heading;
 # 17: a line of capitals that is a sentence (a verb no heading has: "HAVE BEEN", "DO NOT"; or wrapped over lines
 # that say one) and a table row of numbers set in capitals ("HR (95% CI)* 1.13 (0.76, 1.69)") are no headings; a
 # table going on overleaf keeps its caption, and its header when its first row there ends a row begun before;
@@ -31,7 +33,7 @@ AUDIENCES = ("hcp", "patient", "consumer", "any", "internal")  # internal: data 
 # not extracted, and a line of capitals that continues a sentence is no heading; 12: a narrow block's short lines
 # are list items too; 11: each Drug Facts panel starts its own chunk, labelled "Drug Facts > Directions"; 10: a
 # numbered PLR section starts its own chunk; 9: Drug Facts panels as sub-sections; 8: PDF tables as rows
-PIPELINE_VERSION = "17"
+PIPELINE_VERSION = "18"
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 

@@ -246,6 +246,23 @@ def test_sentences_and_table_rows_in_capitals_do_not_take_over_the_section():
     assert {c.section for c in _holding(chunks, "Remission at week 12")} == {"14 CLINICAL STUDIES"}
 
 
+def test_a_heading_wrapped_after_a_preposition_is_one_heading():
+    from ingest.chunking import SectionState
+    from ingest.text import sentence_spans, wrapped_sub_heading
+
+    text = ("DOSAGE AND ADMINISTRATION\nDosing in Children for \nVelotrin Oral Suspension:\n"
+            "Give 5 mg/kg once daily. \nDosing in Adults\nGive 200 mg once daily. \n")
+    state, labels = SectionState(), {}
+    for a, b in sentence_spans(text):
+        state.see(text[a:b])
+        labels[" ".join(text[a:b].split())] = state.label
+    assert labels["Give 5 mg/kg once daily."] == \
+        "DOSAGE AND ADMINISTRATION > Dosing in Children for Velotrin Oral Suspension"
+    assert labels["Give 200 mg once daily."] == "DOSAGE AND ADMINISTRATION > Dosing in Adults"
+    # a boxed warning's title in capitals, wrapped after "and", is not taken for a sub-heading
+    assert wrapped_sub_heading(["SERIOUS INFECTIONS AND MALIGNANCY, and", "LYMPHOMA"]) is None
+
+
 def test_a_sentence_wrapped_after_a_preposition_is_no_heading():
     # "Store at" alone on a line was read as a sub-heading, and the storage sentence lost its verb
     chunks = _chunks("16 HOW SUPPLIED/STORAGE AND HANDLING \nBottles of 30 tablets \nStore at\n"
