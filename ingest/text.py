@@ -106,16 +106,6 @@ def caps_sentence(lines: list[str]) -> bool:
         if line.endswith("."):
             break
     return CAPS_VERB.search(" ".join(run)) is not None
-    run = []
-    for line in lines[:4]:
-        line = line.strip()
-        letters = [c for c in line if c.isalpha()]
-        if not letters or not all(c.isupper() for c in letters):
-            break
-        run.append(line)
-        if line.endswith("."):
-            return CAPS_VERB.search(" ".join(run)) is not None
-    return False
 
 
 def mostly_capitalised(text: str) -> bool:
