@@ -60,11 +60,11 @@ def rows_by_page(data: bytes, pages: list[int]) -> dict[int, list[list[str]]]:
             for i in pages:
                 tables: list[list[str]] = []
                 for table in pdf.pages[i].find_tables():
-                    before = last if last is not None and last[0] == i - 1 and not tables else None
+                    goes_on = last is not None and last[0] == i - 1 and not tables
+                    overleaf, carried = (last[1], last[2]) if goes_on and last else (None, "")
                     # x_tolerance 1.5, not pdfplumber's 3: 3 glued narrow-spaced words ("such asinfluenza")
                     raw = table.extract(x_tolerance=1.5)
-                    rows, header = render(raw, before[1] if before else None, before[2] if before else "",
-                                          at_top=before is not None and _at_top(pdf.pages[i], table.bbox))
+                    rows, header = render(raw, overleaf, carried, at_top=goes_on and _at_top(pdf.pages[i], table.bbox))
                     if rows:
                         tables.append(rows)
                         last = (i, header, next((_clean(r[0]) for r in reversed(raw) if r and _clean(r[0])), ""))

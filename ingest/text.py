@@ -49,10 +49,10 @@ def classify_heading(line: str) -> Heading | None:
     m = _NUMBERED.match(line)
     if m and not DOSE_UNIT.search(line) and mostly_capitalised(m.group(2)):
         return Heading("section", line)
-    letters = [c for c in line if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and (_caps_prose(line) or numeric_row(line)):
+    capitals = in_capitals(line)
+    if capitals and (_caps_prose(line) or numeric_row(line)):
         return None
-    if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 12:
+    if capitals and sum(c.isalpha() for c in line) >= 4 and len(line.split()) <= 12:
         return Heading("section", line)
     words = _WORD.findall(line)
     if (2 <= len(words) <= 9 and line[0].isupper() and line[-1] not in _TERMINAL and mostly_capitalised(line)
@@ -79,6 +79,12 @@ def _caps_prose(line: str) -> bool:
             or (line[-1] == ":" and len(line.split()) >= 5))
 
 
+def in_capitals(line: str) -> bool:
+    """Every letter of the line is a capital (and it has letters)."""
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
 def numeric_row(line: str) -> bool:
     """A row of a table whose cells came out as one line of text ("HR (95% CI)* 1.13 (0.76, 1.69) 1.26 (0.85, 1.87)",
     "PASI 75 578 (71%) 26 (7%)"): as many numbers as words. Its capitals make no heading."""
@@ -99,8 +105,7 @@ def caps_sentence(lines: list[str]) -> bool:
     run = []
     for line in lines[:4]:
         line = line.strip()
-        letters = [c for c in line if c.isalpha()]
-        if not letters or not all(c.isupper() for c in letters):
+        if not in_capitals(line):
             break
         run.append(line)
         if line.endswith("."):
