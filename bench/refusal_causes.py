@@ -3,8 +3,8 @@ or the answerability model refusing evidence that holds a gold passage (or not).
 
     .venv/bin/python bench/refusal_causes.py [--data-dir DIR] [--show N] eval/golden/dev/mediqa.jsonl ...
 
-Counts per set and cause; --show N prints N questions of the cause "model refuses gold evidence" with their lead
-sentence and features, to read. Dev sets only: reading test items would tune on them.
+Counts per set and cause; --show N prints N questions of the cause "model refuses gold evidence" (or --cause) with
+their lead sentence and features, to read. Dev sets only: reading test items would tune on them.
 """
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ def main() -> None:
     ap.add_argument("sets", nargs="+")
     ap.add_argument("--data-dir", default=str(ROOT / ".medinfo-gate-heldout"))
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument("--cause", default="model refuses gold evidence",
+                    help='the cause --show prints (e.g. "answered, no gold evidence")')
     args = ap.parse_args()
     if any("/dev/" not in s for s in args.sets):
         sys.exit("dev sets only (eval/golden/dev/...): reading test items would tune on them")
@@ -70,7 +72,7 @@ def main() -> None:
             p = model.probability(r["features"]) if model and r["features"] else None
             c = cause(r, {e["document_id"] for e in it.get("expected") or []}, threshold, p)
             counts[(name, c)] += 1
-            if c == "model refuses gold evidence" and shown < args.show:
+            if c == args.cause and shown < args.show:
                 shown += 1
                 f = r["features"]
                 print(f"{p:.2f}  {it['question'][:200]}\n      {r['selection'].evidence[0].display[:160]}\n      "
