@@ -16,7 +16,7 @@ from assistant.answering.snapshot import (  # noqa: F401  (re-exported: the name
     _allowed,
     is_patient_labelling,
 )
-from assistant.question.intents import qualified_dose, vouched_stems
+from assistant.question.intents import plain_dose, qualified_dose, recommended_dose_heading, vouched_stems
 from assistant.question.terms import question_words, stem_tokens
 from assistant.settings import RetrievalWeights
 from ingest.store import Store
@@ -136,6 +136,13 @@ class Retriever:
                 for rank, i in enumerate(ranked):
                     h = hits.setdefault(i, Hit(snap.passages[i], 0.0))
                     h.score += weight / (w.rrf_k + rank)
+            # the dose asked plainly is the dose for everyone, under its own heading ("2.2 Recommended Dosage"): as
+            # much again as the first of the sections' ranking ("How much baricitinib should be given?": its words
+            # had matched 2.7 Alternative Administration first, "given" and a tablet's "2-mg")
+            if plain_dose(query, filters.intents):
+                for h in hits.values():
+                    if recommended_dose_heading(h.passage.section or ""):
+                        h.score += weight / w.rrf_k
         snap.load_texts(hits)  # one query for the texts evidence and the carton check will read
         for i, h in hits.items():
             if snap.low_value[i]:

@@ -90,7 +90,7 @@ INTENTS = [
     _i("dosing", r"\bdos(e|es|age|ing|ed)\b|how (much|many)|regimen|how (should|do) .* (take|taken|given|dosed)|"
        + TAKING + ".*" + AMOUNT,
        r"dosage and administration|^2\.\d+\s|directions|dosing|(?<!over)dosage(?! forms)",
-       "dose doses dosage dosing dosed regimen much many"),
+       "dose doses dosage dosing dosed regimen much many take taken taking give given giving"),
     _i("warnings", r"precaution|(?<!boxed )\bwarnings\b|(?:serious|main|major) risks?|what are the risks",
        r"warnings and precautions|^5\.\d+\s|^warnings$",
        "warnings warning precautions precaution risks risk main major"),
@@ -174,6 +174,33 @@ def qualified_dose(intents: list[Intent]) -> Intent | None:
     """For a dose asked for a population, the sections whose heading names both (none: no such question)."""
     names = tuple(i.name for i in intents)
     return _qualified(names) if "dosing" in names and any(n in POPULATIONS for n in names) else None
+
+
+# What a dose question may ask beside the dose itself, which a label answers under its own subsection (a missed dose,
+# a modification, switching or stopping, preparing or giving it): such a question is no plain dose question.
+_DOSE_DETAIL = re.compile(r"\bmiss|modif|adjust|reduc|switch|discontinu|\bstop|interrupt|prepar|dilut|reconstitut|"
+                          r"infus|administ|crush|chew|swallow|\bsplit|titrat|taper", re.I)
+# The heading a label gives the dose for everyone: "2.2 Recommended Dosage", "Dosage Recommendations in Rheumatoid
+# Arthritis", "Usual Adult Dose"; not a population's, a modification's or an administration's subsection.
+_RECOMMENDED = re.compile(r"\b(?:recommended|usual)\b.*\b(?:dosage|doses?|dosing)\b|\b(?:dosage|dosing) "
+                          r"recommendations?\b", re.I)
+_NOT_FOR_EVERYONE = re.compile(r"pediatric|paediatric|child|infant|neonat|geriatric|elderly|renal|kidney|hepatic|liver|"
+                               r"impairment|modification|adjust|switch|discontinu|interrupt|missed|preparation|"
+                               r"administration", re.I)
+
+
+def plain_dose(question: str, intents: list[Intent]) -> bool:
+    """Does the question ask for the dose alone ("How much baricitinib should be given?", "What is the dose of X?"),
+    for no population and no detail (_DOSE_DETAIL)? A label states that dose under its recommended dosage; the
+    question's own words ("given", "take") match its administration subsections as well."""
+    return [i.name for i in intents] == ["dosing"] and not _DOSE_DETAIL.search(question)
+
+
+def recommended_dose_heading(section: str) -> bool:
+    """Is this the heading of the dose for everyone (_RECOMMENDED), read on its last part ("2 DOSAGE AND
+    ADMINISTRATION > 2.2 Recommended Dosage")?"""
+    last = section.rsplit(">", 1)[-1]
+    return bool(_RECOMMENDED.search(last)) and not _NOT_FOR_EVERYONE.search(last)
 
 
 @lru_cache(maxsize=64)
