@@ -184,6 +184,11 @@ def wrapped_sub_heading(lines: list[str]) -> str | None:
     return joined if first and first.level == "sub" and whole and whole.level == "sub" else None
 
 
+# A Highlights heading set between rules ("-----INDICATIONS AND USAGE-----", "___WARNINGS___"): a heading whatever the
+# line above ends with ("Initial U.S. Approval: 1975", a recent change's date "12/2021").
+RULED_HEADING = re.compile(r"^[-_–—=]{3,}\s*[A-Z].*[A-Z]\s*[-_–—=]{3,}$")
+
+
 def _boundaries(text: str) -> set[int]:
     cuts: set[int] = set()
     lines = list(_line_spans(text))
@@ -212,7 +217,7 @@ def _boundaries(text: str) -> set[int]:
         if heading and wrapped_sub_heading([stripped, nxt]):
             continue  # "Adult Dosage for" / "Metformin Hydrochloride Tablets:": one heading, wrapped
         if heading or _starts_item(nxt) or starts_drug_facts_heading(nxt) or is_drug_facts_heading(stripped) or (
-            classify_heading(nxt) and stripped[-1] in _TERMINAL
+            classify_heading(nxt) and (stripped[-1] in _TERMINAL or RULED_HEADING.match(nxt))
         ) or PLR_SECTION.match(" ".join(nxt.split())):
             cuts.add(e)
             continue

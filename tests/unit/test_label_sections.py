@@ -287,3 +287,21 @@ def test_a_sentence_wrapped_after_a_preposition_is_no_heading():
 ])
 def test_a_question_about_causes_is_one_however_it_is_worded(question, causes):
     assert ("causes" in [i.name for i in intents_of(question)]) is causes
+
+
+@pytest.mark.parametrize("line_above", ["Initial U.S. Approval: 2019", "Warnings and Precautions (5.3)    04/2024"])
+def test_a_highlights_heading_between_rules_starts_its_section_whatever_the_line_above(line_above):
+    """A Highlights heading set between rules followed the approval year or a recent change's date on the line above,
+    which ends without a full stop: the two were one sentence, and the indications stayed under the title block."""
+    text = ("HIGHLIGHTS OF PRESCRIBING INFORMATION \n"
+            "These highlights do not include all the information needed to use VENTRIX safely and effectively. \n"
+            "VENTRIX (zolmarin) tablets, for oral use \n"
+            f"{line_above} \n"
+            "---------------------------INDICATIONS AND USAGE--------------------------- \n"
+            "VENTRIX is a kinase inhibitor indicated for the treatment of adults with moderate to severe plaque "
+            "psoriasis. (1) \n"
+            "----------------------DOSAGE AND ADMINISTRATION----------------------- \n"
+            "The recommended dosage is 5 mg orally once daily. (2) \n")
+    chunk = _holding(_chunks(text), "indicated for the treatment")
+    assert len(chunk) == 1 and "INDICATIONS AND USAGE" in chunk[0].section, [(c.section, c.text) for c in chunk]
+    assert section_matches(intents_of("What is Ventrix indicated for?"), chunk[0].section)
