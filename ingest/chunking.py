@@ -40,6 +40,13 @@ OPENINGS = [
 ]
 
 
+# The note that ends a label's table of contents (21 CFR 201.57(b)): the contents list every heading, and where a
+# two-column page runs them into the text ("2.2 Recommended Dosage ..." then "7 DRUG INTERACTIONS ... 17 PATIENT
+# COUNSELING INFORMATION"), the text that goes on after them is still under the heading it was under before.
+CONTENTS_END = re.compile(r"^\W*sections or subsections omitted from the full prescribing information are not listed",
+                          re.I)
+
+
 class SectionState:
     def __init__(self) -> None:
         self.section = ""
@@ -127,6 +134,7 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
     rev = doc.rev_id
     # Structured sources (SPL, Word) name each page's section exactly: no heading is guessed inside it.
     structured = doc.meta.attributes.get("format") in STRUCTURED
+    in_text = ("", "")  # the section and sub-section of the last sentence of text (not a heading)
     for page in doc.pages:
         text = page.text
         if page.heading:
@@ -145,6 +153,10 @@ def chunk_document(doc: Document, target: int = TARGET_CHARS, max_chars: int = M
         for s, e in sentence_spans(text):
             level = None if structured else state.see(text[s:e])
             is_heading = level not in (None, "opening")  # an opening sentence is text that also starts a section
+            if not structured and CONTENTS_END.match(text[s:e]):
+                state.section, state.sub = in_text  # the contents' headings were a list, not the text's sections
+            elif not is_heading:
+                in_text = (state.section, state.sub)
             size = cur_end - cur_start if cur_start is not None else 0
             if cur_start is not None and (
                 level == "opening" or

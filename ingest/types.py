@@ -21,6 +21,8 @@ ORIGINS = ("manifest", "record", "file")
 AUDIENCES = ("hcp", "patient", "consumer", "any", "internal")  # internal: data on file, for MSL drafts only
 # Bumped whenever loading or chunking changes how a file becomes chunks: every document then gets a new
 # revision on its next ingest (unchanged texts reuse their cached embeddings).
+# 20: the text after a label's table of contents (its closing note "Sections or subsections omitted ...") is under the
+# heading it was under before the contents (a two-column page runs them into the text);
 # 19: a Highlights heading set between rules ("-----INDICATIONS AND USAGE-----") starts its own line's sentence
 # whatever the line above ends with ("Initial U.S. Approval: 1975", a change's date "12/2021");
 # 18: a title-case heading wrapped after "for", "of", "with" ... ("Pediatric Dosage for" / "Metformin Tablets:") is
@@ -35,7 +37,7 @@ AUDIENCES = ("hcp", "patient", "consumer", "any", "internal")  # internal: data 
 # not extracted, and a line of capitals that continues a sentence is no heading; 12: a narrow block's short lines
 # are list items too; 11: each Drug Facts panel starts its own chunk, labelled "Drug Facts > Directions"; 10: a
 # numbered PLR section starts its own chunk; 9: Drug Facts panels as sub-sections; 8: PDF tables as rows
-PIPELINE_VERSION = "19"
+PIPELINE_VERSION = "20"
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 

@@ -197,10 +197,12 @@ def plain_dose(question: str, intents: list[Intent]) -> bool:
 
 
 def recommended_dose_heading(section: str) -> bool:
-    """Is this the heading of the dose for everyone (_RECOMMENDED), read on its last part ("2 DOSAGE AND
-    ADMINISTRATION > 2.2 Recommended Dosage")?"""
-    last = section.rsplit(">", 1)[-1]
-    return bool(_RECOMMENDED.search(last)) and not _NOT_FOR_EVERYONE.search(last)
+    """Is this the heading of the dose for everyone (_RECOMMENDED), read from its part that says so on ("2 DOSAGE AND
+    ADMINISTRATION > 2.2 Recommended Dosage" is; "2.1 Recommended Dosage in Plaque Psoriasis > Subcutaneous Pediatric
+    Dosage Regimen" is not)?"""
+    parts = section.split(">")
+    at = max((n for n, part in enumerate(parts) if _RECOMMENDED.search(part)), default=None)
+    return at is not None and not any(_NOT_FOR_EVERYONE.search(part) for part in parts[at:])
 
 
 @lru_cache(maxsize=64)
@@ -229,7 +231,20 @@ def section_matches(intents: list[Intent], section: str) -> bool:
     if not section:
         return False
     parts = [without_xrefs(p) for p in section.split(">")]
+    number = _NUMBERED.match(parts[0]) if len(parts) > 1 else None
+    if number:
+        # a numbered section's sub-heading is of that section: "8.1 Pregnancy > Fetal/Neonatal Adverse Reactions" is
+        # no adverse reactions section. Only where the number itself says whose section it is (8.1: pregnancy); a
+        # sub-heading still counts under one it does not: "12.3 Pharmacokinetics > Drug Interactions", "6.1 Clinical
+        # Trials Experience > Adverse Reactions in Adults"
+        own = [i for i in INTENTS if i.section.search(number.group(0))]
+        if own:
+            return any(i.section.search(parts[0]) for i in intents) or any(
+                p and i.section.search(p) for i in intents if i in own for p in parts[1:])
     return any(p and i.section.search(p) for i in intents for p in parts)
+
+
+_NUMBERED = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\s")  # a section's number, as a heading opens with it
 
 
 def formulation_filter(question: str, titles: dict[str, str]) -> set[str] | None:

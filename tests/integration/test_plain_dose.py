@@ -73,6 +73,8 @@ def test_which_dose_questions_are_plain(question, plain):
     ("2 DOSAGE AND ADMINISTRATION > 2.2 Recommended Dosage", True),
     ("2.3 Dosage Recommendations in Rheumatoid Arthritis", True),
     ("Usual Adult Dose", True),
+    ("2.1 Recommended Dosage in Plaque Psoriasis > Subcutaneous Adult Dosage Regimen", True),
+    ("2.1 Recommended Dosage in Plaque Psoriasis > Subcutaneous Pediatric Dosage Regimen", False),
     ("2.3 Recommended Dosage in Patients with Renal Impairment", False),
     ("2.7 Alternative Administration for Patients Unable to Swallow Tablets", False),
     ("2.6 Dosage Modifications Due to Drug Interactions", False),

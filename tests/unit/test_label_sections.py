@@ -305,3 +305,34 @@ def test_a_highlights_heading_between_rules_starts_its_section_whatever_the_line
     chunk = _holding(_chunks(text), "indicated for the treatment")
     assert len(chunk) == 1 and "INDICATIONS AND USAGE" in chunk[0].section, [(c.section, c.text) for c in chunk]
     assert section_matches(intents_of("What is Ventrix indicated for?"), chunk[0].section)
+
+
+def test_text_after_the_table_of_contents_stays_under_the_heading_it_was_under():
+    """On a two-column page the contents ran into the text: the text after them was labelled with the contents' last
+    heading ("17 PATIENT COUNSELING INFORMATION") instead of the dosing subsection it belongs to."""
+    page1 = ("2 DOSAGE AND ADMINISTRATION \n"
+             "2.2 Recommended Dosage in Psoriatic Arthritis \n"
+             "The recommended dosage of VENTRIX for adults is 45 mg given subcutaneously at weeks 0 and 4. \n"
+             "7 DRUG INTERACTIONS \n"
+             "8 USE IN SPECIFIC POPULATIONS \n"
+             "12 CLINICAL PHARMACOLOGY \n"
+             "17 PATIENT COUNSELING INFORMATION \n"
+             "*Sections or subsections omitted from the full prescribing information are not listed. \n")
+    page2 = ("The recommended dosage for pediatric patients weighing 60 kg or more is 45 mg given subcutaneously. \n"
+             "3 DOSAGE FORMS AND STRENGTHS \n"
+             "Injection: 45 mg/0.5 mL in a single-dose vial. \n")
+    chunk = _holding(_chunks(page1, page2), "pediatric patients weighing 60 kg")
+    assert len(chunk) == 1 and chunk[0].section.startswith("2.2 Recommended Dosage"), [c.section for c in chunk]
+
+
+@pytest.mark.parametrize("question, section, matches", [
+    ("What are the most common adverse reactions of Ventrix?", "8.1 Pregnancy > Fetal/Neonatal Adverse Reactions", False),
+    ("Is Ventrix safe in pregnancy?", "8.1 Pregnancy > Fetal/Neonatal Adverse Reactions", True),
+    ("What are the most common adverse reactions of Ventrix?",
+     "6.1 Clinical Trials Experience > Adverse Reactions in Adults", True),
+    ("Can Ventrix be taken with ketoconazole?", "12.3 Pharmacokinetics > Drug Interactions", True),
+])
+def test_a_sub_heading_is_of_the_numbered_section_it_sits_in(question, section, matches):
+    """A numbered section whose number says whose it is (8.1: pregnancy) keeps its sub-headings: a pregnancy
+    subsection headed "Fetal/Neonatal Adverse Reactions" had led the answer to "most common adverse reactions"."""
+    assert section_matches(intents_of(question), section) is matches
