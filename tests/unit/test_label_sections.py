@@ -326,7 +326,8 @@ def test_text_after_the_table_of_contents_stays_under_the_heading_it_was_under()
 
 
 @pytest.mark.parametrize("question, section, matches", [
-    ("What are the most common adverse reactions of Ventrix?", "8.1 Pregnancy > Fetal/Neonatal Adverse Reactions", False),
+    ("What are the most common adverse reactions of Ventrix?", "8.1 Pregnancy > Fetal/Neonatal Adverse Reactions",
+     False),
     ("Is Ventrix safe in pregnancy?", "8.1 Pregnancy > Fetal/Neonatal Adverse Reactions", True),
     ("What are the most common adverse reactions of Ventrix?",
      "6.1 Clinical Trials Experience > Adverse Reactions in Adults", True),
