@@ -177,16 +177,20 @@ def qualified_dose(intents: list[Intent]) -> Intent | None:
 
 
 # What a dose question may ask beside the dose itself, which a label answers under its own subsection (a missed dose,
-# a modification, switching or stopping, preparing or giving it): such a question is no plain dose question.
+# a modification, switching or stopping, preparing or giving it): such a question is no plain dose question, and such
+# a heading is not the dose for everyone.
 _DOSE_DETAIL = re.compile(r"\bmiss|modif|adjust|reduc|switch|discontinu|\bstop|interrupt|prepar|dilut|reconstitut|"
                           r"infus|administ|crush|chew|swallow|\bsplit|titrat|taper", re.I)
 # The heading a label gives the dose for everyone: "2.2 Recommended Dosage", "Dosage Recommendations in Rheumatoid
-# Arthritis", "Usual Adult Dose"; not a population's, a modification's or an administration's subsection.
+# Arthritis", "Usual Adult Dose"; not a population's (the words that make a population question) nor a detail's
+# (_DOSE_DETAIL: "Dosage Modifications", "Alternative Administration").
 _RECOMMENDED = re.compile(r"\b(?:recommended|usual)\b.*\b(?:dosage|doses?|dosing)\b|\b(?:dosage|dosing) "
                           r"recommendations?\b", re.I)
-_NOT_FOR_EVERYONE = re.compile(r"pediatric|paediatric|child|infant|neonat|geriatric|elderly|renal|kidney|hepatic|liver|"
-                               r"impairment|modification|adjust|switch|discontinu|interrupt|missed|preparation|"
-                               r"administration", re.I)
+
+
+def _for_everyone(heading: str) -> bool:
+    return not _DOSE_DETAIL.search(heading) and not any(i.question.search(heading) for i in INTENTS
+                                                         if i.name in POPULATIONS)
 
 
 def plain_dose(question: str, intents: list[Intent]) -> bool:
@@ -202,7 +206,7 @@ def recommended_dose_heading(section: str) -> bool:
     Dosage Regimen" is not)?"""
     parts = section.split(">")
     at = max((n for n, part in enumerate(parts) if _RECOMMENDED.search(part)), default=None)
-    return at is not None and not any(_NOT_FOR_EVERYONE.search(part) for part in parts[at:])
+    return at is not None and all(_for_everyone(part) for part in parts[at:])
 
 
 @lru_cache(maxsize=64)
@@ -237,14 +241,20 @@ def section_matches(intents: list[Intent], section: str) -> bool:
         # no adverse reactions section. Only where the number itself says whose section it is (8.1: pregnancy); a
         # sub-heading still counts under one it does not: "12.3 Pharmacokinetics > Drug Interactions", "6.1 Clinical
         # Trials Experience > Adverse Reactions in Adults"
-        own = [i for i in INTENTS if i.section.search(number.group(0))]
+        own = _owners(number.group(0).strip())
         if own:
             return any(i.section.search(parts[0]) for i in intents) or any(
-                p and i.section.search(p) for i in intents if i in own for p in parts[1:])
+                p and i.section.search(p) for i in intents if i.name in own for p in parts[1:])
     return any(p and i.section.search(p) for i in intents for p in parts)
 
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\s")  # a section's number, as a heading opens with it
+
+
+@lru_cache(maxsize=256)
+def _owners(number: str) -> frozenset[str]:
+    """The intents whose section a number alone names ("8.1": pregnancy; "6.1": none)."""
+    return frozenset(i.name for i in INTENTS if i.section.search(f"{number} "))
 
 
 def formulation_filter(question: str, titles: dict[str, str]) -> set[str] | None:
